@@ -1,0 +1,8 @@
+//! Leptos components, one per file, grouped by area.
+
+pub mod charts;
+pub mod filters;
+pub mod format;
+pub mod layout;
+pub mod live;
+pub mod summary;

@@ -1,0 +1,6 @@
+//! Charts: ECharts through charming in the browser, and server-rendered SVG sparklines.
+
+pub mod breakdown_chart;
+pub mod echarts;
+pub mod sparkline;
+pub mod trend_chart;

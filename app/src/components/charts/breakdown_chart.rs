@@ -1,0 +1,91 @@
+use super::echarts::{render_breakdown, ChartHandle};
+use crate::components::format;
+use crate::domain::metric::Unit;
+use crate::model::Breakdown;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+/// The selected metric by one dimension: bars in the browser, and a table that works without
+/// JavaScript. Clicking a bar or a row sets that value as a filter.
+#[component]
+pub fn BreakdownChart(
+    breakdown: Breakdown,
+    unit: Unit,
+    /// For each row, the link that filters on it (`None` for records without a value).
+    links: Vec<Option<String>>,
+) -> impl IntoView {
+    let id = "breakdown-chart".to_string();
+    let labels: Vec<String> = breakdown.rows.iter().map(|r| display_key(&r.key)).collect();
+    let handle = StoredValue::new_local(None::<ChartHandle>);
+    let navigate = use_navigate();
+    let chart_links = links.clone();
+    let chart_labels = labels.clone();
+    let chart = breakdown.clone();
+    let chart_id = id.clone();
+    Effect::new(move |_| {
+        let links = chart_links.clone();
+        let navigate = navigate.clone();
+        let on_click = Box::new(move |i: usize| {
+            if let Some(Some(href)) = links.get(i) {
+                navigate(href, NavigateOptions::default());
+            }
+        });
+        handle.set_value(render_breakdown(&chart_id, &chart, &chart_labels, on_click));
+    });
+    on_cleanup(move || {
+        handle.try_update_value(|h| {
+            if let Some(h) = h.take() {
+                h.dispose();
+            }
+        });
+    });
+    let dimension = breakdown.dimension.label();
+    let height = format!("height: {}px", 40 + 28 * breakdown.rows.len().clamp(1, 20));
+    let rows = breakdown
+        .rows
+        .into_iter()
+        .zip(labels)
+        .zip(links)
+        .map(|((row, label), link)| {
+            let value = row.value.map_or_else(
+                || "not enough responses".to_string(),
+                |v| format::value(v, unit),
+            );
+            let name = match link {
+                Some(href) => view! { <a href=href>{label}</a> }.into_any(),
+                None => view! { <span class="muted">{label}</span> }.into_any(),
+            };
+            view! {
+                <tr>
+                    <th scope="row">{name}</th>
+                    <td class="num">{value}</td>
+                    <td class="num">{format::count(row.n)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="chart breakdown" id=id style=height role="img" aria-label=format!("By {dimension}")></div>
+        <table class="breakdown-table" data-testid="breakdown-table">
+            <thead>
+                <tr>
+                    <th scope="col">{dimension}</th>
+                    <th scope="col" class="num">"Value"</th>
+                    <th scope="col" class="num">"Responses"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// How a dimension value reads: records that did not say show as "(not set)".
+pub fn display_key(key: &str) -> String {
+    if key.is_empty() {
+        "(not set)".to_string()
+    } else {
+        key.to_string()
+    }
+}

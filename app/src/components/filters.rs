@@ -1,0 +1,4 @@
+//! The filter bar and the links that change one part of the view.
+
+pub mod filter_bar;
+pub mod links;

@@ -1,0 +1,4 @@
+//! Page chrome.
+
+pub mod live_badge;
+pub mod top_bar;

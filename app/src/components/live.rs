@@ -1,0 +1,164 @@
+//! Live updates: the page subscribes to `/api/v1/stream` (Server-Sent Events) and bumps a
+//! version signal when a change notice touches the days on screen, so only views whose data
+//! changed are refetched.
+
+use crate::domain::date::Day;
+use crate::model::ChangeNotice;
+use leptos::prelude::*;
+
+/// State of the live connection, for the badge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveStatus {
+    /// Not connected (server-rendered page, or JavaScript off).
+    Off,
+    /// Connecting or reconnecting.
+    Connecting,
+    /// Receiving updates.
+    Live,
+}
+
+/// Handles of the live subscription.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// Increments whenever data on screen may have changed.
+    pub version: ReadSignal<u64>,
+    /// Connection state.
+    pub status: ReadSignal<LiveStatus>,
+    /// The days on screen (earliest..=latest); notices outside are ignored.
+    pub window: RwSignal<Option<(Day, Day)>>,
+}
+
+/// Whether a notice touches the window on screen.
+pub fn is_relevant(notice: &ChangeNotice, window: Option<(Day, Day)>) -> bool {
+    window.is_none_or(|(from, to)| notice.to >= from && notice.from <= to)
+}
+
+/// Subscribes to the change stream for the life of the page. Browser-only work happens inside
+/// an effect, so server rendering and hydration see the same markup.
+pub fn use_live_updates() -> Live {
+    let (version, set_version) = signal(0u64);
+    let (status, set_status) = signal(LiveStatus::Off);
+    let window = RwSignal::new(None);
+    Effect::new(move |_| {
+        imp::connect(
+            move |notice| {
+                if is_relevant(&notice, window.get_untracked()) {
+                    set_version.update(|v| *v += 1);
+                }
+            },
+            move |resync| {
+                set_status.set(LiveStatus::Live);
+                // After a reconnect we may have missed notices: refetch once.
+                if resync {
+                    set_version.update(|v| *v += 1);
+                }
+            },
+            move || set_status.set(LiveStatus::Connecting),
+        );
+    });
+    Live {
+        version,
+        status,
+        window,
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use crate::model::ChangeNotice;
+    use futures_util::StreamExt;
+    use gloo_net::eventsource::futures::EventSource;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    /// Coalesces bursts of notices into one refetch.
+    const DEBOUNCE: Duration = Duration::from_millis(150);
+
+    pub fn connect(
+        on_notice: impl Fn(ChangeNotice) + 'static,
+        on_ready: impl Fn(bool) + 'static,
+        on_lost: impl Fn() + 'static,
+    ) {
+        on_lost();
+        let Ok(mut es) = EventSource::new("/api/v1/stream") else {
+            return;
+        };
+        let (Ok(ready), Ok(changes)) = (es.subscribe("ready"), es.subscribe("change")) else {
+            return;
+        };
+        let on_notice = Rc::new(on_notice);
+        let pending: Rc<Cell<Option<ChangeNotice>>> = Rc::new(Cell::new(None));
+        leptos::task::spawn_local(async move {
+            // The EventSource closes when dropped: keep it for the life of the page.
+            let _es = es;
+            let mut events = futures_util::stream::select(ready, changes);
+            let mut connected_before = false;
+            while let Some(event) = events.next().await {
+                match event {
+                    Ok((kind, _)) if kind == "ready" => {
+                        on_ready(connected_before);
+                        connected_before = true;
+                    }
+                    Ok((_, msg)) => {
+                        let Some(notice) = msg
+                            .data()
+                            .as_string()
+                            .and_then(|t| serde_json::from_str::<ChangeNotice>(&t).ok())
+                        else {
+                            continue;
+                        };
+                        if pending.replace(Some(notice)).is_none() {
+                            let pending = pending.clone();
+                            let on_notice = on_notice.clone();
+                            leptos::prelude::set_timeout(
+                                move || {
+                                    if let Some(n) = pending.take() {
+                                        on_notice(n);
+                                    }
+                                },
+                                DEBOUNCE,
+                            );
+                        }
+                    }
+                    // The browser reconnects by itself; show that we are behind meanwhile.
+                    Err(_) => on_lost(),
+                }
+            }
+        });
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    use crate::model::ChangeNotice;
+
+    pub fn connect(
+        _on_notice: impl Fn(ChangeNotice) + 'static,
+        _on_ready: impl Fn(bool) + 'static,
+        _on_lost: impl Fn() + 'static,
+    ) {
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::survey::SurveyKind;
+
+    #[test]
+    fn notices_outside_the_window_are_ignored() {
+        let d = |s| Day::parse(s).unwrap();
+        let n = ChangeNotice {
+            family: "surveys".into(),
+            kinds: vec![SurveyKind::Nps],
+            from: d("2026-03-01"),
+            to: d("2026-03-02"),
+            count: 1,
+            at: 0,
+        };
+        assert!(is_relevant(&n, None));
+        assert!(is_relevant(&n, Some((d("2026-03-02"), d("2026-03-31")))));
+        assert!(!is_relevant(&n, Some((d("2026-03-03"), d("2026-03-31")))));
+    }
+}

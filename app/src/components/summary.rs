@@ -1,0 +1,4 @@
+//! Components of the executive summary.
+
+pub mod empty_state;
+pub mod kpi_tile;

@@ -1,0 +1,88 @@
+use crate::components::charts::sparkline::Sparkline;
+use crate::components::format;
+use crate::domain::date::Day;
+use crate::domain::metric::{Direction, Status};
+use crate::model::Tile;
+use leptos::prelude::*;
+
+/// One KPI: value with unit, target and status colour, change against the comparison
+/// period, sample size, sparkline and when its data last changed. Clicking selects the metric
+/// for the trend and breakdown charts.
+#[component]
+pub fn KpiTile(
+    tile: Tile,
+    /// Selects this metric.
+    href: String,
+    /// Whether this metric is the selected one.
+    selected: bool,
+    /// The server's today, for "updated" times.
+    today: Day,
+    /// Link to the other CES scale, when answers on it exist.
+    #[prop(optional)]
+    other_scale_href: Option<String>,
+) -> impl IntoView {
+    let status = match tile.status {
+        Status::Good => "good",
+        Status::Warn => "warn",
+        Status::Bad => "bad",
+        Status::Unknown => "unknown",
+    };
+    let class = format!(
+        "tile status-{status}{}",
+        if selected { " selected" } else { "" }
+    );
+    let title = match tile.scale {
+        Some(s) => format!("{} ({s}-point)", tile.label),
+        None => tile.label.clone(),
+    };
+    let value = match tile.value {
+        Some(v) => view! { <p class="tile-value" data-testid="tile-value">{format::value(v, tile.unit)}</p> }.into_any(),
+        None => view! { <p class="tile-value empty" data-testid="tile-value">"Not enough responses"</p> }.into_any(),
+    };
+    let ci = tile
+        .ci95
+        .map(|[lo, hi]| format!(" · 95% CI {lo:.1} to {hi:.1}"))
+        .unwrap_or_default();
+    let sample = format!("n = {}{ci}", format::count(tile.n));
+    let change = match (&tile.previous, tile.change) {
+        (None, _) => None,
+        (Some(_), Some(d)) => Some(view! {
+            <p class=format!("tile-change {}", format::change_class(d, tile.direction))>
+                {format::change(d, tile.unit)} " vs comparison"
+            </p>
+        }.into_any()),
+        (Some(p), None) => Some(view! {
+            <p class="tile-change flat">{format!("no comparison (n = {})", format::count(p.n))}</p>
+        }.into_any()),
+    };
+    let target = format!(
+        "Target {} {}",
+        if tile.direction == Direction::HigherIsBetter {
+            "≥"
+        } else {
+            "≤"
+        },
+        format::value(tile.target, tile.unit)
+    );
+    let updated = tile.updated_at.map_or_else(
+        || "No data in range".to_string(),
+        |ms| format!("Updated {}", format::updated(ms, today)),
+    );
+    view! {
+        <article class=class data-metric=tile.metric.as_str() data-testid="kpi-tile">
+            <a class="tile-link" href=href aria-current=selected.then_some("true")>
+                <h2 class="tile-label">{title}</h2>
+                {value}
+                <p class="tile-sample" data-testid="tile-n">{sample}</p>
+                {change}
+                <p class="tile-target">{target}</p>
+                <Sparkline values=tile.spark />
+                <p class="tile-updated" data-testid="tile-updated">{updated}</p>
+            </a>
+            {other_scale_href.map(|href| view! {
+                <a class="tile-switch" href=href>"Other scale answers exist: switch"</a>
+            })}
+        </article>
+    }
+    .into_any()
+}

@@ -1,0 +1,10 @@
+//! Pure domain logic: dates, dimensions, survey validation, metric formulas, the query model
+//! and summary assembly. No I/O, no Leptos, no SQL: everything here is unit-tested.
+
+pub mod date;
+pub mod dimension;
+pub mod escape;
+pub mod metric;
+pub mod query;
+pub mod summary;
+pub mod survey;

@@ -1,0 +1,55 @@
+//! Signalroom's shared crate: metric types and formulas (`domain`), wire types (`model`),
+//! server functions (`api`), and the Leptos components and pages rendered on the server and
+//! hydrated in the browser.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
+use pages::not_found::NotFound;
+use pages::summary::SummaryPage;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <script src="/assets/echarts.min.js" defer></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes to pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/signalroom.css" />
+        <Title text="Signalroom" />
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                // Async: the status code and the whole page are known before the first byte,
+                // so the page is complete without JavaScript.
+                <Route path=StaticSegment("") view=SummaryPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

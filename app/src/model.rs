@@ -1,0 +1,151 @@
+//! Wire types: what crosses from the server to the browser and to API clients.
+
+use crate::domain::date::Day;
+use crate::domain::dimension::Dimension;
+use crate::domain::metric::{Direction, Figure, MetricId, Status, Unit};
+use crate::domain::query::DashboardQuery;
+use crate::domain::survey::SurveyKind;
+use serde::{Deserialize, Serialize};
+
+/// One point of a time series; `t` is the first day of its bucket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    pub t: Day,
+    /// `None` when the bucket has fewer answers than the minimum sample.
+    pub value: Option<f64>,
+    pub n: i64,
+}
+
+/// A value and its sample size, for the comparison period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodValue {
+    pub value: Option<f64>,
+    pub n: i64,
+}
+
+/// One KPI tile of the executive summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tile {
+    pub metric: MetricId,
+    pub label: String,
+    pub unit: Unit,
+    pub direction: Direction,
+    /// The current value, `None` below the minimum sample.
+    pub value: Option<f64>,
+    pub n: i64,
+    pub ci95: Option<[f64; 2]>,
+    pub target: f64,
+    pub status: Status,
+    /// The comparison period, when the view compares.
+    pub previous: Option<PeriodValue>,
+    /// `value − previous.value`, in the metric's unit.
+    pub change: Option<f64>,
+    /// Values per bucket over the current range.
+    pub spark: Vec<Option<f64>>,
+    /// When data behind this tile last changed (epoch ms).
+    pub updated_at: Option<i64>,
+    /// The CES scale reported (CES only).
+    pub scale: Option<i64>,
+    /// Whether CES answers on the other scale exist in the range (CES only).
+    pub other_scale_present: bool,
+}
+
+/// The trend chart of the selected metric.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    pub metric: MetricId,
+    pub label: String,
+    pub unit: Unit,
+    pub target: f64,
+    pub points: Vec<SeriesPoint>,
+    /// The comparison period's series, aligned point for point with `points`.
+    pub previous: Vec<SeriesPoint>,
+}
+
+/// One bar of the breakdown chart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BreakdownRow {
+    /// The dimension value; empty when the records did not say.
+    pub key: String,
+    pub value: Option<f64>,
+    pub n: i64,
+}
+
+/// The selected metric broken down by one dimension.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Breakdown {
+    pub metric: MetricId,
+    pub dimension: Dimension,
+    pub rows: Vec<BreakdownRow>,
+}
+
+/// Known values of one dimension, for the filter bar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DimensionValues {
+    pub dimension: Dimension,
+    pub values: Vec<String>,
+}
+
+/// Everything the executive summary page shows, in one round trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The resolved view (defaults filled in).
+    pub query: DashboardQuery,
+    /// The comparison range, if any.
+    pub previous_range: Option<(Day, Day)>,
+    pub tiles: Vec<Tile>,
+    pub trend: Trend,
+    pub breakdown: Breakdown,
+    pub options: Vec<DimensionValues>,
+    /// Whether the store holds any survey response at all (for the empty state).
+    pub has_data: bool,
+    /// Server time the summary was computed (epoch ms).
+    pub generated_at: i64,
+}
+
+/// The public read API's answer for one metric.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricReport {
+    pub metric: MetricId,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub from: Day,
+    pub to: Day,
+    pub bucket: String,
+    pub value: Option<f64>,
+    pub n: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci95: Option<[f64; 2]>,
+    pub target: f64,
+    pub status: Status,
+    pub min_sample: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<i64>,
+    pub previous: Option<PeriodValue>,
+    pub series: Vec<SeriesPoint>,
+}
+
+/// "What changed": published on every commit, streamed to browsers, read by the alert engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeNotice {
+    /// The fact family, e.g. `surveys`.
+    pub family: String,
+    /// The survey kinds touched.
+    pub kinds: Vec<SurveyKind>,
+    /// First and last day touched.
+    pub from: Day,
+    pub to: Day,
+    /// Records added.
+    pub count: i64,
+    /// Commit time (epoch ms).
+    pub at: i64,
+}
+
+impl From<Figure> for PeriodValue {
+    fn from(f: Figure) -> Self {
+        PeriodValue {
+            value: f.value,
+            n: f.n,
+        }
+    }
+}

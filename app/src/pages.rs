@@ -1,0 +1,4 @@
+//! One component per page.
+
+pub mod not_found;
+pub mod summary;

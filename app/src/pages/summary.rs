@@ -1,0 +1,150 @@
+use crate::api::summary::get_summary;
+use crate::components::charts::breakdown_chart::BreakdownChart;
+use crate::components::charts::trend_chart::TrendChart;
+use crate::components::filters::filter_bar::FilterBar;
+use crate::components::filters::links::href_with;
+use crate::components::format;
+use crate::components::layout::top_bar::TopBar;
+use crate::components::live::use_live_updates;
+use crate::components::summary::empty_state::EmptyState;
+use crate::components::summary::kpi_tile::KpiTile;
+use crate::domain::date::Day;
+use crate::domain::dimension::Dimension;
+use crate::domain::metric::MetricId;
+use crate::error::AppError;
+use crate::model::Summary;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
+
+/// The executive summary: KPI tiles, the trend of the selected metric and its breakdown,
+/// under the filters in the URL, updated live as data arrives.
+#[component]
+pub fn SummaryPage() -> impl IntoView {
+    let query_map = use_query_map();
+    let live = use_live_updates();
+    let raw = Memo::new(move |_| {
+        query_map.with(|p| p.to_query_string().trim_start_matches('?').to_string())
+    });
+    let summary = Resource::new(
+        move || (raw.get(), live.version.get()),
+        |(q, _)| get_summary(q),
+    );
+    view! {
+        <Title text="Executive summary · Signalroom" />
+        <TopBar title="Executive summary" status=live.status />
+        <main class="page">
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match summary.await {
+                        Ok(s) => {
+                            live.window.set(Some((s.query.earliest(), s.query.to)));
+                            view! { <SummaryView summary=s params=query_map.get_untracked() /> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
+    let q = summary.query.clone();
+    let today = Day::from_epoch_ms(summary.generated_at);
+    let tiles = summary
+        .tiles
+        .into_iter()
+        .map(|t| {
+            let href = href_with(&params, &[("metric", Some(t.metric.as_str()))]);
+            let other = t.scale.filter(|_| t.other_scale_present).map(|s| {
+                let other = if s == 5 { "7" } else { "5" };
+                href_with(&params, &[("scale", Some(other))])
+            });
+            let selected = t.metric == q.metric;
+            match other {
+                Some(o) => view! { <KpiTile tile=t href=href selected=selected today=today other_scale_href=o /> }.into_any(),
+                None => view! { <KpiTile tile=t href=href selected=selected today=today /> }.into_any(),
+            }
+        })
+        .collect_view();
+    let metric_tabs = MetricId::ALL
+        .into_iter()
+        .map(|m| {
+            let href = href_with(&params, &[("metric", Some(m.as_str()))]);
+            let current = (m == q.metric).then_some("page");
+            view! { <a class="tab" href=href aria-current=current>{m.label()}</a> }
+        })
+        .collect_view();
+    let dim_tabs = Dimension::ALL
+        .into_iter()
+        .map(|d| {
+            let href = href_with(&params, &[("by", Some(d.as_str()))]);
+            let current = (d == q.by).then_some("page");
+            view! { <a class="tab" href=href aria-current=current>{d.label()}</a> }
+        })
+        .collect_view();
+    let by = q.by.as_str();
+    let links: Vec<Option<String>> = summary
+        .breakdown
+        .rows
+        .iter()
+        .map(|r| (!r.key.is_empty()).then(|| href_with(&params, &[(by, Some(r.key.as_str()))])))
+        .collect();
+    let compared = summary
+        .previous_range
+        .map(|(f, t)| format!("Compared with {} – {}", format::day(f), format::day(t)))
+        .unwrap_or_else(|| "No comparison".to_string());
+    let unit = summary.trend.unit;
+    let trend_title = format!("{} trend", summary.trend.label);
+    let breakdown_title = format!(
+        "{} by {}",
+        summary.breakdown.metric.label(),
+        q.by.label().to_lowercase()
+    );
+    let empty = (!summary.has_data).then(|| view! { <EmptyState /> });
+    view! {
+        <FilterBar query=q.clone() options=summary.options />
+        {empty}
+        <p class="compared">{compared}</p>
+        <section class="tiles" aria-label="Key metrics">{tiles}</section>
+        <div class="panels">
+            <section class="panel">
+                <header class="panel-head">
+                    <h2>{trend_title}</h2>
+                    <nav class="tabs" aria-label="Metric">{metric_tabs}</nav>
+                </header>
+                <TrendChart trend=summary.trend />
+            </section>
+            <section class="panel">
+                <header class="panel-head">
+                    <h2>{breakdown_title}</h2>
+                    <nav class="tabs" aria-label="Breakdown dimension">{dim_tabs}</nav>
+                </header>
+                <BreakdownChart breakdown=summary.breakdown unit=unit links=links />
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+/// A failed view: says why and sets the HTTP status during server rendering.
+#[component]
+fn ErrorPanel(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(match error {
+            AppError::BadRequest { .. } => http::StatusCode::BAD_REQUEST,
+            _ => http::StatusCode::INTERNAL_SERVER_ERROR,
+        });
+    }
+    view! {
+        <section class="error-panel" role="alert" data-testid="error-panel">
+            <h2>"This view cannot be shown"</h2>
+            <p>{error.to_string()} " (" <code>{error.code().to_string()}</code> ")"</p>
+            <p><a href="/">"Back to the default view"</a></p>
+        </section>
+    }
+}

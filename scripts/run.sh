@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make run`: install what is missing, build, serve on SQLite with demo data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh build
+scripts/build-site.sh
+source scripts/env.sh
+export DATABASE_URL="${DATABASE_URL:-sqlite://data/signalroom.db}"
+export SIGNALROOM_INGEST_KEY="${SIGNALROOM_INGEST_KEY:-demo-ingest-key}"
+echo
+echo "Ingest key: $SIGNALROOM_INGEST_KEY (set SIGNALROOM_INGEST_KEY to choose your own)"
+exec "$CARGO_TARGET_DIR/release/signalroom"

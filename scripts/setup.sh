@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for building and testing; skips what is already there.
+# Usage: scripts/setup.sh [build|test]   (test also installs Chromium, PostgreSQL, Playwright)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+what="${1:-build}"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must match the wasm-bindgen version in Cargo.lock exactly.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  step "installing wasm-bindgen-cli $want (have: ${have:-none})"
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+pkgs=()
+command -v wasm-opt >/dev/null || pkgs+=(binaryen)
+command -v brotli >/dev/null || pkgs+=(brotli)
+if [ "$what" = test ]; then
+  command -v chromium >/dev/null || pkgs+=(chromium)
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || pkgs+=(postgresql)
+fi
+if [ "${#pkgs[@]}" -gt 0 ]; then
+  step "installing Debian packages: ${pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
+fi
+
+if [ ! -f node_modules/echarts/dist/echarts.common.min.js ]; then
+  step "installing ECharts from the npm registry"
+  npm install --no-audit --no-fund --loglevel=error
+fi
+if [ "$what" = test ] && [ ! -d end2end/node_modules/@playwright/test ]; then
+  step "installing Playwright (driving Debian's Chromium; no browser download)"
+  (cd end2end && npm install --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,99 @@
+//! `ApiError`: the HTTP API's one error type, answered as `{"code", "message", "details"}`
+//! with the right status. Internal causes are logged, never sent.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+/// An error answered by the HTTP API.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: String,
+    message: String,
+    details: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    details: &'a [serde_json::Value],
+}
+
+impl ApiError {
+    /// An error with a status, a stable code and a message for people.
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code: code.into(),
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// Adds machine-readable details.
+    pub fn with_details(mut self, details: Vec<serde_json::Value>) -> ApiError {
+        self.details = details;
+        self
+    }
+
+    /// 400 with a code.
+    pub fn bad_request(code: &str, message: impl Into<String>) -> ApiError {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 401: missing or unknown credential.
+    pub fn unauthorized() -> ApiError {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send a valid ingest key as `Authorization: Bearer <key>`",
+        )
+    }
+
+    /// 500: logs the cause, answers a generic message.
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+        )
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl From<app::domain::query::QueryError> for ApiError {
+    fn from(e: app::domain::query::QueryError) -> Self {
+        ApiError::bad_request(&e.code, e.message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            code: &self.code,
+            message: &self.message,
+            details: &self.details,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,67 @@
+//! HTTP: the ingest and read API, the live stream, health checks, static files and the
+//! Leptos app, assembled by [`router`].
+
+mod auth;
+mod health;
+mod ingest;
+mod metrics;
+mod stream;
+
+use crate::state::AppState;
+use app::api::backend::Backend;
+use app::{shell, App};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    let backend = Backend(Arc::new(state.engine.clone()));
+    let leptos_options = state.leptos.clone();
+    let routes = generate_route_list(App);
+    let site = state.config.site_root.clone();
+    // Files are not content-hashed, so browsers revalidate (cheap: ETag / Last-Modified).
+    let static_files = |dir: &str| {
+        tower::ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache"),
+            ))
+            .service(
+                ServeDir::new(site.join(dir))
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            )
+    };
+    let timed = Router::new()
+        .route("/api/v1/surveys", post(ingest::post_surveys))
+        .route("/api/v1/metrics/{metric}", get(metrics::get_metric))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(backend.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .nest_service("/pkg", static_files("pkg"))
+        .nest_service("/assets", static_files("assets"))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.request_timeout,
+        ));
+    // The stream lives as long as the page: no request timeout there.
+    Router::new()
+        .route("/api/v1/stream", get(stream::stream))
+        .merge(timed)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,65 @@
+//! `POST /api/v1/surveys`.
+
+use super::auth::require_ingest_key;
+use crate::error::ApiError;
+use crate::ingest::body::Format;
+use crate::ingest::{surveys, IngestReport};
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+
+/// Stores a batch of survey responses. 200 when anything was stored (or everything was a
+/// replay), 422 when every record was rejected; the body lists per-record errors either way.
+pub async fn post_surveys(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
+    require_ingest_key(&state, &headers).await?;
+    let format = Format::from_content_type(
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+    )?;
+    let bytes = read_limited(body, &headers, state.config.max_body_bytes).await?;
+    let report = surveys::ingest(&state, format, &bytes).await?;
+    let status = if report.accepted == 0 && report.duplicates == 0 && report.rejected > 0 {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(report)))
+}
+
+/// Reads the whole body, refusing more than `limit` bytes with a 413.
+async fn read_limited(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<axum::body::Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "the body is larger than {} MiB: split the batch",
+                limit / (1024 * 1024)
+            ),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        // The limit is the only way reading a buffered body fails here short of a broken
+        // connection, which no longer has anyone to answer.
+        tracing::debug!(error = %e, "body read failed");
+        too_large()
+    })
+}

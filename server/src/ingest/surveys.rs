@@ -1,0 +1,113 @@
+//! Survey ingestion: decode, validate, store in one transaction, announce.
+
+use super::body::{decode, Decoded, Format};
+use super::{IngestReport, ItemError, MAX_LISTED_ERRORS};
+use crate::clock::now_ms;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::surveys::insert_batch;
+use app::domain::survey::{RecordError, SurveyInput, SurveyRecord};
+use app::model::ChangeNotice;
+
+/// Maps one CSV row to a survey input by header name. Unknown columns are ignored.
+pub fn survey_from_csv(
+    headers: &csv::StringRecord,
+    row: &csv::StringRecord,
+) -> Decoded<SurveyInput> {
+    let mut input = SurveyInput::default();
+    for (h, v) in headers.iter().zip(row.iter()) {
+        if v.is_empty() {
+            continue;
+        }
+        let text = Some(v.to_string());
+        match h.trim().to_ascii_lowercase().as_str() {
+            "id" => input.id = text,
+            "kind" => input.kind = text,
+            "score" => {
+                input.score = Some(v.parse().map_err(|_| {
+                    RecordError::new("invalid_score", format!("score {v:?} is not a number"))
+                })?)
+            }
+            "scale" => {
+                input.scale = Some(v.parse().map_err(|_| {
+                    RecordError::new(
+                        "invalid_scale",
+                        format!("scale {v:?} is not a whole number"),
+                    )
+                })?)
+            }
+            "responded_at" => input.responded_at = text,
+            "comment" => input.comment = text,
+            "channel" => input.channel = text,
+            "segment" => input.segment = text,
+            "product_category" => input.product_category = text,
+            "region" => input.region = text,
+            "touchpoint" => input.touchpoint = text,
+            "customer_id" => input.customer_id = text,
+            "partner_id" => input.partner_id = text,
+            _ => {}
+        }
+    }
+    Ok(input)
+}
+
+/// Validates and stores a batch of survey responses, then announces the change.
+pub async fn ingest(
+    state: &AppState,
+    format: Format,
+    bytes: &[u8],
+) -> Result<IngestReport, ApiError> {
+    let decoded = decode(format, bytes, survey_from_csv)?;
+    let now = now_ms();
+    let mut report = IngestReport::default();
+    let mut records = Vec::with_capacity(decoded.len());
+    for (index, item) in decoded.into_iter().enumerate() {
+        match item.and_then(|input| SurveyRecord::validate(input, now)) {
+            Ok(r) => records.push(r),
+            Err(e) => {
+                report.rejected += 1;
+                if report.errors.len() < MAX_LISTED_ERRORS {
+                    report.errors.push(ItemError {
+                        index,
+                        code: e.code,
+                        message: e.message,
+                    });
+                } else {
+                    report.errors_truncated = true;
+                }
+            }
+        }
+    }
+    let outcome = insert_batch(&state.store, &records, now).await?;
+    report.accepted = outcome.accepted;
+    report.duplicates = outcome.duplicates;
+    if let Some((from, to)) = outcome.days {
+        state.bus.publish(ChangeNotice {
+            family: "surveys".into(),
+            kinds: outcome.kinds.into_iter().collect(),
+            from,
+            to,
+            count: outcome.accepted,
+            at: now,
+        });
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_columns_map_by_header_and_numbers_are_checked() {
+        let h = csv::StringRecord::from(vec!["ID", "kind", "score", "scale", "extra"]);
+        let r = csv::StringRecord::from(vec!["r1", "ces", "6", "7", "x"]);
+        let i = survey_from_csv(&h, &r).unwrap();
+        assert_eq!(
+            (i.id.as_deref(), i.score, i.scale),
+            (Some("r1"), Some(6.0), Some(7))
+        );
+        let r = csv::StringRecord::from(vec!["r1", "ces", "six", "7", "x"]);
+        assert_eq!(survey_from_csv(&h, &r).unwrap_err().code, "invalid_score");
+    }
+}

@@ -1,0 +1,18 @@
+//! The Signalroom server: ingestion, storage, the metric engine, the live change stream and
+//! the Leptos web app, all behind [`router`] so tests drive it without a socket.
+
+#![recursion_limit = "256"]
+
+pub mod bus;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod ingest;
+pub mod metrics;
+pub mod state;
+pub mod store;
+
+pub use http::router;
+pub use state::AppState;

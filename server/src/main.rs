@@ -1,0 +1,81 @@
+//! The `signalroom` binary: load config, open the store, seed demo data if asked, serve until
+//! SIGINT/SIGTERM, then finish in-flight requests and close the store.
+
+use anyhow::Context;
+use server::clock::now_ms;
+use server::config::Config;
+use server::store::{keys, redact_url};
+use server::{demo, router, AppState};
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("SIGNALROOM_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")),
+        )
+        .init();
+    let config = Config::from_env()?;
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let state = AppState::open(config.clone(), shutdown_rx)
+        .await
+        .with_context(|| {
+            format!(
+                "opening the store at {}",
+                redact_url(&config.database_url.0)
+            )
+        })?;
+    if let Some(key) = &config.ingest_key {
+        keys::ensure_key(&state.store, &key.0, "SIGNALROOM_INGEST_KEY", now_ms()).await?;
+    } else if keys::count_keys(&state.store).await? == 0 {
+        tracing::warn!("no ingest key exists: set SIGNALROOM_INGEST_KEY to create one");
+    }
+    if config.demo {
+        let n = demo::seed_if_empty(&state.store, now_ms()).await?;
+        if n > 0 {
+            tracing::info!(records = n, "seeded demo data");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
+    let store = state.store.clone();
+    println!(
+        "Signalroom listening on http://{} (store: {} at {})",
+        listener.local_addr()?,
+        store.dialect(),
+        redact_url(&config.database_url.0)
+    );
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = shutdown_tx.send(true);
+        })
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

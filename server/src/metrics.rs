@@ -1,0 +1,80 @@
+//! The metric engine: fetches aggregates from the store and assembles summaries and reports
+//! with the pure functions of `app::domain::summary`.
+
+use crate::clock::now_ms;
+use crate::store::{surveys, Store, StoreError};
+use app::api::backend::{BoxFuture, DashboardBackend};
+use app::domain::date::Day;
+use app::domain::metric::{MetricError, MetricId};
+use app::domain::query::DashboardQuery;
+use app::domain::summary::{build_report, build_summary};
+use app::error::AppError;
+use app::model::{MetricReport, Summary};
+use std::sync::Arc;
+
+/// Computes metrics from the store.
+#[derive(Clone)]
+pub struct Engine {
+    store: Arc<Store>,
+}
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Metric(#[from] MetricError),
+}
+
+impl Engine {
+    /// An engine over `store`.
+    pub fn new(store: Arc<Store>) -> Engine {
+        Engine { store }
+    }
+
+    /// The executive summary for a resolved query.
+    pub async fn summary(&self, q: &DashboardQuery) -> Result<Summary, StoreError> {
+        let daily = surveys::daily_aggs(&self.store, &q.filters, q.earliest(), q.to).await?;
+        // The breakdown ignores the filter on its own dimension, so it shows every value.
+        let mut others = q.filters.clone();
+        others.remove(&q.by);
+        let breakdown =
+            surveys::breakdown(&self.store, q.by, &others, q.metric.kind(), q.from, q.to).await?;
+        let options = surveys::dimension_values(&self.store).await?;
+        let has_data = surveys::has_any(&self.store).await?;
+        Ok(build_summary(
+            q,
+            &daily,
+            &breakdown,
+            options,
+            has_data,
+            now_ms(),
+        ))
+    }
+
+    /// The read API's report on one metric.
+    pub async fn report(
+        &self,
+        metric: MetricId,
+        q: &DashboardQuery,
+    ) -> Result<MetricReport, ReportError> {
+        let daily = surveys::daily_aggs(&self.store, &q.filters, q.earliest(), q.to).await?;
+        Ok(build_report(q, &daily, metric)?)
+    }
+}
+
+impl DashboardBackend for Engine {
+    fn today(&self) -> Day {
+        Day::from_epoch_ms(now_ms())
+    }
+
+    fn summary(&self, query: DashboardQuery) -> BoxFuture<'_, Result<Summary, AppError>> {
+        Box::pin(async move {
+            Engine::summary(self, &query).await.map_err(|e| {
+                tracing::error!(error = %e, "summary failed");
+                AppError::Internal
+            })
+        })
+    }
+}

@@ -1,0 +1,63 @@
+//! Shared application state.
+
+use crate::bus::ChangeBus;
+use crate::config::Config;
+use crate::metrics::Engine;
+use crate::store::{Store, StoreError};
+use axum::extract::FromRef;
+use leptos::config::{Env, LeptosOptions};
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// Everything a request handler needs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+    pub bus: ChangeBus,
+    pub engine: Engine,
+    pub leptos: LeptosOptions,
+    /// Flips to `true` when the server is shutting down; long-lived streams end then.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> LeptosOptions {
+        s.leptos.clone()
+    }
+}
+
+impl AppState {
+    /// Opens the store, applies migrations and assembles the state.
+    pub async fn open(
+        config: Config,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<AppState, StoreError> {
+        let store = Arc::new(Store::connect(&config.database_url.0).await?);
+        store.migrate().await?;
+        Ok(Self::with_store(config, store, shutdown))
+    }
+
+    /// Assembles the state around an opened, migrated store.
+    pub fn with_store(
+        config: Config,
+        store: Arc<Store>,
+        shutdown: watch::Receiver<bool>,
+    ) -> AppState {
+        let leptos = LeptosOptions::builder()
+            .output_name("signalroom")
+            .site_root(config.site_root.to_string_lossy().as_ref())
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .env(Env::PROD)
+            .build();
+        AppState {
+            engine: Engine::new(store.clone()),
+            config: Arc::new(config),
+            store,
+            bus: ChangeBus::default(),
+            leptos,
+            shutdown,
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The store: SQLite (embedded default) or PostgreSQL (scale-out), chosen by the URL. Both
+//! run the same SQL text; [`dispatch!`] instantiates each query once per dialect, so every
+//! query is written once and runs on the native driver.
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
+
+/// Runs `$body` with `$p` bound to the native pool of whichever dialect the store uses.
+macro_rules! dispatch {
+    ($store:expr, $p:ident => $body:expr) => {
+        match $store.pool() {
+            $crate::store::Pool::Sqlite($p) => $body,
+            $crate::store::Pool::Postgres($p) => $body,
+        }
+    };
+}
+
+pub mod keys;
+pub mod surveys;
+
+/// A connection pool of either dialect.
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A failure of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database directory: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The store: a pool plus, for SQLite, the single-writer lock.
+pub struct Store {
+    pool: Pool,
+    // SQLite allows one writer at a time; queueing here beats retrying on SQLITE_BUSY.
+    write: Mutex<()>,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+impl Store {
+    /// Opens a pool for `url` (`sqlite://path`, `sqlite::memory:` is not supported because
+    /// every pooled connection would get its own database; `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let pool = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // A 2xx promises durability; with batched commits FULL costs little.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory");
+            if let Some(dir) = opts.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)?;
+                }
+            }
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .min_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(opts)
+                    .await?,
+            )
+        } else {
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?,
+            )
+        };
+        Ok(Store {
+            pool,
+            write: Mutex::new(()),
+        })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        dispatch!(self, p => MIGRATOR.run(p).await?);
+        Ok(())
+    }
+
+    /// The pool, for the store modules.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// `sqlite` or `postgresql`.
+    pub fn dialect(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgresql",
+        }
+    }
+
+    /// Serialises writers on SQLite; PostgreSQL handles concurrent writers itself.
+    pub async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
+        match self.pool {
+            Pool::Sqlite(_) => Some(self.write.lock().await),
+            Pool::Postgres(_) => None,
+        }
+    }
+
+    /// Checks the store answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self, p => {
+            sqlx::query("SELECT 1").execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Closes every connection (flushes SQLite's WAL).
+    pub async fn close(&self) {
+        dispatch!(self, p => p.close().await)
+    }
+}
+
+/// A database URL with any password removed, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact_url("postgres://sr:s3cret@127.0.0.1:5433/sr"),
+            "postgres://sr:***@127.0.0.1:5433/sr"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/signalroom.db"),
+            "sqlite://data/signalroom.db"
+        );
+    }
+}

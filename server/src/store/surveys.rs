@@ -1,0 +1,468 @@
+//! Survey facts and their rollups. Ingest writes facts and rollup deltas in one transaction;
+//! reads come from rollups when at most one filter is set, else from facts.
+
+use super::{Store, StoreError};
+use app::domain::date::Day;
+use app::domain::dimension::Dimension;
+use app::domain::metric::SurveyAgg;
+use app::domain::summary::{DailyAgg, KeyedAgg};
+use app::domain::survey::{SurveyKind, SurveyRecord};
+use app::model::DimensionValues;
+use sqlx::{QueryBuilder, Row};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// Rows per multi-row `INSERT` (17 binds each: well under both dialects' limits).
+const FACT_CHUNK: usize = 200;
+/// Rollup rows per multi-row upsert.
+const ROLLUP_CHUNK: usize = 300;
+/// Most values listed per dimension in filter menus.
+const MAX_MENU_VALUES: usize = 200;
+
+const FACT_COLUMNS: &str =
+    "external_id, kind, score, scale, responded_at, day, good, bad, comment, channel, \
+     segment, product_category, region, touchpoint, customer_id, partner_id, ingested_at";
+/// Every kind, as an SQL list of constants (lets `(kind, day)` index serve day-range scans).
+const ALL_KINDS_SQL: &str = "('nps', 'csat', 'ces', 'pss', 'pnps')";
+
+/// What one ingest committed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InsertOutcome {
+    /// Records newly stored.
+    pub accepted: i64,
+    /// Records already stored (or repeated within the batch): not counted again.
+    pub duplicates: i64,
+    /// Kinds of the newly stored records.
+    pub kinds: BTreeSet<SurveyKind>,
+    /// Day range of the newly stored records.
+    pub days: Option<(Day, Day)>,
+}
+
+/// Key of one rollup row: (dim, val, day, kind, scale).
+type RollupKey<'a> = (&'a str, &'a str, i64, &'static str, i64);
+
+/// The dimension values of a record, in rollup order, with the unfiltered total first.
+fn rollup_dims(r: &SurveyRecord) -> [(&'static str, &str); 7] {
+    [
+        ("", ""),
+        ("channel", r.channel.as_str()),
+        ("segment", r.segment.as_str()),
+        ("product_category", r.product_category.as_str()),
+        ("region", r.region.as_str()),
+        ("partner", r.partner_id.as_str()),
+        ("touchpoint", r.touchpoint.as_str()),
+    ]
+}
+
+/// Sums records into rollup deltas, ordered by key so concurrent writers lock rows in the
+/// same order (no deadlocks on PostgreSQL).
+pub fn rollup_deltas<'a>(records: &[&'a SurveyRecord]) -> BTreeMap<RollupKey<'a>, SurveyAgg> {
+    let mut out: BTreeMap<RollupKey<'a>, SurveyAgg> = BTreeMap::new();
+    for r in records {
+        let delta = SurveyAgg {
+            n: 1,
+            sum: r.score.value,
+            good: r.score.is_good() as i64,
+            bad: r.score.is_bad() as i64,
+        };
+        for (dim, val) in rollup_dims(r) {
+            out.entry((dim, val, r.day().0, r.score.kind.as_str(), r.score.scale))
+                .or_default()
+                .merge(&delta);
+        }
+    }
+    out
+}
+
+/// Stores a batch in one transaction: new facts, their rollup deltas and menu values.
+/// Records whose id is already stored are counted as duplicates and change nothing.
+pub async fn insert_batch(
+    store: &Store,
+    records: &[SurveyRecord],
+    now_ms: i64,
+) -> Result<InsertOutcome, StoreError> {
+    let mut seen = HashSet::with_capacity(records.len());
+    let unique: Vec<&SurveyRecord> = records
+        .iter()
+        .filter(|r| seen.insert(r.external_id.as_str()))
+        .collect();
+    let repeated = (records.len() - unique.len()) as i64;
+    if unique.is_empty() {
+        return Ok(InsertOutcome {
+            duplicates: repeated,
+            ..Default::default()
+        });
+    }
+    let _w = store.write_guard().await;
+    let inserted: HashSet<String> = dispatch!(store, p => {
+        let mut tx = p.begin().await?;
+        let mut inserted = HashSet::with_capacity(unique.len());
+        for chunk in unique.chunks(FACT_CHUNK) {
+            let mut qb = QueryBuilder::new(format!("INSERT INTO survey_responses ({FACT_COLUMNS}) "));
+            qb.push_values(chunk, |mut b, r| {
+                b.push_bind(r.external_id.as_str())
+                    .push_bind(r.score.kind.as_str())
+                    .push_bind(r.score.value)
+                    .push_bind(r.score.scale)
+                    .push_bind(r.responded_at_ms)
+                    .push_bind(r.day().0)
+                    .push_bind(r.score.is_good() as i64)
+                    .push_bind(r.score.is_bad() as i64)
+                    .push_bind(r.comment.as_deref())
+                    .push_bind(r.channel.as_str())
+                    .push_bind(r.segment.as_str())
+                    .push_bind(r.product_category.as_str())
+                    .push_bind(r.region.as_str())
+                    .push_bind(r.touchpoint.as_str())
+                    .push_bind(r.customer_id.as_deref())
+                    .push_bind(r.partner_id.as_str())
+                    .push_bind(now_ms);
+            });
+            qb.push(" ON CONFLICT (external_id) DO NOTHING RETURNING external_id");
+            for row in qb.build().fetch_all(&mut *tx).await? {
+                inserted.insert(row.try_get::<String, _>(0)?);
+            }
+        }
+        let fresh: Vec<&SurveyRecord> = unique.iter().copied().filter(|r| inserted.contains(&r.external_id)).collect();
+        let deltas: Vec<_> = rollup_deltas(&fresh).into_iter().collect();
+        for chunk in deltas.chunks(ROLLUP_CHUNK) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO survey_rollup (dim, val, day, kind, scale, n, score_sum, good, bad, updated_at) ",
+            );
+            qb.push_values(chunk, |mut b, ((dim, val, day, kind, scale), a)| {
+                b.push_bind(*dim)
+                    .push_bind(*val)
+                    .push_bind(*day)
+                    .push_bind(*kind)
+                    .push_bind(*scale)
+                    .push_bind(a.n)
+                    .push_bind(a.sum)
+                    .push_bind(a.good)
+                    .push_bind(a.bad)
+                    .push_bind(now_ms);
+            });
+            qb.push(
+                " ON CONFLICT (dim, val, day, kind, scale) DO UPDATE SET \
+                 n = survey_rollup.n + excluded.n, \
+                 score_sum = survey_rollup.score_sum + excluded.score_sum, \
+                 good = survey_rollup.good + excluded.good, \
+                 bad = survey_rollup.bad + excluded.bad, \
+                 updated_at = excluded.updated_at",
+            );
+            qb.build().execute(&mut *tx).await?;
+        }
+        let menu: BTreeSet<(&str, &str)> = fresh
+            .iter()
+            .flat_map(|r| rollup_dims(r).into_iter().skip(1))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        let menu: Vec<_> = menu.into_iter().collect();
+        for chunk in menu.chunks(ROLLUP_CHUNK) {
+            let mut qb = QueryBuilder::new("INSERT INTO dimension_values (dim, val) ");
+            qb.push_values(chunk, |mut b, (d, v)| {
+                b.push_bind(*d).push_bind(*v);
+            });
+            qb.push(" ON CONFLICT (dim, val) DO NOTHING");
+            qb.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        inserted
+    });
+    let mut outcome = InsertOutcome {
+        accepted: inserted.len() as i64,
+        duplicates: repeated + (unique.len() - inserted.len()) as i64,
+        ..Default::default()
+    };
+    for r in unique.iter().filter(|r| inserted.contains(&r.external_id)) {
+        outcome.kinds.insert(r.score.kind);
+        let d = r.day();
+        outcome.days = Some(outcome.days.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+    }
+    Ok(outcome)
+}
+
+/// One aggregate row as both dialects decode it: (day, kind, scale, n, sum, good, bad, updated_at).
+type DailyRow = (i64, String, i64, i64, i64, i64, i64, i64);
+/// (key, scale, n, sum, good, bad).
+type KeyedRow = (String, i64, i64, i64, i64, i64);
+
+/// Runs one SELECT with recorded binds on whichever dialect the store uses.
+macro_rules! fetch_as {
+    ($store:expr, $row:ty, $sql:expr, $binds:expr) => {
+        dispatch!($store, p => {
+            let mut q = sqlx::query_as::<_, $row>($sql);
+            for b in $binds {
+                q = match b {
+                    Bind::Text(s) => q.bind(s.as_str()),
+                    Bind::Int(i) => q.bind(*i),
+                };
+            }
+            q.fetch_all(p).await?
+        })
+    };
+}
+
+/// Daily aggregates of every kind over `from..=to` under `filters`.
+pub async fn daily_aggs(
+    store: &Store,
+    filters: &BTreeMap<Dimension, String>,
+    from: Day,
+    to: Day,
+) -> Result<Vec<DailyAgg>, StoreError> {
+    let mut qb;
+    if filters.len() <= 1 {
+        let (dim, val) = filters
+            .iter()
+            .next()
+            .map_or(("", ""), |(d, v)| (d.as_str(), v.as_str()));
+        qb = QueryBuilder::new(
+            "SELECT day, kind, scale, n, score_sum, good, bad, updated_at FROM survey_rollup WHERE dim = ",
+        );
+        qb.push_bind(dim.to_string())
+            .push(" AND val = ")
+            .push_bind(val.to_string());
+    } else {
+        qb = QueryBuilder::new(format!(
+            "SELECT day, kind, scale, COUNT(*), CAST(SUM(score) AS BIGINT), CAST(SUM(good) AS BIGINT), \
+             CAST(SUM(bad) AS BIGINT), MAX(ingested_at) FROM survey_responses WHERE kind IN {ALL_KINDS_SQL}"
+        ));
+        push_filters(&mut qb, filters);
+    }
+    qb.push(" AND day >= ")
+        .push_bind(from.0)
+        .push(" AND day <= ")
+        .push_bind(to.0);
+    if filters.len() > 1 {
+        qb.push(" GROUP BY day, kind, scale");
+    }
+    let sql = qb.into_sql();
+    let binds = binds_of(filters, from, to);
+    let rows: Vec<DailyRow> = fetch_as!(store, DailyRow, &sql, &binds);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(day, kind, scale, n, sum, good, bad, updated_at)| {
+            Some(DailyAgg {
+                day: Day(day),
+                kind: SurveyKind::parse(&kind)?,
+                scale,
+                agg: SurveyAgg { n, sum, good, bad },
+                updated_at,
+            })
+        })
+        .collect())
+}
+
+/// A bind value, recorded so one SQL text can be bound on either dialect.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+// The SQL is built once with a dialect-neutral builder; the binds are replayed per dialect in
+// the same order as `push_filters` and the day range push them.
+fn binds_of(filters: &BTreeMap<Dimension, String>, from: Day, to: Day) -> Vec<Bind> {
+    let mut b = Vec::new();
+    if filters.len() <= 1 {
+        let (dim, val) = filters
+            .iter()
+            .next()
+            .map_or(("", ""), |(d, v)| (d.as_str(), v.as_str()));
+        b.push(Bind::Text(dim.into()));
+        b.push(Bind::Text(val.into()));
+    } else {
+        b.extend(filters.values().map(|v| Bind::Text(v.clone())));
+    }
+    b.push(Bind::Int(from.0));
+    b.push(Bind::Int(to.0));
+    b
+}
+
+fn push_filters(qb: &mut QueryBuilder<'_, sqlx::Postgres>, filters: &BTreeMap<Dimension, String>) {
+    for (d, v) in filters {
+        // Column names come from a closed enum, never from input.
+        qb.push(format!(" AND {} = ", d.column()))
+            .push_bind(v.clone());
+    }
+}
+
+/// The selected kind over `from..=to` broken down by `by`, under `filters` (which must not
+/// include `by` itself).
+pub async fn breakdown(
+    store: &Store,
+    by: Dimension,
+    filters: &BTreeMap<Dimension, String>,
+    kind: SurveyKind,
+    from: Day,
+    to: Day,
+) -> Result<Vec<KeyedAgg>, StoreError> {
+    let mut qb;
+    let mut binds = Vec::new();
+    if filters.is_empty() {
+        qb = QueryBuilder::new(
+            "SELECT val, scale, CAST(SUM(n) AS BIGINT), CAST(SUM(score_sum) AS BIGINT), CAST(SUM(good) AS BIGINT), \
+             CAST(SUM(bad) AS BIGINT) FROM survey_rollup WHERE dim = ",
+        );
+        qb.push_bind(by.as_str().to_string());
+        binds.push(Bind::Text(by.as_str().into()));
+        qb.push(" AND kind = ").push_bind(kind.as_str().to_string());
+        binds.push(Bind::Text(kind.as_str().into()));
+        qb.push(" AND day >= ")
+            .push_bind(from.0)
+            .push(" AND day <= ")
+            .push_bind(to.0);
+        qb.push(" GROUP BY val, scale");
+    } else {
+        let col = by.column();
+        qb = QueryBuilder::new(format!(
+            "SELECT {col}, scale, COUNT(*), CAST(SUM(score) AS BIGINT), CAST(SUM(good) AS BIGINT), \
+             CAST(SUM(bad) AS BIGINT) FROM survey_responses WHERE kind = "
+        ));
+        qb.push_bind(kind.as_str().to_string());
+        binds.push(Bind::Text(kind.as_str().into()));
+        push_filters(&mut qb, filters);
+        binds.extend(filters.values().map(|v| Bind::Text(v.clone())));
+        qb.push(" AND day >= ")
+            .push_bind(from.0)
+            .push(" AND day <= ")
+            .push_bind(to.0);
+        qb.push(format!(" GROUP BY {col}, scale"));
+    }
+    binds.push(Bind::Int(from.0));
+    binds.push(Bind::Int(to.0));
+    let sql = qb.into_sql();
+    let rows: Vec<KeyedRow> = fetch_as!(store, KeyedRow, &sql, &binds);
+    Ok(rows
+        .into_iter()
+        .map(|(key, scale, n, sum, good, bad)| KeyedAgg {
+            key,
+            scale,
+            agg: SurveyAgg { n, sum, good, bad },
+        })
+        .collect())
+}
+
+/// Known values per dimension, for the filter menus.
+pub async fn dimension_values(store: &Store) -> Result<Vec<DimensionValues>, StoreError> {
+    let rows: Vec<(String, String)> = dispatch!(store, p => {
+        sqlx::query_as("SELECT dim, val FROM dimension_values ORDER BY dim, val").fetch_all(p).await?
+    });
+    let mut out: Vec<DimensionValues> = Dimension::ALL
+        .into_iter()
+        .map(|d| DimensionValues {
+            dimension: d,
+            values: Vec::new(),
+        })
+        .collect();
+    for (dim, val) in rows {
+        if let Some(d) =
+            Dimension::parse(&dim).and_then(|d| out.iter_mut().find(|o| o.dimension == d))
+        {
+            if d.values.len() < MAX_MENU_VALUES {
+                d.values.push(val);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether any survey response is stored.
+pub async fn has_any(store: &Store) -> Result<bool, StoreError> {
+    let n: i64 = dispatch!(store, p => sqlx::query("SELECT COUNT(*) FROM (SELECT 1 FROM survey_rollup LIMIT 1) t")
+        .fetch_one(p)
+        .await?
+        .try_get(0)?);
+    Ok(n > 0)
+}
+
+/// Number of stored responses.
+pub async fn count(store: &Store) -> Result<i64, StoreError> {
+    Ok(
+        dispatch!(store, p => sqlx::query("SELECT COUNT(*) FROM survey_responses").fetch_one(p).await?.try_get(0)?),
+    )
+}
+
+/// Recomputes every rollup and menu value from the facts, in one transaction.
+pub async fn rebuild_rollups(store: &Store) -> Result<(), StoreError> {
+    let mut statements = vec![
+        "DELETE FROM survey_rollup".to_string(),
+        "DELETE FROM dimension_values".to_string(),
+        "INSERT INTO survey_rollup (dim, val, day, kind, scale, n, score_sum, good, bad, updated_at) \
+         SELECT '', '', day, kind, scale, COUNT(*), SUM(score), SUM(good), SUM(bad), MAX(ingested_at) \
+         FROM survey_responses GROUP BY day, kind, scale"
+            .to_string(),
+    ];
+    for d in Dimension::ALL {
+        let (name, col) = (d.as_str(), d.column());
+        statements.push(format!(
+            "INSERT INTO survey_rollup (dim, val, day, kind, scale, n, score_sum, good, bad, updated_at) \
+             SELECT '{name}', {col}, day, kind, scale, COUNT(*), SUM(score), SUM(good), SUM(bad), MAX(ingested_at) \
+             FROM survey_responses GROUP BY {col}, day, kind, scale"
+        ));
+        statements.push(format!(
+            "INSERT INTO dimension_values (dim, val) SELECT DISTINCT '{name}', {col} FROM survey_responses WHERE {col} <> ''"
+        ));
+    }
+    let _w = store.write_guard().await;
+    dispatch!(store, p => {
+        let mut tx = p.begin().await?;
+        for s in &statements {
+            sqlx::query(s).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::survey::Score;
+
+    fn rec(id: &str, kind: SurveyKind, v: i64, channel: &str) -> SurveyRecord {
+        SurveyRecord {
+            external_id: id.into(),
+            score: Score {
+                kind,
+                value: v,
+                scale: if kind == SurveyKind::Nps { 10 } else { 5 },
+            },
+            responded_at_ms: 86_400_000 * 3 + 5,
+            comment: None,
+            channel: channel.into(),
+            segment: "smb".into(),
+            product_category: String::new(),
+            region: "emea".into(),
+            touchpoint: String::new(),
+            customer_id: None,
+            partner_id: String::new(),
+        }
+    }
+
+    #[test]
+    fn deltas_count_each_record_once_per_dimension() {
+        let a = rec("a", SurveyKind::Nps, 10, "email");
+        let b = rec("b", SurveyKind::Nps, 3, "chat");
+        let d = rollup_deltas(&[&a, &b]);
+        assert_eq!(
+            d[&("", "", 3, "nps", 10)],
+            SurveyAgg {
+                n: 2,
+                sum: 13,
+                good: 1,
+                bad: 1
+            }
+        );
+        assert_eq!(
+            d[&("channel", "email", 3, "nps", 10)],
+            SurveyAgg {
+                n: 1,
+                sum: 10,
+                good: 1,
+                bad: 0
+            }
+        );
+        assert_eq!(d[&("segment", "smb", 3, "nps", 10)].n, 2);
+        // Missing values still roll up (as ''), so every dimension sums to the total.
+        assert_eq!(d[&("touchpoint", "", 3, "nps", 10)].n, 2);
+        assert_eq!(d.len(), 1 + 2 + 1 + 1 + 1 + 1 + 1);
+    }
+}

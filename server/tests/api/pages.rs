@@ -1,0 +1,97 @@
+use crate::helpers::*;
+use axum::http::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn the_dashboard_renders_its_kpis_on_the_server() {
+    let app = spawn().await;
+    let batch: Vec<_> = (0..40)
+        .map(|i| survey(&format!("p{i}"), "nps", if i < 30 { 10 } else { 0 }, 1))
+        .collect();
+    app.post_surveys(&json!(batch)).await;
+    let r = app.get("/", false).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("text/html"));
+    assert!(r.text.contains(r#"data-metric="nps""#), "{}", r.text);
+    // 75% promoters − 25% detractors.
+    assert!(r.text.contains(">50.0<"), "NPS value missing");
+    assert!(r.text.contains("n = 40"));
+    assert!(r.text.contains("Not enough responses"), "CSAT has no data");
+    assert!(r.text.contains("/pkg/signalroom.js"), "hydration script");
+}
+
+#[tokio::test]
+async fn an_empty_store_shows_the_empty_state() {
+    let app = spawn().await;
+    let r = app.get("/", false).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains(r#"data-testid="empty-state""#));
+}
+
+#[tokio::test]
+async fn filters_in_the_url_shape_the_page() {
+    let app = spawn().await;
+    let mut a = survey("f1", "csat", 5, 1);
+    a["region"] = json!("emea");
+    let mut b = survey("f2", "csat", 1, 1);
+    b["region"] = json!("<script>alert(1)</script>");
+    app.post_surveys(&json!([a, b])).await;
+    let r = app
+        .get("/?region=emea&min_sample=1&metric=csat&by=region", false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains(">100.0%<"), "CSAT for emea only");
+    // User-supplied values are escaped in the page.
+    assert!(!r.text.contains("<script>alert(1)</script>"));
+    assert!(r.text.contains("&lt;script&gt;"));
+}
+
+#[tokio::test]
+async fn an_invalid_view_is_a_400_page_with_the_reason() {
+    let app = spawn().await;
+    let r = app.get("/?from=2026-13-01", false).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text.contains("invalid_date"));
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404() {
+    let app = spawn().await;
+    assert_eq!(
+        app.get("/no/such/page", false).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = spawn().await;
+    assert_eq!(app.get("/healthz", false).await.status, StatusCode::OK);
+    assert_eq!(app.get("/readyz", false).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_summary_server_function_answers_json() {
+    let app = spawn().await;
+    app.post_surveys(&json!([survey("sf1", "nps", 9, 1)])).await;
+    let r = app
+        .get(
+            "/api/fn/get_summary?query=range%3D7d%26min_sample%3D1",
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let s = r.json();
+    assert_eq!(s["tiles"][0]["metric"], "nps");
+    assert_eq!(s["tiles"][0]["value"], 100.0);
+    assert_eq!(s["query"]["min_sample"], 1);
+    let bad = app
+        .get("/api/fn/get_summary?query=bucket%3Dhour", false)
+        .await;
+    assert!(
+        bad.status.is_client_error() || bad.status.is_server_error(),
+        "{}",
+        bad.status
+    );
+    assert!(bad.text.contains("invalid_bucket"), "{}", bad.text);
+}
