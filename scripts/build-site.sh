@@ -11,10 +11,11 @@ cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-rel
 mkdir -p "$site/pkg" "$site/assets"
 wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name signalroom \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-if command -v wasm-opt >/dev/null; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals "$site/pkg/signalroom_bg.wasm" -o "$site/pkg/signalroom_bg.wasm"
-fi
+# binaryen from npm (pinned in package.json): Debian's 108 corrupts reference-type tables.
+node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+  "$site/pkg/signalroom_bg.wasm" -o "$site/pkg/signalroom_bg.opt.wasm"
+mv "$site/pkg/signalroom_bg.opt.wasm" "$site/pkg/signalroom_bg.wasm"
 cp style/main.css "$site/pkg/signalroom.css"
 cp -r public/. "$site/"
 cp node_modules/echarts/dist/echarts.common.min.js "$site/assets/echarts.min.js"

@@ -20,7 +20,6 @@ if [ "$have" != "$want" ]; then
 fi
 
 pkgs=()
-command -v wasm-opt >/dev/null || pkgs+=(binaryen)
 command -v brotli >/dev/null || pkgs+=(brotli)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null || pkgs+=(chromium)
@@ -33,8 +32,8 @@ if [ "${#pkgs[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
 fi
 
-if [ ! -f node_modules/echarts/dist/echarts.common.min.js ]; then
-  step "installing ECharts from the npm registry"
+if [ ! -f node_modules/echarts/dist/echarts.common.min.js ] || [ ! -x node_modules/.bin/wasm-opt ]; then
+  step "installing ECharts and binaryen from the npm registry"
   npm install --no-audit --no-fund --loglevel=error
 fi
 if [ "$what" = test ] && [ ! -d end2end/node_modules/@playwright/test ]; then

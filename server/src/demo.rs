@@ -150,7 +150,7 @@ pub fn generate(today: Day, days: i64, now_ms: i64, seed: u64) -> Vec<SurveyReco
             ]);
             let partner = matches!(kind, SurveyKind::Pss | SurveyKind::Pnps) || rng.f64() < 0.15;
             let partner_idx = (rng.next_u64() % PARTNERS.len() as u64) as usize;
-            let mut s = 0.70 + trend + if weekend { 0.02 } else { 0.0 };
+            let mut s = 0.83 + trend + if weekend { 0.02 } else { 0.0 };
             s += match channel {
                 Channel::Phone => -0.05,
                 Channel::Social => -0.08,
@@ -174,7 +174,7 @@ pub fn generate(today: Day, days: i64, now_ms: i64, seed: u64) -> Vec<SurveyReco
                     s -= if channel == hit { 0.35 } else { 0.12 };
                 }
             }
-            s = (s + rng.normal(0.2)).clamp(0.0, 1.0);
+            s = (s + rng.normal(0.17)).clamp(0.0, 1.0);
             let (value, scale) = match kind {
                 SurveyKind::Nps | SurveyKind::Pnps => {
                     ((s * 10.0 + rng.normal(0.6)).round().clamp(0.0, 10.0), None)

@@ -1,4 +1,4 @@
-use super::echarts::{render_breakdown, ChartHandle};
+use super::echarts::{draw_next_frame, render_breakdown, ChartSlot};
 use crate::components::format;
 use crate::domain::metric::Unit;
 use crate::model::Breakdown;
@@ -17,13 +17,13 @@ pub fn BreakdownChart(
 ) -> impl IntoView {
     let id = "breakdown-chart".to_string();
     let labels: Vec<String> = breakdown.rows.iter().map(|r| display_key(&r.key)).collect();
-    let handle = StoredValue::new_local(None::<ChartHandle>);
     let navigate = use_navigate();
     let chart_links = links.clone();
     let chart_labels = labels.clone();
     let chart = breakdown.clone();
     let chart_id = id.clone();
-    Effect::new(move |_| {
+    Effect::new(move |prev: Option<ChartSlot>| {
+        drop(prev);
         let links = chart_links.clone();
         let navigate = navigate.clone();
         let on_click = Box::new(move |i: usize| {
@@ -31,14 +31,8 @@ pub fn BreakdownChart(
                 navigate(href, NavigateOptions::default());
             }
         });
-        handle.set_value(render_breakdown(&chart_id, &chart, &chart_labels, on_click));
-    });
-    on_cleanup(move || {
-        handle.try_update_value(|h| {
-            if let Some(h) = h.take() {
-                h.dispose();
-            }
-        });
+        let (id, chart, labels) = (chart_id.clone(), chart.clone(), chart_labels.clone());
+        draw_next_frame(move || render_breakdown(&id, &chart, &labels, on_click))
     });
     let dimension = breakdown.dimension.label();
     let height = format!("height: {}px", 40 + 28 * breakdown.rows.len().clamp(1, 20));

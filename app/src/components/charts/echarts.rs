@@ -2,14 +2,31 @@
 //! browser. User-supplied strings are escaped before they reach a chart option.
 
 use crate::model::{Breakdown, Trend};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Where a chart drawn on a later frame keeps its handle; dropping the slot disposes it.
+pub type ChartSlot = Rc<RefCell<Option<ChartHandle>>>;
+
+/// Draws on the next animation frame: an effect can run while its (new) subtree is not yet
+/// attached to the document, and ECharts needs the element in the page to size itself.
+pub fn draw_next_frame(draw: impl FnOnce() -> Option<ChartHandle> + 'static) -> ChartSlot {
+    let slot: ChartSlot = Rc::new(RefCell::new(None));
+    let fill = slot.clone();
+    leptos::prelude::request_animation_frame(move || {
+        *fill.borrow_mut() = draw();
+    });
+    slot
+}
 
 /// A rendered chart, disposed when its component goes away.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub struct ChartHandle(#[cfg(feature = "hydrate")] wasm_bindgen::JsValue);
 
-impl ChartHandle {
-    /// Frees the chart's canvas and listeners.
-    pub fn dispose(&self) {
+/// Dropping the handle frees the chart's canvas and listeners, so a chart lives exactly as
+/// long as the effect that drew it.
+impl Drop for ChartHandle {
+    fn drop(&mut self) {
         #[cfg(feature = "hydrate")]
         imp::call0(&self.0, "dispose");
     }

@@ -1,4 +1,4 @@
-use super::echarts::{render_trend, ChartHandle};
+use super::echarts::{draw_next_frame, render_trend, ChartSlot};
 use crate::model::Trend;
 use leptos::prelude::*;
 
@@ -7,18 +7,13 @@ use leptos::prelude::*;
 pub fn TrendChart(trend: Trend) -> impl IntoView {
     let id = format!("trend-{}", trend.metric.as_str());
     let label = format!("{} over time", trend.label);
-    let handle = StoredValue::new_local(None::<ChartHandle>);
     let chart_id = id.clone();
-    Effect::new(move |_| {
-        let h = render_trend(&chart_id, &trend);
-        handle.set_value(h);
-    });
-    on_cleanup(move || {
-        handle.try_update_value(|h| {
-            if let Some(h) = h.take() {
-                h.dispose();
-            }
-        });
+    // The effect keeps the chart handle as its value: it is dropped (and the chart disposed)
+    // with the effect. Effects run only in the browser.
+    Effect::new(move |prev: Option<ChartSlot>| {
+        drop(prev);
+        let (id, trend) = (chart_id.clone(), trend.clone());
+        draw_next_frame(move || render_trend(&id, &trend))
     });
     view! { <div class="chart trend" id=id role="img" aria-label=label data-testid="trend-chart"></div> }
 }

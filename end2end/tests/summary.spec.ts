@@ -1,0 +1,110 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const KEY = process.env.INGEST_KEY ?? 'e2e-ingest-key-0001';
+
+const tile = (page: Page, metric: string) => page.locator(`[data-testid=kpi-tile][data-metric=${metric}]`);
+const sampleOf = async (page: Page, metric: string) => {
+  const text = (await tile(page, metric).getByTestId('tile-n').textContent()) ?? '';
+  return Number(text.replace(/^n = /, '').split(' ')[0].replace(/,/g, ''));
+};
+const hydrated = (page: Page) => expect(page.getByTestId('live-badge')).toHaveText('Live', { timeout: 10_000 });
+
+test('the dashboard renders the seeded KPIs', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('kpi-tile')).toHaveCount(5);
+  for (const m of ['nps', 'csat', 'ces', 'pss', 'pnps']) {
+    await expect(tile(page, m).getByTestId('tile-value')).toHaveText(/^-?\d+(\.\d+)?%?$/);
+    expect(await sampleOf(page, m)).toBeGreaterThan(30);
+  }
+  await expect(page.getByTestId('breakdown-table').locator('tbody tr')).toHaveCount(7);
+  await hydrated(page);
+  // The trend chart is drawn by ECharts once hydrated.
+  await expect(page.locator('#trend-nps canvas')).toHaveCount(1);
+});
+
+test('a filter change updates the URL and the numbers; reload and Back keep them in step', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const all = await sampleOf(page, 'nps');
+  await page.getByTestId('filter-channel').selectOption('phone');
+  await expect(page).toHaveURL(/[?&]channel=phone\b/);
+  await expect.poll(() => sampleOf(page, 'nps')).toBeLessThan(all);
+  const phone = await sampleOf(page, 'nps');
+  expect(phone).toBeGreaterThan(0);
+
+  await page.reload();
+  await expect(page.getByTestId('filter-channel')).toHaveValue('phone');
+  expect(await sampleOf(page, 'nps')).toBe(phone);
+
+  await hydrated(page);
+  await page.getByTestId('filter-range').selectOption('90d');
+  await expect(page).toHaveURL(/range=90d/);
+  await expect(page).toHaveURL(/channel=phone/);
+  await page.goBack();
+  await expect(page).not.toHaveURL(/range=90d/);
+  await expect.poll(() => sampleOf(page, 'nps')).toBe(phone);
+  await page.goBack();
+  await expect(page).not.toHaveURL(/channel=/);
+  await expect.poll(() => sampleOf(page, 'nps')).toBe(all);
+});
+
+test('clicking a breakdown row filters on it and selecting a tile changes the charts', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByTestId('breakdown-table').getByRole('link', { name: 'email', exact: true }).click();
+  await expect(page).toHaveURL(/channel=email/);
+  await expect(page.getByTestId('filter-channel')).toHaveValue('email');
+  await tile(page, 'csat').locator('a.tile-link').click();
+  await expect(page).toHaveURL(/metric=csat/);
+  await expect(page.getByRole('heading', { name: 'CSAT trend' })).toBeVisible();
+  await expect(page.locator('#trend-csat canvas')).toHaveCount(1);
+});
+
+test('a survey batch posted through the API shows up on the open page within 2 s', async ({ page, request }) => {
+  await page.goto('/?range=7d');
+  await hydrated(page);
+  const before = await sampleOf(page, 'nps');
+  const now = Date.now();
+  const batch = Array.from({ length: 40 }, (_, i) => ({
+    id: `e2e-live-${now}-${i}`,
+    kind: 'nps',
+    score: 10,
+    channel: 'chat',
+    responded_at: new Date(now - 60_000).toISOString(),
+  }));
+  const res = await request.post('/api/v1/surveys', {
+    headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+    data: batch,
+  });
+  expect(res.status()).toBe(200);
+  expect((await res.json()).accepted).toBe(40);
+  const posted = Date.now();
+  await expect.poll(() => sampleOf(page, 'nps'), { timeout: 2_000, intervals: [50] }).toBe(before + 40);
+  console.log(`live update shown ${Date.now() - posted} ms after the ingest answered`);
+  await expect(tile(page, 'nps').getByTestId('tile-updated')).toContainText('UTC');
+});
+
+test('the page shows its numbers with JavaScript off', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/?channel=email&metric=csat');
+  await expect(tile(page, 'csat').getByTestId('tile-value')).toHaveText(/%$/);
+  await expect(page.getByTestId('filter-channel')).toHaveValue('email');
+  await context.close();
+});
+
+test('the layout fits a phone screen', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByTestId('kpi-tile')).toHaveCount(5);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await context.close();
+});
+
+test('an invalid view explains itself with a 400', async ({ page }) => {
+  const res = await page.goto('/?bucket=hour');
+  expect(res?.status()).toBe(400);
+  await expect(page.getByTestId('error-panel')).toContainText('invalid_bucket');
+});
