@@ -237,7 +237,7 @@ pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError
     let records = generate(Day::from_epoch_ms(now_ms), 400, now_ms, 7);
     let mut stored = 0;
     for chunk in records.chunks(10_000) {
-        stored += insert_batch(store, chunk, now_ms).await?.accepted;
+        stored += insert_batch(store, chunk.to_vec(), now_ms).await?.accepted;
     }
     Ok(stored)
 }

@@ -7,8 +7,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{mpsc, Mutex, MutexGuard};
 
 /// Runs `$body` with `$p` bound to the native pool of whichever dialect the store uses.
 macro_rules! dispatch {
@@ -24,6 +25,7 @@ pub mod keys;
 pub mod surveys;
 
 /// A connection pool of either dialect.
+#[derive(Clone)]
 pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
@@ -38,16 +40,29 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot create the database directory: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the store is shutting down")]
+    Closed,
+}
+
+impl Pool {
+    /// Itself, so [`dispatch!`] works on a pool as on a store.
+    pub fn pool(&self) -> &Pool {
+        self
+    }
 }
 
 /// The store: a pool plus, for SQLite, the single-writer lock.
 pub struct Store {
     pool: Pool,
     // SQLite allows one writer at a time; queueing here beats retrying on SQLITE_BUSY.
-    write: Mutex<()>,
+    write: Arc<Mutex<()>>,
+    // SQLite only: the single writer task that group-commits survey batches.
+    survey_writer: Option<mpsc::Sender<surveys::WriteJob>>,
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+// One migration set per dialect: they differ only in DDL (SQLite clusters facts WITHOUT ROWID).
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 impl Store {
     /// Opens a pool for `url` (`sqlite://path`, `sqlite::memory:` is not supported because
@@ -84,15 +99,29 @@ impl Store {
                     .await?,
             )
         };
+        let write = Arc::new(Mutex::new(()));
+        let survey_writer = match &pool {
+            Pool::Sqlite(_) => {
+                let (tx, rx) = mpsc::channel(64);
+                // Ends when the store (the only sender) is dropped.
+                tokio::spawn(surveys::run_writer(pool.clone(), write.clone(), rx));
+                Some(tx)
+            }
+            Pool::Postgres(_) => None,
+        };
         Ok(Store {
             pool,
-            write: Mutex::new(()),
+            write,
+            survey_writer,
         })
     }
 
     /// Applies pending migrations.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        dispatch!(self, p => MIGRATOR.run(p).await?);
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
         Ok(())
     }
 
@@ -107,6 +136,11 @@ impl Store {
             Pool::Sqlite(_) => "sqlite",
             Pool::Postgres(_) => "postgresql",
         }
+    }
+
+    /// The SQLite survey writer, if this store has one.
+    pub fn survey_writer(&self) -> Option<&mpsc::Sender<surveys::WriteJob>> {
+        self.survey_writer.as_ref()
     }
 
     /// Serialises writers on SQLite; PostgreSQL handles concurrent writers itself.

@@ -1,1 +1,310 @@
-fn main() {}
+//! `make bench`: ingest throughput and summary latency on SQLite at 1M rows.
+//!
+//! 1. Ingest: N survey responses (default 1,000,000, spread over 365 days in time order, as a
+//!    source would send them) posted over HTTP in JSON batches of 1,000, four requests in
+//!    flight, to the real router on a loopback socket.
+//! 2. Raw rate: the same rows inserted into an empty store of the same schema with one bare
+//!    prepared statement in one transaction: the physical limit, for the ratio.
+//! 3. Summary latency: the executive summary's server function over HTTP (all tiles, trends,
+//!    breakdown) against the 1M-row store, with and without filters.
+//!
+//! Usage: signalroom-bench [--rows N]
+
+use anyhow::{bail, Context};
+use axum::body::Bytes;
+use futures_util::StreamExt;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use server::clock::now_ms;
+use server::config::Config;
+use server::demo::Rng;
+use server::store::{keys, Pool, Store};
+use server::{router, AppState};
+use std::time::{Duration, Instant};
+
+const BATCH: usize = 1_000;
+const IN_FLIGHT: usize = 4;
+const KEY: &str = "bench-ingest-key-0001";
+const CHANNELS: [&str; 7] = [
+    "phone",
+    "email",
+    "chat",
+    "self-service",
+    "social",
+    "web",
+    "app",
+];
+const SEGMENTS: [&str; 4] = ["enterprise", "mid-market", "smb", "consumer"];
+const CATEGORIES: [&str; 5] = ["core", "billing", "analytics", "integrations", "mobile"];
+const REGIONS: [&str; 4] = ["amer", "emea", "apac", "latam"];
+const TOUCHPOINTS: [&str; 5] = ["onboarding", "purchase", "support", "usage", "renewal"];
+const PARTNERS: [&str; 6] = ["", "", "acme-logistics", "northwind", "globex", "initech"];
+
+struct Row {
+    id: String,
+    kind: &'static str,
+    score: i64,
+    scale: i64,
+    at: i64,
+    channel: &'static str,
+    segment: &'static str,
+    category: &'static str,
+    region: &'static str,
+    touchpoint: &'static str,
+    partner: &'static str,
+}
+
+fn generate(n: usize, now: i64) -> Vec<Row> {
+    let mut rng = Rng::new(42);
+    let span = 365 * 86_400_000i64;
+    let start = now - span;
+    let pick = |rng: &mut Rng, xs: &'static [&'static str]| {
+        xs[(rng.next_u64() % xs.len() as u64) as usize]
+    };
+    (0..n)
+        .map(|i| {
+            let (kind, scale, score) = match rng.next_u64() % 10 {
+                0..=3 => ("nps", 10, (rng.next_u64() % 11) as i64),
+                4..=6 => ("csat", 5, 1 + (rng.next_u64() % 5) as i64),
+                7 => ("ces", 7, 1 + (rng.next_u64() % 7) as i64),
+                8 => ("pss", 5, 1 + (rng.next_u64() % 5) as i64),
+                _ => ("pnps", 10, (rng.next_u64() % 11) as i64),
+            };
+            Row {
+                id: format!("bench-{i}"),
+                kind,
+                score,
+                scale,
+                // Time order, as a source streams them; the last one a minute ago.
+                at: start + (span - 60_000) * i as i64 / n as i64,
+                channel: pick(&mut rng, &CHANNELS),
+                segment: pick(&mut rng, &SEGMENTS),
+                category: pick(&mut rng, &CATEGORIES),
+                region: pick(&mut rng, &REGIONS),
+                touchpoint: pick(&mut rng, &TOUCHPOINTS),
+                partner: pick(&mut rng, &PARTNERS),
+            }
+        })
+        .collect()
+}
+
+fn to_json(rows: &[Row]) -> Bytes {
+    let items: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id, "kind": r.kind, "score": r.score, "scale": r.scale,
+                "responded_at": app::domain::date::format_rfc3339(r.at),
+                "channel": r.channel, "segment": r.segment, "product_category": r.category,
+                "region": r.region, "touchpoint": r.touchpoint, "partner_id": r.partner,
+            })
+        })
+        .collect();
+    Bytes::from(serde_json::to_vec(&items).unwrap_or_default())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    if let Ok(filter) = std::env::var("SIGNALROOM_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .init();
+    }
+    let mut rows_n = 1_000_000usize;
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--rows") {
+        rows_n = args
+            .get(i + 1)
+            .context("--rows needs a number")?
+            .parse()
+            .context("--rows needs a number")?;
+    }
+    if rows_n < BATCH {
+        bail!("--rows must be at least {BATCH}");
+    }
+    let dir = std::env::temp_dir().join(format!("signalroom-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let now = now_ms();
+
+    println!(
+        "Signalroom benchmark: SQLite (WAL, synchronous=FULL), release build, {} cores",
+        num_cpus()
+    );
+    println!("generating {rows_n} survey responses over 365 days…");
+    let rows = generate(rows_n, now);
+    let bodies: Vec<Bytes> = rows.chunks(BATCH).map(to_json).collect();
+
+    // --- 1. ingest over HTTP ---
+    let url = format!("sqlite://{}/ingest.db", dir.display());
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    let state = AppState::open(Config::for_database(&url), rx).await?;
+    keys::ensure_key(&state.store, KEY, "bench", now).await?;
+    let store = state.store.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let ingest_url = format!("http://{addr}/api/v1/surveys");
+    let started = Instant::now();
+    let mut accepted = 0i64;
+    let mut responses = futures_util::stream::iter(bodies.into_iter().map(|body| {
+        let client = client.clone();
+        let req = hyper::Request::post(&ingest_url)
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {KEY}"))
+            .body(Full::new(body));
+        async move {
+            let resp = client.request(req?).await?;
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await?.to_bytes();
+            anyhow::Ok((status, bytes))
+        }
+    }))
+    .buffer_unordered(IN_FLIGHT);
+    while let Some(r) = responses.next().await {
+        let (status, bytes) = r?;
+        if !status.is_success() {
+            bail!(
+                "ingest answered {status}: {}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+        let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+        accepted += v["accepted"].as_i64().unwrap_or(0);
+    }
+    let ingest_secs = started.elapsed().as_secs_f64();
+    if accepted != rows_n as i64 {
+        bail!("expected {rows_n} accepted, got {accepted}");
+    }
+    let ingest_rate = rows_n as f64 / ingest_secs;
+
+    // --- 2. raw prepared insert ---
+    let raw = Store::connect(&format!("sqlite://{}/raw.db", dir.display())).await?;
+    raw.migrate().await?;
+    let Pool::Sqlite(pool) = raw.pool() else {
+        bail!("expected SQLite")
+    };
+    let started = Instant::now();
+    let mut tx = pool.begin().await?;
+    for r in &rows {
+        sqlx::query(
+            "INSERT INTO survey_responses (external_id, kind, score, scale, responded_at, day, good, bad, comment, \
+             channel, segment, product_category, region, touchpoint, customer_id, partner_id, ingested_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12, $13, NULL, $14, $15)",
+        )
+        .bind(&r.id)
+        .bind(r.kind)
+        .bind(r.score)
+        .bind(r.scale)
+        .bind(r.at)
+        .bind(r.at.div_euclid(86_400_000))
+        .bind((r.score >= 9) as i64)
+        .bind((r.score <= 6) as i64)
+        .bind(r.channel)
+        .bind(r.segment)
+        .bind(r.category)
+        .bind(r.region)
+        .bind(r.touchpoint)
+        .bind(r.partner)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    let raw_secs = started.elapsed().as_secs_f64();
+    let raw_rate = rows_n as f64 / raw_secs;
+    raw.close().await;
+
+    println!();
+    println!("ingest over HTTP ({rows_n} rows, batches of {BATCH}, {IN_FLIGHT} in flight)");
+    println!(
+        "  {:>12.0} records/s   ({ingest_secs:.1} s)   target ≥ 50,000",
+        ingest_rate
+    );
+    println!("raw prepared INSERT, one transaction (physical limit)");
+    println!("  {:>12.0} rows/s      ({raw_secs:.1} s)", raw_rate);
+    println!(
+        "  ratio ingest/raw: {:.2}   target ≥ 0.30",
+        ingest_rate / raw_rate
+    );
+
+    // --- 3. summary latency ---
+    let cases = [
+        ("default: 30 days, no filter", "range=30d"),
+        ("one filter (channel=email)", "range=30d&channel=email"),
+        (
+            "one filter, breakdown by segment",
+            "range=30d&channel=email&by=segment",
+        ),
+        (
+            "two filters (email, smb)",
+            "range=30d&channel=email&segment=smb",
+        ),
+        ("12 months, weekly, no filter", "range=365d"),
+        (
+            "12 months, two filters",
+            "range=365d&channel=chat&region=emea",
+        ),
+    ];
+    println!();
+    println!("executive summary at {rows_n} rows: server function over HTTP, 200 runs each (after 10 warm-up)");
+    println!("  {:<36} {:>9} {:>9}", "view", "p50 ms", "p95 ms");
+    for (name, query) in cases {
+        let encoded = app::domain::query::percent_encode(query);
+        let u: hyper::Uri = format!("http://{addr}/api/fn/get_summary?query={encoded}").parse()?;
+        let mut times = Vec::with_capacity(200);
+        for i in 0..210 {
+            let t = Instant::now();
+            let resp = client
+                .request(hyper::Request::get(u.clone()).body(Full::new(Bytes::new()))?)
+                .await?;
+            let status = resp.status();
+            let body = resp.into_body().collect().await?.to_bytes();
+            if !status.is_success() {
+                bail!(
+                    "summary answered {status}: {}",
+                    String::from_utf8_lossy(&body)
+                );
+            }
+            if i >= 10 {
+                times.push(t.elapsed());
+            }
+        }
+        times.sort();
+        println!(
+            "  {:<36} {:>9.2} {:>9.2}",
+            name,
+            percentile(&times, 0.5),
+            percentile(&times, 0.95)
+        );
+    }
+    println!("  target: p95 ≤ 50 ms");
+    let stored = server::store::surveys::count(&store).await?;
+    println!();
+    println!(
+        "rows stored: {stored}; peak memory (RSS, whole process incl. test data): {:.0} MiB",
+        peak_rss_mib().unwrap_or(0.0)
+    );
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}

@@ -57,6 +57,7 @@ pub async fn ingest(
     format: Format,
     bytes: &[u8],
 ) -> Result<IngestReport, ApiError> {
+    let started = std::time::Instant::now();
     let decoded = decode(format, bytes, survey_from_csv)?;
     let now = now_ms();
     let mut report = IngestReport::default();
@@ -78,7 +79,15 @@ pub async fn ingest(
             }
         }
     }
-    let outcome = insert_batch(&state.store, &records, now).await?;
+    let validated = started.elapsed();
+    let count = records.len();
+    let outcome = insert_batch(&state.store, records, now).await?;
+    tracing::debug!(
+        records = count,
+        decode_validate_us = validated.as_micros() as u64,
+        store_us = (started.elapsed() - validated).as_micros() as u64,
+        "ingested survey batch"
+    );
     report.accepted = outcome.accepted;
     report.duplicates = outcome.duplicates;
     if let Some((from, to)) = outcome.days {

@@ -1,7 +1,7 @@
 //! Survey facts and their rollups. Ingest writes facts and rollup deltas in one transaction;
 //! reads come from rollups when at most one filter is set, else from facts.
 
-use super::{Store, StoreError};
+use super::{Pool, Store, StoreError};
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::metric::SurveyAgg;
@@ -10,6 +10,8 @@ use app::domain::survey::{SurveyKind, SurveyRecord};
 use app::model::DimensionValues;
 use sqlx::{QueryBuilder, Row};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex};
 
 /// Rows per multi-row `INSERT` (17 binds each: well under both dialects' limits).
 const FACT_CHUNK: usize = 200;
@@ -73,57 +75,173 @@ pub fn rollup_deltas<'a>(records: &[&'a SurveyRecord]) -> BTreeMap<RollupKey<'a>
     out
 }
 
-/// Stores a batch in one transaction: new facts, their rollup deltas and menu values.
-/// Records whose id is already stored are counted as duplicates and change nothing.
+/// Most records the SQLite writer commits in one transaction.
+const MAX_GROUP_RECORDS: usize = 20_000;
+
+/// A batch waiting for the SQLite writer task.
+pub struct WriteJob {
+    records: Vec<SurveyRecord>,
+    now_ms: i64,
+    reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
+}
+
+/// Stores a batch durably: new facts, their rollup deltas and menu values. Records whose id is
+/// already stored count as duplicates and change nothing. On SQLite the batch goes through the
+/// single writer task, which commits batches that arrive together in one transaction.
 pub async fn insert_batch(
     store: &Store,
-    records: &[SurveyRecord],
+    records: Vec<SurveyRecord>,
     now_ms: i64,
 ) -> Result<InsertOutcome, StoreError> {
-    let mut seen = HashSet::with_capacity(records.len());
-    let unique: Vec<&SurveyRecord> = records
-        .iter()
-        .filter(|r| seen.insert(r.external_id.as_str()))
-        .collect();
-    let repeated = (records.len() - unique.len()) as i64;
-    if unique.is_empty() {
-        return Ok(InsertOutcome {
-            duplicates: repeated,
-            ..Default::default()
-        });
+    match store.survey_writer() {
+        Some(writer) => {
+            let (reply, answer) = oneshot::channel();
+            writer
+                .send(WriteJob {
+                    records,
+                    now_ms,
+                    reply,
+                })
+                .await
+                .map_err(|_| StoreError::Closed)?;
+            answer.await.map_err(|_| StoreError::Closed)?
+        }
+        None => {
+            let _w = store.write_guard().await;
+            let outcomes = write_group(store.pool(), &[(&records, now_ms)]).await?;
+            Ok(outcomes.into_iter().next().unwrap_or_default())
+        }
     }
-    let _w = store.write_guard().await;
-    let inserted: HashSet<String> = dispatch!(store, p => {
-        let mut tx = p.begin().await?;
-        let mut inserted = HashSet::with_capacity(unique.len());
-        for chunk in unique.chunks(FACT_CHUNK) {
-            let mut qb = QueryBuilder::new(format!("INSERT INTO survey_responses ({FACT_COLUMNS}) "));
-            qb.push_values(chunk, |mut b, r| {
-                b.push_bind(r.external_id.as_str())
-                    .push_bind(r.score.kind.as_str())
-                    .push_bind(r.score.value)
-                    .push_bind(r.score.scale)
-                    .push_bind(r.responded_at_ms)
-                    .push_bind(r.day().0)
-                    .push_bind(r.score.is_good() as i64)
-                    .push_bind(r.score.is_bad() as i64)
-                    .push_bind(r.comment.as_deref())
-                    .push_bind(r.channel.as_str())
-                    .push_bind(r.segment.as_str())
-                    .push_bind(r.product_category.as_str())
-                    .push_bind(r.region.as_str())
-                    .push_bind(r.touchpoint.as_str())
-                    .push_bind(r.customer_id.as_deref())
-                    .push_bind(r.partner_id.as_str())
-                    .push_bind(now_ms);
-            });
-            qb.push(" ON CONFLICT (external_id) DO NOTHING RETURNING external_id");
-            for row in qb.build().fetch_all(&mut *tx).await? {
-                inserted.insert(row.try_get::<String, _>(0)?);
+}
+
+/// The SQLite writer: takes a batch, gathers the batches already waiting (group commit: one
+/// fsync and merged rollup upserts for all), and commits them together. A failed group is
+/// retried batch by batch, so one bad batch fails alone.
+pub async fn run_writer(pool: Pool, lock: Arc<Mutex<()>>, mut jobs: mpsc::Receiver<WriteJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut total = first.records.len();
+        let mut group = vec![first];
+        while total < MAX_GROUP_RECORDS {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    total += job.records.len();
+                    group.push(job);
+                }
+                Err(_) => break,
             }
         }
-        let fresh: Vec<&SurveyRecord> = unique.iter().copied().filter(|r| inserted.contains(&r.external_id)).collect();
-        let deltas: Vec<_> = rollup_deltas(&fresh).into_iter().collect();
+        let _w = lock.lock().await;
+        let batches: Vec<(&[SurveyRecord], i64)> = group
+            .iter()
+            .map(|j| (j.records.as_slice(), j.now_ms))
+            .collect();
+        match write_group(&pool, &batches).await {
+            Ok(outcomes) => {
+                for (job, outcome) in group.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(e) if group.len() == 1 => {
+                if let Some(job) = group.into_iter().next() {
+                    let _ = job.reply.send(Err(e));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, batches = group.len(), "group commit failed; retrying batch by batch");
+                for job in group {
+                    let r = write_group(&pool, &[(&job.records, job.now_ms)]).await;
+                    let _ = job
+                        .reply
+                        .send(r.map(|o| o.into_iter().next().unwrap_or_default()));
+                }
+            }
+        }
+    }
+}
+
+/// Writes several batches in one transaction; one outcome per batch, in order.
+async fn write_group(
+    pool: &Pool,
+    batches: &[(&[SurveyRecord], i64)],
+) -> Result<Vec<InsertOutcome>, StoreError> {
+    let sqlite = matches!(pool, Pool::Sqlite(_));
+    let updated_at = batches.iter().map(|(_, now)| *now).max().unwrap_or(0);
+    dispatch!(pool, p => {
+        let mut tx = p.begin().await?;
+        let mut outcomes = Vec::with_capacity(batches.len());
+        let mut fresh_all: Vec<&SurveyRecord> = Vec::new();
+        for (records, now_ms) in batches {
+            let mut seen = HashSet::with_capacity(records.len());
+            let unique: Vec<&SurveyRecord> = records.iter().filter(|r| seen.insert(r.external_id.as_str())).collect();
+            let mut inserted: HashSet<&str> = HashSet::with_capacity(unique.len());
+            for chunk in unique.chunks(FACT_CHUNK) {
+                // SQLite: writers are serialised, so ids absent now are inserted below; a
+                // pre-check plus a plain INSERT beats RETURNING there. PostgreSQL: concurrent
+                // writers may race, so RETURNING says what was really inserted.
+                let fresh: Vec<&SurveyRecord> = if sqlite {
+                    let mut qb = QueryBuilder::new("SELECT external_id FROM survey_responses WHERE external_id IN ");
+                    qb.push_tuples(chunk.iter(), |mut b, r| {
+                        b.push_bind(r.external_id.as_str());
+                    });
+                    let existing: HashSet<String> = qb
+                        .build()
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map(|row| row.try_get::<String, _>(0))
+                        .collect::<Result<_, _>>()?;
+                    chunk.iter().copied().filter(|r| !existing.contains(&r.external_id)).collect()
+                } else {
+                    chunk.to_vec()
+                };
+                if fresh.is_empty() {
+                    continue;
+                }
+                let mut qb = QueryBuilder::new(format!("INSERT INTO survey_responses ({FACT_COLUMNS}) "));
+                qb.push_values(fresh.iter(), |mut b, r| {
+                    b.push_bind(r.external_id.as_str())
+                        .push_bind(r.score.kind.as_str())
+                        .push_bind(r.score.value)
+                        .push_bind(r.score.scale)
+                        .push_bind(r.responded_at_ms)
+                        .push_bind(r.day().0)
+                        .push_bind(r.score.is_good() as i64)
+                        .push_bind(r.score.is_bad() as i64)
+                        .push_bind(r.comment.as_deref())
+                        .push_bind(r.channel.as_str())
+                        .push_bind(r.segment.as_str())
+                        .push_bind(r.product_category.as_str())
+                        .push_bind(r.region.as_str())
+                        .push_bind(r.touchpoint.as_str())
+                        .push_bind(r.customer_id.as_deref())
+                        .push_bind(r.partner_id.as_str())
+                        .push_bind(*now_ms);
+                });
+                if sqlite {
+                    qb.build().execute(&mut *tx).await?;
+                    inserted.extend(fresh.iter().map(|r| r.external_id.as_str()));
+                } else {
+                    qb.push(" ON CONFLICT (external_id) DO NOTHING RETURNING external_id");
+                    let rows = qb.build().fetch_all(&mut *tx).await?;
+                    let ids: HashSet<String> =
+                        rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<_, _>>()?;
+                    inserted.extend(fresh.iter().map(|r| r.external_id.as_str()).filter(|id| ids.contains(*id)));
+                }
+            }
+            let mut outcome = InsertOutcome {
+                accepted: inserted.len() as i64,
+                duplicates: (records.len() - inserted.len()) as i64,
+                ..Default::default()
+            };
+            for r in unique.iter().filter(|r| inserted.contains(r.external_id.as_str())) {
+                outcome.kinds.insert(r.score.kind);
+                let d = r.day();
+                outcome.days = Some(outcome.days.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+                fresh_all.push(r);
+            }
+            outcomes.push(outcome);
+        }
+        let deltas: Vec<_> = rollup_deltas(&fresh_all).into_iter().collect();
         for chunk in deltas.chunks(ROLLUP_CHUNK) {
             let mut qb = QueryBuilder::new(
                 "INSERT INTO survey_rollup (dim, val, day, kind, scale, n, score_sum, good, bad, updated_at) ",
@@ -138,7 +256,7 @@ pub async fn insert_batch(
                     .push_bind(a.sum)
                     .push_bind(a.good)
                     .push_bind(a.bad)
-                    .push_bind(now_ms);
+                    .push_bind(updated_at);
             });
             qb.push(
                 " ON CONFLICT (dim, val, day, kind, scale) DO UPDATE SET \
@@ -150,7 +268,7 @@ pub async fn insert_batch(
             );
             qb.build().execute(&mut *tx).await?;
         }
-        let menu: BTreeSet<(&str, &str)> = fresh
+        let menu: BTreeSet<(&str, &str)> = fresh_all
             .iter()
             .flat_map(|r| rollup_dims(r).into_iter().skip(1))
             .filter(|(_, v)| !v.is_empty())
@@ -165,19 +283,8 @@ pub async fn insert_batch(
             qb.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        inserted
-    });
-    let mut outcome = InsertOutcome {
-        accepted: inserted.len() as i64,
-        duplicates: repeated + (unique.len() - inserted.len()) as i64,
-        ..Default::default()
-    };
-    for r in unique.iter().filter(|r| inserted.contains(&r.external_id)) {
-        outcome.kinds.insert(r.score.kind);
-        let d = r.day();
-        outcome.days = Some(outcome.days.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
-    }
-    Ok(outcome)
+        Ok(outcomes)
+    })
 }
 
 /// One aggregate row as both dialects decode it: (day, kind, scale, n, sum, good, bad, updated_at).

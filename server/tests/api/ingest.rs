@@ -244,3 +244,35 @@ async fn concurrent_batches_are_all_counted() {
     }
     assert_eq!(app.metric("nps", "range=7d").await["n"], 1000);
 }
+
+#[tokio::test]
+async fn the_same_batch_posted_concurrently_is_stored_once() {
+    let app = spawn().await;
+    let batch = nps_batch("same", &[9; 250]).to_string();
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let router = app.router.clone();
+        let body = batch.clone();
+        tasks.push(tokio::spawn(async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let req = axum::http::Request::post("/api/v1/surveys")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {KEY}"))
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            let resp = router.oneshot(req).await.unwrap();
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+        }));
+    }
+    let mut accepted = 0;
+    let mut duplicates = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        accepted += r["accepted"].as_i64().unwrap();
+        duplicates += r["duplicates"].as_i64().unwrap();
+    }
+    assert_eq!((accepted, duplicates), (250, 750));
+    assert_eq!(app.metric("nps", "range=7d").await["n"], 250);
+}
