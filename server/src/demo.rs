@@ -127,7 +127,7 @@ pub fn generate(today: Day, days: i64, now_ms: i64, seed: u64) -> Vec<SurveyReco
     let mut rng = Rng::new(seed);
     let mut out = Vec::new();
     for back in (0..days).rev() {
-        let day = today.add(-back);
+        let day = today.plus_days(-back);
         let weekend = day.weekday() >= 5;
         let volume =
             (360.0 * if weekend { 0.5 } else { 1.0 } * (1.0 + rng.normal(0.08))).max(20.0) as usize;

@@ -47,7 +47,7 @@ impl Day {
     }
 
     /// The day `n` days later (or earlier when negative).
-    pub fn add(self, n: i64) -> Day {
+    pub fn plus_days(self, n: i64) -> Day {
         Day(self.0 + n)
     }
 

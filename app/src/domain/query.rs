@@ -58,12 +58,12 @@ impl Bucket {
                 out.push(s);
             }
             d = match self {
-                Self::Day => d.add(1),
-                Self::Week => s.add(7),
+                Self::Day => d.plus_days(1),
+                Self::Week => s.plus_days(7),
                 Self::Month => {
                     let (y, m, _) = s.ymd();
                     let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                    Day::from_ymd(y, m, 1).unwrap_or(to.add(1))
+                    Day::from_ymd(y, m, 1).unwrap_or(to.plus_days(1))
                 }
             };
         }
@@ -155,8 +155,8 @@ impl DashboardQuery {
     /// The comparison range, if any.
     pub fn previous(&self) -> Option<(Day, Day)> {
         match self.compare {
-            Compare::Previous => Some((self.from.add(-self.days()), self.from.add(-1))),
-            Compare::Year => Some((self.from.add(-364), self.to.add(-364))),
+            Compare::Previous => Some((self.from.plus_days(-self.days()), self.from.plus_days(-1))),
+            Compare::Year => Some((self.from.plus_days(-364), self.to.plus_days(-364))),
             Compare::None => None,
         }
     }
@@ -207,8 +207,11 @@ impl DashboardQuery {
         let (from, to) = match (date("from")?, date("to")?) {
             (Some(f), Some(t)) => (f, t),
             (Some(f), None) => (f, today.max(f)),
-            (None, Some(t)) => (t.add(1 - preset.unwrap_or(DEFAULT_RANGE_DAYS)), t),
-            (None, None) => (today.add(1 - preset.unwrap_or(DEFAULT_RANGE_DAYS)), today),
+            (None, Some(t)) => (t.plus_days(1 - preset.unwrap_or(DEFAULT_RANGE_DAYS)), t),
+            (None, None) => (
+                today.plus_days(1 - preset.unwrap_or(DEFAULT_RANGE_DAYS)),
+                today,
+            ),
         };
         if from > to {
             return Err(QueryError::new("invalid_range", "`from` is after `to`"));
