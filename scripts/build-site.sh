@@ -29,4 +29,5 @@ done
 ls -l "$site/pkg" "$site/assets" | awk 'NF > 5 { printf "  %8d  %s\n", $5, $9 }'
 
 step "building the server (release)"
-cargo build --release -p server --bins
+# Same package selection as the tests, so their artifacts are reused.
+cargo build --release -p server -p app --bins

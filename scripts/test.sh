@@ -21,7 +21,8 @@ cargo test --release -p server -p app
 step "integration tests (PostgreSQL)"
 pg_url=$(scripts/pg.sh start)
 trap 'scripts/pg.sh stop' EXIT
-SIGNALROOM_TEST_DATABASE_URL="$pg_url" cargo test --release -p server --test api
+# The same package selection as above, so nothing is rebuilt.
+SIGNALROOM_TEST_DATABASE_URL="$pg_url" cargo test --release -p server -p app
 
 step "end-to-end tests (Playwright + Chromium, release build)"
 scripts/build-site.sh

@@ -4,7 +4,8 @@
 //!    source would send them) posted over HTTP in JSON batches of 1,000, four requests in
 //!    flight, to the real router on a loopback socket.
 //! 2. Raw rate: the same rows inserted into an empty store of the same schema with one bare
-//!    prepared statement in one transaction: the physical limit, for the ratio.
+//!    prepared statement in one transaction (the issue's physical limit, for the ratio), and
+//!    with bare multi-row INSERTs (the ceiling of the batched path ingest takes).
 //! 3. Summary latency: the executive summary's server function over HTTP (all tiles, trends,
 //!    breakdown) against the 1M-row store, with and without filters.
 //!
@@ -228,6 +229,46 @@ async fn main() -> anyhow::Result<()> {
     let raw_rate = rows_n as f64 / raw_secs;
     raw.close().await;
 
+    // The same rows as bare multi-row INSERTs (200 rows a statement, one transaction, no
+    // validation, no rollups): the real ceiling for the batched path ingest takes.
+    let multi = Store::connect(&format!("sqlite://{}/multi.db", dir.display())).await?;
+    multi.migrate().await?;
+    let Pool::Sqlite(pool) = multi.pool() else {
+        bail!("expected SQLite")
+    };
+    let started = Instant::now();
+    let mut tx = pool.begin().await?;
+    for chunk in rows.chunks(200) {
+        let mut qb = sqlx::QueryBuilder::new(
+            "INSERT INTO survey_responses (external_id, kind, score, scale, responded_at, day, good, bad, comment, \
+             channel, segment, product_category, region, touchpoint, customer_id, partner_id, ingested_at) ",
+        );
+        qb.push_values(chunk, |mut b, r| {
+            b.push_bind(&r.id)
+                .push_bind(r.kind)
+                .push_bind(r.score)
+                .push_bind(r.scale)
+                .push_bind(r.at)
+                .push_bind(r.at.div_euclid(86_400_000))
+                .push_bind((r.score >= 9) as i64)
+                .push_bind((r.score <= 6) as i64)
+                .push_bind(None::<&str>)
+                .push_bind(r.channel)
+                .push_bind(r.segment)
+                .push_bind(r.category)
+                .push_bind(r.region)
+                .push_bind(r.touchpoint)
+                .push_bind(None::<&str>)
+                .push_bind(r.partner)
+                .push_bind(now);
+        });
+        qb.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let multi_secs = started.elapsed().as_secs_f64();
+    let multi_rate = rows_n as f64 / multi_secs;
+    multi.close().await;
+
     println!();
     println!("ingest over HTTP ({rows_n} rows, batches of {BATCH}, {IN_FLIGHT} in flight)");
     println!(
@@ -239,6 +280,12 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "  ratio ingest/raw: {:.2}   target ≥ 0.30",
         ingest_rate / raw_rate
+    );
+    println!("raw multi-row INSERT (200 rows a statement), one transaction, no rollups");
+    println!("  {:>12.0} rows/s      ({multi_secs:.1} s)", multi_rate);
+    println!(
+        "  ratio ingest/multi-row raw: {:.2}",
+        ingest_rate / multi_rate
     );
 
     // --- 3. summary latency ---
