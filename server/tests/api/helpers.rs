@@ -173,3 +173,35 @@ pub fn day(days_ago: i64) -> String {
 pub fn survey(id: &str, kind: &str, score: i64, days_ago: i64) -> serde_json::Value {
     serde_json::json!({"id": id, "kind": kind, "score": score, "responded_at": ts(days_ago)})
 }
+
+impl TestApp {
+    /// POSTs survey batches concurrently (each through its own clone of the router) and
+    /// returns each answer, in order.
+    pub async fn post_concurrently(
+        &self,
+        bodies: Vec<String>,
+    ) -> Vec<(StatusCode, serde_json::Value)> {
+        let tasks: Vec<_> = bodies
+            .into_iter()
+            .map(|body| {
+                let router = self.router.clone();
+                tokio::spawn(async move {
+                    let req = Request::post("/api/v1/surveys")
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .header(header::AUTHORIZATION, format!("Bearer {KEY}"))
+                        .body(Body::from(body))
+                        .expect("request");
+                    let resp = router.oneshot(req).await.expect("router answers");
+                    let status = resp.status();
+                    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+                    (status, serde_json::from_slice(&bytes).expect("JSON answer"))
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.expect("task"));
+        }
+        out
+    }
+}

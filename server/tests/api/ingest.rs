@@ -225,22 +225,12 @@ async fn oversized_body_is_413_and_nothing_is_stored() {
 #[tokio::test]
 async fn concurrent_batches_are_all_counted() {
     let app = spawn().await;
-    let mut tasks = Vec::new();
-    for t in 0..4 {
-        let router = app.router.clone();
-        let batch = nps_batch(&format!("c{t}"), &[10; 250]);
-        tasks.push(tokio::spawn(async move {
-            use tower::ServiceExt;
-            let req = axum::http::Request::post("/api/v1/surveys")
-                .header("content-type", "application/json")
-                .header("authorization", format!("Bearer {KEY}"))
-                .body(axum::body::Body::from(batch.to_string()))
-                .unwrap();
-            router.oneshot(req).await.unwrap().status()
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), StatusCode::OK);
+    let bodies = (0..4)
+        .map(|t| nps_batch(&format!("c{t}"), &[10; 250]).to_string())
+        .collect();
+    for (status, body) in app.post_concurrently(bodies).await {
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["accepted"], 250);
     }
     assert_eq!(app.metric("nps", "range=7d").await["n"], 1000);
 }
@@ -249,30 +239,15 @@ async fn concurrent_batches_are_all_counted() {
 async fn the_same_batch_posted_concurrently_is_stored_once() {
     let app = spawn().await;
     let batch = nps_batch("same", &[9; 250]).to_string();
-    let mut tasks = Vec::new();
-    for _ in 0..4 {
-        let router = app.router.clone();
-        let body = batch.clone();
-        tasks.push(tokio::spawn(async move {
-            use http_body_util::BodyExt;
-            use tower::ServiceExt;
-            let req = axum::http::Request::post("/api/v1/surveys")
-                .header("content-type", "application/json")
-                .header("authorization", format!("Bearer {KEY}"))
-                .body(axum::body::Body::from(body))
-                .unwrap();
-            let resp = router.oneshot(req).await.unwrap();
-            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
-        }));
-    }
-    let mut accepted = 0;
-    let mut duplicates = 0;
-    for t in tasks {
-        let r = t.await.unwrap();
-        accepted += r["accepted"].as_i64().unwrap();
-        duplicates += r["duplicates"].as_i64().unwrap();
-    }
+    let answers = app.post_concurrently(vec![batch; 4]).await;
+    let accepted: i64 = answers
+        .iter()
+        .map(|(_, b)| b["accepted"].as_i64().unwrap())
+        .sum();
+    let duplicates: i64 = answers
+        .iter()
+        .map(|(_, b)| b["duplicates"].as_i64().unwrap())
+        .sum();
     assert_eq!((accepted, duplicates), (250, 750));
     assert_eq!(app.metric("nps", "range=7d").await["n"], 250);
 }
