@@ -318,6 +318,57 @@ mod tests {
         assert_eq!(MetricId::Nps.status(None, 7), Status::Unknown);
     }
 
+    /// A tiny deterministic generator, so property tests need no extra crate.
+    fn lcg(state: &mut u64) -> u64 {
+        *state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        *state >> 33
+    }
+
+    #[test]
+    fn property_figures_stay_in_range_and_intervals_contain_the_value() {
+        let mut seed = 7;
+        for _ in 0..10_000 {
+            let n = 1 + (lcg(&mut seed) % 5_000) as i64;
+            let good = (lcg(&mut seed) as i64) % (n + 1);
+            let bad = (lcg(&mut seed) as i64) % (n - good + 1);
+            let a = agg(n, good * 10, good, bad);
+            let f = figure(MetricId::Nps, &a, 1);
+            let v = f.value.unwrap();
+            assert!((-100.0..=100.0).contains(&v), "{a:?} → {v}");
+            let [lo, hi] = f.ci95.unwrap();
+            assert!(
+                lo <= v + 1e-9 && v <= hi + 1e-9 && lo >= -100.0 && hi <= 100.0,
+                "{a:?}"
+            );
+            let c = figure(MetricId::Csat, &a, 1).value.unwrap();
+            assert!((0.0..=100.0).contains(&c));
+            // Below the minimum there is never a value.
+            assert_eq!(figure(MetricId::Nps, &a, n + 1).value, None);
+        }
+    }
+
+    #[test]
+    fn property_merging_is_order_free_and_matches_one_pass() {
+        let mut seed = 11;
+        for _ in 0..1_000 {
+            let parts: Vec<SurveyAgg> = (0..1 + lcg(&mut seed) % 8)
+                .map(|_| {
+                    let n = (lcg(&mut seed) % 50) as i64;
+                    let good = (lcg(&mut seed) as i64) % (n + 1);
+                    agg(n, (lcg(&mut seed) % 500) as i64, good, n - good)
+                })
+                .collect();
+            let mut forward = SurveyAgg::default();
+            parts.iter().for_each(|p| forward.merge(p));
+            let mut backward = SurveyAgg::default();
+            parts.iter().rev().for_each(|p| backward.merge(p));
+            assert_eq!(forward, backward);
+            assert_eq!(forward.n, parts.iter().map(|p| p.n).sum::<i64>());
+        }
+    }
+
     #[test]
     fn merging_aggregates_adds_fields() {
         let mut a = agg(1, 9, 1, 0);
