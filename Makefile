@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Both install what is missing first.
-.PHONY: run test bench build setup watch
+.PHONY: run test bench build setup
 
 run:
 	scripts/run.sh
@@ -16,7 +16,3 @@ build:
 
 setup:
 	scripts/setup.sh test
-
-# Development with hot reload; needs `cargo install cargo-leptos --version 0.3.10 --locked --features no_downloads`.
-watch:
-	cargo leptos watch
