@@ -27,3 +27,6 @@ SIGNALROOM_TEST_DATABASE_URL="$pg_url" cargo test --release -p server -p app
 step "end-to-end tests (Playwright + Chromium, release build)"
 scripts/build-site.sh
 scripts/e2e.sh
+
+step "graceful shutdown (SIGTERM during an ingest)"
+scripts/shutdown-test.sh
