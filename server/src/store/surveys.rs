@@ -292,12 +292,55 @@ type DailyRow = (i64, String, i64, i64, i64, i64, i64, i64);
 /// (key, scale, n, sum, good, bad).
 type KeyedRow = (String, i64, i64, i64, i64, i64);
 
-/// Runs one SELECT with recorded binds on whichever dialect the store uses.
+/// SQL text with its binds, built together so placeholders (`$1`, `$2`, … — both dialects
+/// accept them) always match the values.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+/// A bind value, kept until the dialect is known.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: Bind) -> &mut Self {
+        self.binds.push(value);
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    /// ` AND col = $n` for each filter. Column names come from a closed enum, never input.
+    fn filters(&mut self, filters: &BTreeMap<Dimension, String>) -> &mut Self {
+        for (d, v) in filters {
+            self.push(&format!(" AND {} = ", d.column()))
+                .bind(Bind::Text(v.clone()));
+        }
+        self
+    }
+
+    fn days(&mut self, from: Day, to: Day) -> &mut Self {
+        self.push(" AND day >= ")
+            .bind(Bind::Int(from.0))
+            .push(" AND day <= ")
+            .bind(Bind::Int(to.0))
+    }
+}
+
+/// Runs one SELECT built with [`Sql`] on whichever dialect the store uses.
 macro_rules! fetch_as {
-    ($store:expr, $row:ty, $sql:expr, $binds:expr) => {
+    ($store:expr, $row:ty, $sql:expr) => {
         dispatch!($store, p => {
-            let mut q = sqlx::query_as::<_, $row>($sql);
-            for b in $binds {
+            let mut q = sqlx::query_as::<_, $row>(&$sql.text);
+            for b in &$sql.binds {
                 q = match b {
                     Bind::Text(s) => q.bind(s.as_str()),
                     Bind::Int(i) => q.bind(*i),
@@ -308,42 +351,35 @@ macro_rules! fetch_as {
     };
 }
 
-/// Daily aggregates of every kind over `from..=to` under `filters`.
+/// Daily aggregates of every kind over `from..=to` under `filters`: from the rollup when at
+/// most one filter is set, else from facts (rollups of single dimensions cannot be intersected).
 pub async fn daily_aggs(
     store: &Store,
     filters: &BTreeMap<Dimension, String>,
     from: Day,
     to: Day,
 ) -> Result<Vec<DailyAgg>, StoreError> {
-    let mut qb;
+    let mut sql = Sql::default();
     if filters.len() <= 1 {
         let (dim, val) = filters
             .iter()
             .next()
             .map_or(("", ""), |(d, v)| (d.as_str(), v.as_str()));
-        qb = QueryBuilder::new(
-            "SELECT day, kind, scale, n, score_sum, good, bad, updated_at FROM survey_rollup WHERE dim = ",
-        );
-        qb.push_bind(dim.to_string())
+        sql.push("SELECT day, kind, scale, n, score_sum, good, bad, updated_at FROM survey_rollup WHERE dim = ")
+            .bind(Bind::Text(dim.into()))
             .push(" AND val = ")
-            .push_bind(val.to_string());
+            .bind(Bind::Text(val.into()))
+            .days(from, to);
     } else {
-        qb = QueryBuilder::new(format!(
+        sql.push(&format!(
             "SELECT day, kind, scale, COUNT(*), CAST(SUM(score) AS BIGINT), CAST(SUM(good) AS BIGINT), \
              CAST(SUM(bad) AS BIGINT), MAX(ingested_at) FROM survey_responses WHERE kind IN {ALL_KINDS_SQL}"
-        ));
-        push_filters(&mut qb, filters);
+        ))
+        .filters(filters)
+        .days(from, to)
+        .push(" GROUP BY day, kind, scale");
     }
-    qb.push(" AND day >= ")
-        .push_bind(from.0)
-        .push(" AND day <= ")
-        .push_bind(to.0);
-    if filters.len() > 1 {
-        qb.push(" GROUP BY day, kind, scale");
-    }
-    let sql = qb.into_sql();
-    let binds = binds_of(filters, from, to);
-    let rows: Vec<DailyRow> = fetch_as!(store, DailyRow, &sql, &binds);
+    let rows: Vec<DailyRow> = fetch_as!(store, DailyRow, sql);
     Ok(rows
         .into_iter()
         .filter_map(|(day, kind, scale, n, sum, good, bad, updated_at)| {
@@ -358,41 +394,8 @@ pub async fn daily_aggs(
         .collect())
 }
 
-/// A bind value, recorded so one SQL text can be bound on either dialect.
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-// The SQL is built once with a dialect-neutral builder; the binds are replayed per dialect in
-// the same order as `push_filters` and the day range push them.
-fn binds_of(filters: &BTreeMap<Dimension, String>, from: Day, to: Day) -> Vec<Bind> {
-    let mut b = Vec::new();
-    if filters.len() <= 1 {
-        let (dim, val) = filters
-            .iter()
-            .next()
-            .map_or(("", ""), |(d, v)| (d.as_str(), v.as_str()));
-        b.push(Bind::Text(dim.into()));
-        b.push(Bind::Text(val.into()));
-    } else {
-        b.extend(filters.values().map(|v| Bind::Text(v.clone())));
-    }
-    b.push(Bind::Int(from.0));
-    b.push(Bind::Int(to.0));
-    b
-}
-
-fn push_filters(qb: &mut QueryBuilder<'_, sqlx::Postgres>, filters: &BTreeMap<Dimension, String>) {
-    for (d, v) in filters {
-        // Column names come from a closed enum, never from input.
-        qb.push(format!(" AND {} = ", d.column()))
-            .push_bind(v.clone());
-    }
-}
-
 /// The selected kind over `from..=to` broken down by `by`, under `filters` (which must not
-/// include `by` itself).
+/// include `by` itself): from the rollup without filters, else from facts.
 pub async fn breakdown(
     store: &Store,
     by: Dimension,
@@ -401,42 +404,29 @@ pub async fn breakdown(
     from: Day,
     to: Day,
 ) -> Result<Vec<KeyedAgg>, StoreError> {
-    let mut qb;
-    let mut binds = Vec::new();
+    let mut sql = Sql::default();
     if filters.is_empty() {
-        qb = QueryBuilder::new(
+        sql.push(
             "SELECT val, scale, CAST(SUM(n) AS BIGINT), CAST(SUM(score_sum) AS BIGINT), CAST(SUM(good) AS BIGINT), \
              CAST(SUM(bad) AS BIGINT) FROM survey_rollup WHERE dim = ",
-        );
-        qb.push_bind(by.as_str().to_string());
-        binds.push(Bind::Text(by.as_str().into()));
-        qb.push(" AND kind = ").push_bind(kind.as_str().to_string());
-        binds.push(Bind::Text(kind.as_str().into()));
-        qb.push(" AND day >= ")
-            .push_bind(from.0)
-            .push(" AND day <= ")
-            .push_bind(to.0);
-        qb.push(" GROUP BY val, scale");
+        )
+        .bind(Bind::Text(by.as_str().into()))
+        .push(" AND kind = ")
+        .bind(Bind::Text(kind.as_str().into()))
+        .days(from, to)
+        .push(" GROUP BY val, scale");
     } else {
         let col = by.column();
-        qb = QueryBuilder::new(format!(
+        sql.push(&format!(
             "SELECT {col}, scale, COUNT(*), CAST(SUM(score) AS BIGINT), CAST(SUM(good) AS BIGINT), \
              CAST(SUM(bad) AS BIGINT) FROM survey_responses WHERE kind = "
-        ));
-        qb.push_bind(kind.as_str().to_string());
-        binds.push(Bind::Text(kind.as_str().into()));
-        push_filters(&mut qb, filters);
-        binds.extend(filters.values().map(|v| Bind::Text(v.clone())));
-        qb.push(" AND day >= ")
-            .push_bind(from.0)
-            .push(" AND day <= ")
-            .push_bind(to.0);
-        qb.push(format!(" GROUP BY {col}, scale"));
+        ))
+        .bind(Bind::Text(kind.as_str().into()))
+        .filters(filters)
+        .days(from, to)
+        .push(&format!(" GROUP BY {col}, scale"));
     }
-    binds.push(Bind::Int(from.0));
-    binds.push(Bind::Int(to.0));
-    let sql = qb.into_sql();
-    let rows: Vec<KeyedRow> = fetch_as!(store, KeyedRow, &sql, &binds);
+    let rows: Vec<KeyedRow> = fetch_as!(store, KeyedRow, sql);
     Ok(rows
         .into_iter()
         .map(|(key, scale, n, sum, good, bad)| KeyedAgg {
@@ -542,6 +532,31 @@ mod tests {
             customer_id: None,
             partner_id: String::new(),
         }
+    }
+
+    #[test]
+    fn placeholders_are_numbered_in_bind_order() {
+        let mut filters = BTreeMap::new();
+        filters.insert(Dimension::Region, "emea".to_string());
+        filters.insert(Dimension::Channel, "chat".to_string());
+        let mut sql = Sql::default();
+        sql.push("SELECT 1 WHERE kind = ")
+            .bind(Bind::Text("nps".into()))
+            .filters(&filters)
+            .days(Day(1), Day(9));
+        assert_eq!(
+            sql.text,
+            "SELECT 1 WHERE kind = $1 AND channel = $2 AND region = $3 AND day >= $4 AND day <= $5"
+        );
+        let values: Vec<String> = sql
+            .binds
+            .iter()
+            .map(|b| match b {
+                Bind::Text(s) => s.clone(),
+                Bind::Int(i) => i.to_string(),
+            })
+            .collect();
+        assert_eq!(values, ["nps", "chat", "emea", "1", "9"]);
     }
 
     #[test]
