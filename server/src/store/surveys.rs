@@ -292,7 +292,7 @@ type DailyRow = (i64, String, i64, i64, i64, i64, i64, i64);
 /// (key, scale, n, sum, good, bad).
 type KeyedRow = (String, i64, i64, i64, i64, i64);
 
-/// SQL text with its binds, built together so placeholders (`$1`, `$2`, … — both dialects
+/// SQL text with its binds, built together so parameter markers (`$1`, `$2`, … — both dialects
 /// accept them) always match the values.
 #[derive(Default)]
 struct Sql {
@@ -535,7 +535,7 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_numbered_in_bind_order() {
+    fn parameter_markers_are_numbered_in_bind_order() {
         let mut filters = BTreeMap::new();
         filters.insert(Dimension::Region, "emea".to_string());
         filters.insert(Dimension::Channel, "chat".to_string());
