@@ -1,6 +1,9 @@
 //! Server functions, grouped by domain. Each checks authorization first and documents who may
-//! call it; the data itself comes from the [`backend::Backend`] the server provides.
+//! call it; the data itself comes from the backends the server provides.
 
+pub mod access;
+#[cfg(feature = "ssr")]
+pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod summary;

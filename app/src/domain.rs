@@ -1,6 +1,7 @@
 //! Pure domain logic: dates, dimensions, survey validation, metric formulas, the query model
-//! and summary assembly. No I/O, no Leptos, no SQL: everything here is unit-tested.
+//! and summary assembly, access rules. No I/O, no Leptos, no SQL: everything here is unit-tested.
 
+pub mod access;
 pub mod date;
 pub mod dimension;
 pub mod escape;
@@ -8,3 +9,4 @@ pub mod metric;
 pub mod query;
 pub mod summary;
 pub mod survey;
+pub mod throttle;

@@ -13,7 +13,12 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
+use pages::admin_audit::AdminAuditPage;
+use pages::admin_keys::AdminKeysPage;
+use pages::admin_users::AdminUsersPage;
+use pages::login::LoginPage;
 use pages::not_found::NotFound;
+use pages::shares::SharesPage;
 use pages::summary::SummaryPage;
 
 /// The HTML document around the app, rendered on the server.
@@ -25,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <script src="/assets/echarts.min.js" defer></script>
+                <script src="/assets/echarts.min.js" defer nonce=leptos::nonce::use_nonce()></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -41,6 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    api::auth::set_security_policy();
     view! {
         <Stylesheet id="leptos" href="/pkg/signalroom.css" />
         <Title text="Signalroom" />
@@ -49,6 +56,11 @@ pub fn App() -> impl IntoView {
                 // Async: the status code and the whole page are known before the first byte,
                 // so the page is complete without JavaScript.
                 <Route path=StaticSegment("") view=SummaryPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("login") view=LoginPage />
+                <Route path=StaticSegment("shares") view=SharesPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("users")) view=AdminUsersPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("keys")) view=AdminKeysPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -1,5 +1,7 @@
 //! Wire types: what crosses from the server to the browser and to API clients.
 
+pub mod access;
+
 use crate::domain::date::Day;
 use crate::domain::dimension::Dimension;
 use crate::domain::metric::{Direction, Figure, MetricId, Status, Unit};

@@ -1,4 +1,13 @@
 //! One component per page.
 
+pub mod access_error;
+pub mod admin_audit;
+pub mod admin_keys;
+pub mod admin_users;
+pub mod login;
 pub mod not_found;
+pub mod shares;
 pub mod summary;
+
+/// Pages whose view (path + query) can be shared with a link.
+pub const SHAREABLE_PATHS: &[&str] = &["/"];

@@ -34,6 +34,23 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Per-request time limit, streams excepted (`SIGNALROOM_REQUEST_TIMEOUT_SECS`, default 30).
     pub request_timeout: Duration,
+    /// The first admin account, created at start-up when no admin exists
+    /// (`SIGNALROOM_ADMIN_EMAIL` and `SIGNALROOM_ADMIN_PASSWORD`, both or neither).
+    pub admin: Option<(String, Secret)>,
+    /// The public origin, e.g. `https://cx.example.com` (`SIGNALROOM_PUBLIC_URL`). When set,
+    /// browser requests must come from it; otherwise from the request's own `Host`.
+    pub public_url: Option<String>,
+    /// Mark cookies `Secure` (`SIGNALROOM_COOKIE_SECURE`; default: on when the public URL is
+    /// `https://`).
+    pub cookie_secure: bool,
+    /// Sign-out after this long without a request (`SIGNALROOM_SESSION_IDLE_MINS`, default 480).
+    pub session_idle: Duration,
+    /// Sign-out this long after sign-in, active or not (`SIGNALROOM_SESSION_MAX_HOURS`,
+    /// default 168).
+    pub session_max: Duration,
+    /// Secret that signs share links (`SIGNALROOM_SECRET_KEY`, ≥ 32 characters). Without it
+    /// one is generated at first start and kept in the store.
+    pub secret_key: Option<Secret>,
 }
 
 /// A configuration value that could not be used.
@@ -55,6 +72,12 @@ impl Config {
             site_root: PathBuf::from("target/site"),
             max_body_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            admin: None,
+            public_url: None,
+            cookie_secure: false,
+            session_idle: Duration::from_secs(8 * 3600),
+            session_max: Duration::from_secs(7 * 24 * 3600),
+            secret_key: None,
         }
     }
 
@@ -135,6 +158,72 @@ impl Config {
                 .ok_or_else(|| bad("SIGNALROOM_REQUEST_TIMEOUT_SECS", "must be 1..=3600".into()))?;
             c.request_timeout = Duration::from_secs(s);
         }
+        match (
+            get("SIGNALROOM_ADMIN_EMAIL"),
+            get("SIGNALROOM_ADMIN_PASSWORD"),
+        ) {
+            (None, None) => {}
+            (Some(e), Some(p)) => {
+                let email = app::domain::access::normalize_email(e)
+                    .ok_or_else(|| bad("SIGNALROOM_ADMIN_EMAIL", "not an e-mail address".into()))?;
+                app::domain::access::check_password(p)
+                    .map_err(|m| bad("SIGNALROOM_ADMIN_PASSWORD", m.into()))?;
+                c.admin = Some((email, Secret(p.to_string())));
+            }
+            (Some(_), None) => {
+                return Err(bad(
+                    "SIGNALROOM_ADMIN_PASSWORD",
+                    "is required with SIGNALROOM_ADMIN_EMAIL".into(),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(bad(
+                    "SIGNALROOM_ADMIN_EMAIL",
+                    "is required with SIGNALROOM_ADMIN_PASSWORD".into(),
+                ))
+            }
+        }
+        if let Some(v) = get("SIGNALROOM_PUBLIC_URL") {
+            let v = v.trim_end_matches('/');
+            let host = v
+                .strip_prefix("https://")
+                .or_else(|| v.strip_prefix("http://"))
+                .unwrap_or("");
+            if host.is_empty() || host.contains('/') {
+                return Err(bad(
+                    "SIGNALROOM_PUBLIC_URL",
+                    "must be an origin like https://cx.example.com (no path)".into(),
+                ));
+            }
+            c.cookie_secure = v.starts_with("https://");
+            c.public_url = Some(v.to_string());
+        }
+        if let Some(v) = get("SIGNALROOM_COOKIE_SECURE") {
+            c.cookie_secure = !matches!(v, "0" | "false" | "no" | "off");
+        }
+        let minutes = |k: &str, v: &str, max: u64| {
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| bad(k, format!("must be a whole number 1..={max}")))
+        };
+        if let Some(v) = get("SIGNALROOM_SESSION_IDLE_MINS") {
+            c.session_idle =
+                Duration::from_secs(60 * minutes("SIGNALROOM_SESSION_IDLE_MINS", v, 43_200)?);
+        }
+        if let Some(v) = get("SIGNALROOM_SESSION_MAX_HOURS") {
+            c.session_max =
+                Duration::from_secs(3600 * minutes("SIGNALROOM_SESSION_MAX_HOURS", v, 8_760)?);
+        }
+        if let Some(v) = get("SIGNALROOM_SECRET_KEY") {
+            if v.len() < 32 {
+                return Err(bad(
+                    "SIGNALROOM_SECRET_KEY",
+                    "must be at least 32 characters".into(),
+                ));
+            }
+            c.secret_key = Some(Secret(v.to_string()));
+        }
         Ok(c)
     }
 }
@@ -179,6 +268,39 @@ mod tests {
         assert!(Config::from_vars(&vars(&[("DATABASE_URL", "mysql://x")])).is_err());
         assert!(Config::from_vars(&vars(&[("SIGNALROOM_ADDR", "nowhere")])).is_err());
         assert!(Config::from_vars(&vars(&[("SIGNALROOM_INGEST_KEY", "short")])).is_err());
+    }
+
+    #[test]
+    fn the_first_admin_needs_both_halves_and_a_real_password() {
+        let c = Config::from_vars(&vars(&[
+            ("SIGNALROOM_ADMIN_EMAIL", "Root@Example.com"),
+            ("SIGNALROOM_ADMIN_PASSWORD", "a long enough password"),
+        ]))
+        .unwrap();
+        let (email, pw) = c.admin.unwrap();
+        assert_eq!(email, "root@example.com");
+        assert_eq!(format!("{pw:?}"), "Secret(***)");
+        assert!(Config::from_vars(&vars(&[("SIGNALROOM_ADMIN_EMAIL", "a@b.io")])).is_err());
+        assert!(Config::from_vars(&vars(&[
+            ("SIGNALROOM_ADMIN_EMAIL", "a@b.io"),
+            ("SIGNALROOM_ADMIN_PASSWORD", "short"),
+        ]))
+        .is_err());
+    }
+
+    #[test]
+    fn an_https_public_url_turns_secure_cookies_on() {
+        let c = Config::from_vars(&vars(&[(
+            "SIGNALROOM_PUBLIC_URL",
+            "https://cx.example.com/",
+        )]))
+        .unwrap();
+        assert!(c.cookie_secure);
+        assert_eq!(c.public_url.as_deref(), Some("https://cx.example.com"));
+        assert!(Config::from_vars(&vars(&[("SIGNALROOM_PUBLIC_URL", "cx.example.com")])).is_err());
+        assert!(
+            Config::from_vars(&vars(&[("SIGNALROOM_PUBLIC_URL", "https://x.io/app")])).is_err()
+        );
     }
 
     #[test]

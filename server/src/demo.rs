@@ -2,8 +2,10 @@
 //! improvement, three incident-like dips, every channel, segment, category, region and
 //! touchpoint, and a handful of partners. Deterministic for a given seed and day.
 
+use crate::auth::accounts::Auth;
 use crate::store::surveys::insert_batch;
 use crate::store::{Store, StoreError};
+use app::domain::access::Role;
 use app::domain::date::{Day, MS_PER_DAY};
 use app::domain::dimension::Channel;
 use app::domain::survey::{Score, SurveyKind, SurveyRecord};
@@ -230,6 +232,45 @@ pub fn generate(today: Day, days: i64, now_ms: i64, seed: u64) -> Vec<SurveyReco
 
 /// Seeds 400 days of demo data when the store holds no survey response. Returns how many
 /// records were stored.
+/// The demo accounts (`make run` prints them): one per role, all with [`DEMO_PASSWORD`].
+pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 4] = [
+    ("admin@demo.signalroom", "Ada Admin", Role::Admin, None),
+    (
+        "analyst@demo.signalroom",
+        "Ana Analyst",
+        Role::Analyst,
+        None,
+    ),
+    ("viewer@demo.signalroom", "Vic Viewer", Role::Viewer, None),
+    (
+        "partner@demo.signalroom",
+        "Pat Partner (Globex)",
+        Role::Partner,
+        Some("globex"),
+    ),
+];
+/// The demo accounts' password.
+pub const DEMO_PASSWORD: &str = "signalroom-demo";
+
+/// Creates the demo accounts that do not exist yet; returns how many were created.
+pub async fn ensure_demo_users(store: &Store, auth: &Auth) -> Result<usize, StoreError> {
+    let mut created = 0;
+    for (email, name, role, partner) in DEMO_USERS {
+        if crate::store::users::find_by_email(store, email)
+            .await?
+            .is_none()
+            && auth
+                .create_user(store, email, name, role, partner, DEMO_PASSWORD)
+                .await?
+                .is_some()
+        {
+            created += 1;
+        }
+    }
+    Ok(created)
+}
+
+/// Seeds demo survey data into an empty store; returns the records stored.
 pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError> {
     if crate::store::surveys::count(store).await? > 0 {
         return Ok(0);

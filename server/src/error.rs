@@ -45,13 +45,18 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    /// 401: missing or unknown credential.
+    /// 401: missing, unknown or revoked credential.
     pub fn unauthorized() -> ApiError {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "send a valid ingest key as `Authorization: Bearer <key>`",
+            "send a valid API key as `Authorization: Bearer <key>`",
         )
+    }
+
+    /// 403: a valid credential that does not cover this request.
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
     /// 500: logs the cause, answers a generic message.
@@ -78,6 +83,16 @@ impl ApiError {
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         ApiError::internal(e)
+    }
+}
+
+impl From<app::domain::access::AccessError> for ApiError {
+    fn from(e: app::domain::access::AccessError) -> Self {
+        let status = match e {
+            app::domain::access::AccessError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            app::domain::access::AccessError::Forbidden(_) => StatusCode::FORBIDDEN,
+        };
+        ApiError::new(status, e.code(), e.to_string())
     }
 }
 

@@ -5,10 +5,13 @@ mod auth;
 mod health;
 mod ingest;
 mod metrics;
+mod session;
 mod stream;
 
+use crate::access::AccessService;
+use crate::auth::middleware;
 use crate::state::AppState;
-use app::api::backend::Backend;
+use app::api::backend::{Access, Backend};
 use app::{shell, App};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::{get, post};
@@ -24,6 +27,10 @@ use tower_http::trace::TraceLayer;
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
     let backend = Backend(Arc::new(state.engine.clone()));
+    let access = Access(Arc::new(AccessService {
+        store: state.store.clone(),
+        auth: state.auth.clone(),
+    }));
     let leptos_options = state.leptos.clone();
     let routes = generate_route_list(App);
     let site = state.config.site_root.clone();
@@ -43,12 +50,18 @@ pub fn router(state: AppState) -> Router {
     let timed = Router::new()
         .route("/api/v1/surveys", post(ingest::post_surveys))
         .route("/api/v1/metrics/{metric}", get(metrics::get_metric))
+        .route("/auth/login", post(session::login))
+        .route("/auth/logout", post(session::logout))
+        .route("/s/{token}", get(session::open_share))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(backend.clone()),
+            move || {
+                provide_context(backend.clone());
+                provide_context(access.clone());
+            },
             move || shell(leptos_options.clone()),
         )
         .nest_service("/pkg", static_files("pkg"))
@@ -62,6 +75,17 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/stream", get(stream::stream))
         .merge(timed)
+        // Outermost last: trace → security headers → authenticate → CSRF → page guard.
+        .layer(axum::middleware::from_fn(middleware::guard_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::same_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

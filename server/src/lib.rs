@@ -3,6 +3,8 @@
 
 #![recursion_limit = "256"]
 
+pub mod access;
+pub mod auth;
 pub mod bus;
 pub mod clock;
 pub mod config;

@@ -2,10 +2,12 @@
 //! SIGINT/SIGTERM, then finish in-flight requests and close the store.
 
 use anyhow::Context;
+use app::domain::access::Role;
 use server::clock::now_ms;
 use server::config::Config;
-use server::store::{keys, redact_url};
+use server::store::{keys, redact_url, users};
 use server::{demo, router, AppState};
+use std::net::SocketAddr;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
@@ -32,11 +34,39 @@ async fn main() -> anyhow::Result<()> {
     } else if keys::count_keys(&state.store).await? == 0 {
         tracing::warn!("no ingest key exists: set SIGNALROOM_INGEST_KEY to create one");
     }
+    if let Some((email, password)) = &config.admin {
+        if users::find_by_email(&state.store, email).await?.is_none() {
+            state
+                .auth
+                .create_user(
+                    &state.store,
+                    email,
+                    "Administrator",
+                    Role::Admin,
+                    None,
+                    &password.0,
+                )
+                .await?;
+            println!("Created the first admin account: {email}");
+        }
+    }
     if config.demo {
         let n = demo::seed_if_empty(&state.store, now_ms()).await?;
         if n > 0 {
             tracing::info!(records = n, "seeded demo data");
         }
+        if demo::ensure_demo_users(&state.store, &state.auth).await? > 0 {
+            tracing::info!("created the demo accounts");
+        }
+        println!(
+            "Demo accounts (password {:?}): {}",
+            demo::DEMO_PASSWORD,
+            demo::DEMO_USERS.map(|u| u.0).join(", ")
+        );
+    } else if users::count_active_admins(&state.store).await? == 0 {
+        tracing::warn!(
+            "no admin account exists: set SIGNALROOM_ADMIN_EMAIL and SIGNALROOM_ADMIN_PASSWORD"
+        );
     }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -48,13 +78,16 @@ async fn main() -> anyhow::Result<()> {
         store.dialect(),
         redact_url(&config.database_url.0)
     );
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            let _ = shutdown_tx.send(true);
-        })
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = shutdown_tx.send(true);
+    })
+    .await?;
     store.close().await;
     Ok(())
 }

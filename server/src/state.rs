@@ -1,5 +1,6 @@
 //! Shared application state.
 
+use crate::auth::accounts::Auth;
 use crate::bus::ChangeBus;
 use crate::config::Config;
 use crate::metrics::Engine;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub bus: ChangeBus,
     pub engine: Engine,
+    /// Sign-in: sessions, share links, throttles.
+    pub auth: Arc<Auth>,
     pub leptos: LeptosOptions,
     /// Flips to `true` when the server is shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
@@ -35,13 +38,15 @@ impl AppState {
     ) -> Result<AppState, StoreError> {
         let store = Arc::new(Store::connect(&config.database_url.0).await?);
         store.migrate().await?;
-        Ok(Self::with_store(config, store, shutdown))
+        let auth = Arc::new(Auth::open(&config, &store).await?);
+        Ok(Self::with_store(config, store, auth, shutdown))
     }
 
     /// Assembles the state around an opened, migrated store.
     pub fn with_store(
         config: Config,
         store: Arc<Store>,
+        auth: Arc<Auth>,
         shutdown: watch::Receiver<bool>,
     ) -> AppState {
         let leptos = LeptosOptions::builder()
@@ -55,6 +60,7 @@ impl AppState {
             engine: Engine::new(store.clone()),
             config: Arc::new(config),
             store,
+            auth,
             bus: ChangeBus::default(),
             leptos,
             shutdown,

@@ -21,8 +21,30 @@ macro_rules! dispatch {
     };
 }
 
+/// Runs one SELECT built with [`sql::Sql`] on whichever dialect the store uses.
+macro_rules! fetch_as {
+    ($store:expr, $row:ty, $sql:expr) => {
+        dispatch!($store, p => {
+            let mut q = sqlx::query_as::<_, $row>(&$sql.text);
+            for b in &$sql.binds {
+                q = match b {
+                    $crate::store::sql::Bind::Text(s) => q.bind(s.as_str()),
+                    $crate::store::sql::Bind::Int(i) => q.bind(*i),
+                };
+            }
+            q.fetch_all(p).await?
+        })
+    };
+}
+
+pub mod audit;
 pub mod keys;
+pub mod sessions;
+pub mod settings;
+pub mod shares;
+pub mod sql;
 pub mod surveys;
+pub mod users;
 
 /// A connection pool of either dialect.
 #[derive(Clone)]

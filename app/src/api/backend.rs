@@ -1,9 +1,13 @@
 //! The seam between server functions (in `app`) and the store (in `server`): the server
 //! provides a [`Backend`] through Leptos context, so `app` never sees SQL.
 
+use crate::domain::access::{Principal, Role};
 use crate::domain::date::Day;
 use crate::domain::query::DashboardQuery;
 use crate::error::AppError;
+use crate::model::access::{
+    ApiKeyView, AuditPage, AuditQuery, CreatedApiKey, CreatedShareLink, ShareLinkView, UserView,
+};
 use crate::model::Summary;
 use std::future::Future;
 use std::pin::Pin;
@@ -23,3 +27,75 @@ pub trait DashboardBackend: Send + Sync + 'static {
 /// The backend, as provided in Leptos context.
 #[derive(Clone)]
 pub struct Backend(pub Arc<dyn DashboardBackend>);
+
+/// What the account, key, share-link and audit server functions need from the server. The
+/// server functions check the caller's permission first; implementations also audit.
+pub trait AccessBackend: Send + Sync + 'static {
+    /// Every account.
+    fn list_users(&self) -> BoxFuture<'_, Result<Vec<UserView>, AppError>>;
+    /// Creates an account.
+    fn create_user(
+        &self,
+        by: Actor<'_>,
+        input: NewUserInput,
+    ) -> BoxFuture<'_, Result<UserView, AppError>>;
+    /// Changes an account's role, partner or active state.
+    fn update_user(
+        &self,
+        by: Actor<'_>,
+        id: String,
+        role: Role,
+        partner: Option<String>,
+        active: bool,
+    ) -> BoxFuture<'_, Result<UserView, AppError>>;
+    /// Every API key.
+    fn list_keys(&self) -> BoxFuture<'_, Result<Vec<ApiKeyView>, AppError>>;
+    /// Creates a key; its secret is in the answer only.
+    fn create_key(
+        &self,
+        by: Actor<'_>,
+        name: String,
+        scopes: Vec<String>,
+    ) -> BoxFuture<'_, Result<CreatedApiKey, AppError>>;
+    /// Revokes a key.
+    fn revoke_key(&self, by: Actor<'_>, id: String) -> BoxFuture<'_, Result<(), AppError>>;
+    /// A page of the audit log.
+    fn list_audit(&self, q: AuditQuery) -> BoxFuture<'_, Result<AuditPage, AppError>>;
+    /// Creates a share link of one view.
+    fn create_share(
+        &self,
+        by: Actor<'_>,
+        path: String,
+        query: String,
+        label: String,
+        days: i64,
+    ) -> BoxFuture<'_, Result<CreatedShareLink, AppError>>;
+    /// Links made by `creator`, or all links when `None`.
+    fn list_shares(
+        &self,
+        creator: Option<String>,
+    ) -> BoxFuture<'_, Result<Vec<ShareLinkView>, AppError>>;
+    /// Revokes a link; non-admins only their own.
+    fn revoke_share(&self, by: Actor<'_>, id: String) -> BoxFuture<'_, Result<(), AppError>>;
+}
+
+/// Who acts, and from where, for the audit log.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor<'a> {
+    pub principal: &'a Principal,
+    pub ip: &'a str,
+}
+
+/// A new account as submitted.
+#[derive(Clone, Debug)]
+pub struct NewUserInput {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub partner: Option<String>,
+    pub password: String,
+}
+
+/// The access backend, as provided in Leptos context.
+#[derive(Clone)]
+pub struct Access(pub Arc<dyn AccessBackend>);

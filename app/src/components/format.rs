@@ -53,6 +53,12 @@ pub fn updated(ms: i64, today: Day) -> String {
     }
 }
 
+/// `2026-11-22 14:05 UTC`.
+pub fn datetime(ms: i64) -> String {
+    let ts = format_rfc3339(ms);
+    format!("{} {} UTC", &ts[..10], &ts[11..16])
+}
+
 /// `2026-11-01` → `1 Nov 2026`.
 pub fn day(d: Day) -> String {
     const MONTHS: [&str; 12] = [

@@ -1,4 +1,6 @@
 //! Page chrome.
 
 pub mod live_badge;
+pub mod share_button;
 pub mod top_bar;
+pub mod user_menu;

@@ -33,7 +33,7 @@ pub fn SummaryPage() -> impl IntoView {
     );
     view! {
         <Title text="Executive summary · Signalroom" />
-        <TopBar title="Executive summary" status=live.status />
+        <TopBar title="Executive summary" status=live.status share_path="/" />
         <main class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -135,10 +135,10 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
 fn ErrorPanel(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(match error {
-            AppError::BadRequest { .. } => http::StatusCode::BAD_REQUEST,
-            _ => http::StatusCode::INTERNAL_SERVER_ERROR,
-        });
+        resp.set_status(
+            http::StatusCode::from_u16(error.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
     view! {
         <section class="error-panel" role="alert" data-testid="error-panel">

@@ -1,13 +1,15 @@
-//! Ingest-key authentication (`Authorization: Bearer <key>`).
+//! API authentication: `Authorization: Bearer <key>` with a scope, or (for reads) a browser
+//! session.
 
+use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::keys::verify_key;
+use crate::store::keys::{self, KeyRow};
+use app::domain::access::{Permission, Principal};
 use axum::http::{header, HeaderMap};
 
-/// Passes when the request carries a known ingest key; 401 otherwise.
-pub async fn require_ingest_key(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let key = headers
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -16,10 +18,56 @@ pub async fn require_ingest_key(state: &AppState, headers: &HeaderMap) -> Result
         })
         .map(str::trim)
         .filter(|k| !k.is_empty())
+}
+
+/// Passes when the request carries an unrevoked key granting `scope`: 401 for a missing,
+/// unknown or revoked key, 403 for a key without the scope.
+pub async fn require_key(
+    state: &AppState,
+    headers: &HeaderMap,
+    scope: &str,
+) -> Result<KeyRow, ApiError> {
+    let key = bearer(headers).ok_or_else(ApiError::unauthorized)?;
+    let row = keys::verify_key(&state.store, key)
+        .await?
         .ok_or_else(ApiError::unauthorized)?;
-    if verify_key(&state.store, key).await? {
-        Ok(())
-    } else {
-        Err(ApiError::unauthorized())
+    if !row.grants(scope) {
+        return Err(ApiError::forbidden(format!(
+            "this key does not have the `{scope}` scope"
+        )));
     }
+    let now = now_ms();
+    if row.last_used_at.is_none_or(|t| now - t > 60_000) {
+        // Off the request path: "last used" is informational and must not slow ingest.
+        let store = state.store.clone();
+        let id = row.id.clone();
+        tokio::spawn(async move {
+            if let Err(e) = keys::touch(&store, &id, now).await {
+                tracing::warn!(error = %e, "cannot record key use");
+            }
+        });
+    }
+    Ok(row)
+}
+
+/// Who may read: a signed-in principal (scoped) or a key with the `read` scope (unscoped).
+pub enum Reader {
+    /// A browser session or share link.
+    Principal(Principal),
+    /// An API key.
+    Key,
+}
+
+/// A reader: the session principal when there is one, else a `read`-scoped key.
+pub async fn require_reader(
+    state: &AppState,
+    headers: &HeaderMap,
+    principal: Option<Principal>,
+) -> Result<Reader, ApiError> {
+    if let Some(p) = principal {
+        p.require(Permission::ReadData)?;
+        return Ok(Reader::Principal(p));
+    }
+    require_key(state, headers, "read").await?;
+    Ok(Reader::Key)
 }

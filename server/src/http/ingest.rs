@@ -1,6 +1,6 @@
 //! `POST /api/v1/surveys`.
 
-use super::auth::require_ingest_key;
+use super::auth::require_key;
 use crate::error::ApiError;
 use crate::ingest::body::Format;
 use crate::ingest::{surveys, IngestReport};
@@ -17,7 +17,7 @@ pub async fn post_surveys(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
-    require_ingest_key(&state, &headers).await?;
+    require_key(&state, &headers, "surveys").await?;
     let format = Format::from_content_type(
         headers
             .get(header::CONTENT_TYPE)

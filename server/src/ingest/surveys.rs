@@ -2,12 +2,14 @@
 
 use super::body::{decode, Decoded, Format};
 use super::{IngestReport, ItemError, MAX_LISTED_ERRORS};
+use crate::bus::Change;
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::surveys::insert_batch;
 use app::domain::survey::{RecordError, SurveyInput, SurveyRecord};
 use app::model::ChangeNotice;
+use std::collections::BTreeMap;
 
 /// Maps one CSV row to a survey input by header name. Unknown columns are ignored.
 pub fn survey_from_csv(
@@ -81,6 +83,10 @@ pub async fn ingest(
     }
     let validated = started.elapsed();
     let count = records.len();
+    let mut partners: BTreeMap<String, i64> = BTreeMap::new();
+    for r in &records {
+        *partners.entry(r.partner_id.clone()).or_default() += 1;
+    }
     let outcome = insert_batch(&state.store, records, now).await?;
     tracing::debug!(
         records = count,
@@ -91,13 +97,16 @@ pub async fn ingest(
     report.accepted = outcome.accepted;
     report.duplicates = outcome.duplicates;
     if let Some((from, to)) = outcome.days {
-        state.bus.publish(ChangeNotice {
-            family: "surveys".into(),
-            kinds: outcome.kinds.into_iter().collect(),
-            from,
-            to,
-            count: outcome.accepted,
-            at: now,
+        state.bus.publish(Change {
+            notice: ChangeNotice {
+                family: "surveys".into(),
+                kinds: outcome.kinds.into_iter().collect(),
+                from,
+                to,
+                count: outcome.accepted,
+                at: now,
+            },
+            partners: Some(partners),
         });
     }
     Ok(report)

@@ -1,6 +1,7 @@
 //! Survey facts and their rollups. Ingest writes facts and rollup deltas in one transaction;
 //! reads come from rollups when at most one filter is set, else from facts.
 
+use super::sql::{Bind, Sql};
 use super::{Pool, Store, StoreError};
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
@@ -291,65 +292,6 @@ async fn write_group(
 type DailyRow = (i64, String, i64, i64, i64, i64, i64, i64);
 /// (key, scale, n, sum, good, bad).
 type KeyedRow = (String, i64, i64, i64, i64, i64);
-
-/// SQL text with its binds, built together so parameter markers (`$1`, `$2`, … — both dialects
-/// accept them) always match the values.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-/// A bind value, kept until the dialect is known.
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-impl Sql {
-    fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
-        self
-    }
-
-    fn bind(&mut self, value: Bind) -> &mut Self {
-        self.binds.push(value);
-        self.text.push_str(&format!("${}", self.binds.len()));
-        self
-    }
-
-    /// ` AND col = $n` for each filter. Column names come from a closed enum, never input.
-    fn filters(&mut self, filters: &BTreeMap<Dimension, String>) -> &mut Self {
-        for (d, v) in filters {
-            self.push(&format!(" AND {} = ", d.column()))
-                .bind(Bind::Text(v.clone()));
-        }
-        self
-    }
-
-    fn days(&mut self, from: Day, to: Day) -> &mut Self {
-        self.push(" AND day >= ")
-            .bind(Bind::Int(from.0))
-            .push(" AND day <= ")
-            .bind(Bind::Int(to.0))
-    }
-}
-
-/// Runs one SELECT built with [`Sql`] on whichever dialect the store uses.
-macro_rules! fetch_as {
-    ($store:expr, $row:ty, $sql:expr) => {
-        dispatch!($store, p => {
-            let mut q = sqlx::query_as::<_, $row>(&$sql.text);
-            for b in &$sql.binds {
-                q = match b {
-                    Bind::Text(s) => q.bind(s.as_str()),
-                    Bind::Int(i) => q.bind(*i),
-                };
-            }
-            q.fetch_all(p).await?
-        })
-    };
-}
 
 /// Daily aggregates of every kind over `from..=to` under `filters`: from the rollup when at
 /// most one filter is set, else from facts (rollups of single dimensions cannot be intersected).

@@ -1,3 +1,4 @@
+use app::domain::access::Role;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -78,6 +79,50 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
+/// The password of every test account.
+pub const PASSWORD: &str = "test-password-0001";
+
+/// A response with its headers.
+pub struct RawReply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl RawReply {
+    /// A header as text ("" when absent).
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Every `Set-Cookie` value.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+}
+
+/// `sr_session=<value>` from a response's `Set-Cookie`, if it sets a non-empty one.
+pub fn session_cookie(r: &RawReply) -> Option<String> {
+    named_cookie(r, "sr_session")
+}
+
+/// `name=<value>` from a response's `Set-Cookie`, if it sets a non-empty one.
+pub fn named_cookie(r: &RawReply, name: &str) -> Option<String> {
+    r.set_cookies().into_iter().find_map(|c| {
+        let pair = c.split(';').next()?.to_string();
+        let (k, v) = pair.split_once('=')?;
+        (k == name && !v.is_empty()).then_some(pair)
+    })
+}
+
 /// A response, read whole.
 pub struct Reply {
     pub status: StatusCode,
@@ -140,13 +185,103 @@ impl TestApp {
         .await
     }
 
-    /// GETs a path, with the test key when `auth`.
+    /// GETs a path; when `auth`, as an analyst (session cookie) and with the test key.
     pub async fn get(&self, path: &str, auth: bool) -> Reply {
         let mut req = Request::get(path);
         if auth {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {KEY}"));
+            let cookie = self.session(Role::Analyst, None).await;
+            req = req
+                .header(header::AUTHORIZATION, format!("Bearer {KEY}"))
+                .header(header::COOKIE, cookie);
         }
         self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    /// A signed-in session of a new account with `role` (and `partner`), as a `Cookie`
+    /// header value.
+    pub async fn session(&self, role: Role, partner: Option<&str>) -> String {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let email = format!("{}{n}@test.io", role.as_str());
+        self.state
+            .auth
+            .create_user(&self.state.store, &email, "Test", role, partner, PASSWORD)
+            .await
+            .expect("create user")
+            .expect("new address");
+        self.login(&email).await
+    }
+
+    /// Signs `email` in with [`PASSWORD`] over HTTP; the session `Cookie` header value.
+    pub async fn login(&self, email: &str) -> String {
+        let r = self
+            .send_raw(
+                Request::post("/auth/login")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::HOST, "localhost")
+                    .header("origin", "http://localhost")
+                    .body(Body::from(format!(
+                        "email={}&password={}",
+                        app::domain::query::percent_encode(email),
+                        app::domain::query::percent_encode(PASSWORD)
+                    )))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {email}");
+        session_cookie(&r).expect("a session cookie")
+    }
+
+    /// GETs `path` with a `Cookie` header.
+    pub async fn get_with(&self, path: &str, cookie: &str) -> Reply {
+        self.send(
+            Request::get(path)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// Calls a POST server function with a form body, from this site (`Origin` matches).
+    pub async fn call(&self, name: &str, cookie: Option<&str>, form: &str) -> Reply {
+        let mut req = Request::post(format!("/api/fn/{name}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::HOST, "localhost")
+            .header("origin", "http://localhost");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(form.to_string())).expect("request"))
+            .await
+    }
+
+    /// Calls a GET server function.
+    pub async fn call_get(&self, name: &str, cookie: Option<&str>, query: &str) -> Reply {
+        let mut req = Request::get(format!("/api/fn/{name}?{query}"))
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    /// Sends a request and keeps the response headers.
+    pub async fn send_raw(&self, req: Request<Body>) -> RawReply {
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        RawReply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// The read API's answer for a metric (authenticated), asserting 200.

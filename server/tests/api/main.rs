@@ -1,6 +1,7 @@
 //! Integration tests: the whole router on a fresh database per test — SQLite by default,
 //! PostgreSQL when `SIGNALROOM_TEST_DATABASE_URL` names an admin URL.
 
+mod access;
 mod helpers;
 mod ingest;
 mod metrics;

@@ -9,7 +9,7 @@ async fn the_dashboard_renders_its_kpis_on_the_server() {
         .map(|i| survey(&format!("p{i}"), "nps", if i < 30 { 10 } else { 0 }, 1))
         .collect();
     app.post_surveys(&json!(batch)).await;
-    let r = app.get("/", false).await;
+    let r = app.get("/", true).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.content_type.starts_with("text/html"));
     assert!(r.text.contains(r#"data-metric="nps""#), "{}", r.text);
@@ -23,7 +23,7 @@ async fn the_dashboard_renders_its_kpis_on_the_server() {
 #[tokio::test]
 async fn an_empty_store_shows_the_empty_state() {
     let app = spawn().await;
-    let r = app.get("/", false).await;
+    let r = app.get("/", true).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains(r#"data-testid="empty-state""#));
 }
@@ -37,7 +37,7 @@ async fn filters_in_the_url_shape_the_page() {
     b["region"] = json!("<script>alert(1)</script>");
     app.post_surveys(&json!([a, b])).await;
     let r = app
-        .get("/?region=emea&min_sample=1&metric=csat&by=region", false)
+        .get("/?region=emea&min_sample=1&metric=csat&by=region", true)
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains(">100.0%<"), "CSAT for emea only");
@@ -49,7 +49,7 @@ async fn filters_in_the_url_shape_the_page() {
 #[tokio::test]
 async fn an_invalid_view_is_a_400_page_with_the_reason() {
     let app = spawn().await;
-    let r = app.get("/?from=2026-13-01", false).await;
+    let r = app.get("/?from=2026-13-01", true).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.text.contains("invalid_date"));
 }
@@ -58,7 +58,7 @@ async fn an_invalid_view_is_a_400_page_with_the_reason() {
 async fn unknown_pages_are_404() {
     let app = spawn().await;
     assert_eq!(
-        app.get("/no/such/page", false).await.status,
+        app.get("/no/such/page", true).await.status,
         StatusCode::NOT_FOUND
     );
 }
@@ -77,7 +77,7 @@ async fn the_summary_server_function_answers_json() {
     let r = app
         .get(
             "/api/fn/get_summary?query=range%3D7d%26min_sample%3D1",
-            false,
+            true,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -86,7 +86,7 @@ async fn the_summary_server_function_answers_json() {
     assert_eq!(s["tiles"][0]["value"], 100.0);
     assert_eq!(s["query"]["min_sample"], 1);
     let bad = app
-        .get("/api/fn/get_summary?query=bucket%3Dhour", false)
+        .get("/api/fn/get_summary?query=bucket%3Dhour", true)
         .await;
     assert!(
         bad.status.is_client_error() || bad.status.is_server_error(),

@@ -18,7 +18,8 @@ async fn a_committed_ingest_publishes_a_change_notice() {
     let n = tokio::time::timeout(Duration::from_secs(2), rx.recv())
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .notice;
     assert_eq!(n.family, "surveys");
     assert_eq!(n.count, 2);
     assert_eq!(n.from.to_string(), day(3));
@@ -33,10 +34,16 @@ async fn a_committed_ingest_publishes_a_change_notice() {
 #[tokio::test]
 async fn the_stream_sends_ready_then_change_events() {
     let app = spawn().await;
+    let cookie = app.session(app::domain::access::Role::Viewer, None).await;
     let resp = app
         .router
         .clone()
-        .oneshot(Request::get("/api/v1/stream").body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/api/v1/stream")
+                .header("cookie", cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);

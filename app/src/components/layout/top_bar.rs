@@ -1,20 +1,30 @@
 use super::live_badge::LiveBadge;
+use super::share_button::ShareButton;
+use super::user_menu::UserMenu;
 use crate::components::live::LiveStatus;
 use leptos::prelude::*;
 
-/// The bar across the top of every page: brand, page name and the live-connection badge.
+/// The bar across the top of every page: brand, page name, the live-connection badge (on
+/// live pages), the share button (on shareable pages) and the account menu.
 #[component]
 pub fn TopBar(
     /// The page's name.
     title: &'static str,
-    /// State of the live update stream.
-    status: ReadSignal<LiveStatus>,
+    /// State of the live update stream, on pages that have one.
+    #[prop(optional)]
+    status: Option<ReadSignal<LiveStatus>>,
+    /// The page path when its view can be shared with a link.
+    #[prop(optional)]
+    share_path: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Signalroom"</a>
             <span class="crumb">{title}</span>
-            <LiveBadge status=status />
+            {status.map(|s| view! { <LiveBadge status=s /> })}
+            <span class="spacer"></span>
+            {share_path.map(|p| view! { <ShareButton path=p /> })}
+            <UserMenu />
         </header>
     }
 }

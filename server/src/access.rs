@@ -1,0 +1,401 @@
+//! The server side of the account, key, share-link and audit server functions
+//! ([`app::api::backend::AccessBackend`]): store calls plus an audit entry per change.
+
+use crate::auth::accounts::{record, Auth};
+use crate::auth::tokens::{random_id, random_token};
+use crate::clock::now_ms;
+use crate::store::keys::KeyRow;
+use crate::store::shares::ShareRow;
+use crate::store::users::UserRow;
+use crate::store::{audit, keys, shares, users, Store, StoreError};
+use app::api::backend::{AccessBackend, Actor, BoxFuture, NewUserInput};
+use app::domain::access::Role;
+use app::domain::date::Day;
+use app::error::AppError;
+use app::model::access::{
+    ApiKeyView, AuditEntryView, AuditPage, AuditQuery, CreatedApiKey, CreatedShareLink,
+    ShareLinkView, UserView,
+};
+use std::sync::Arc;
+
+/// Implements the access server functions over the store.
+#[derive(Clone)]
+pub struct AccessService {
+    pub store: Arc<Store>,
+    pub auth: Arc<Auth>,
+}
+
+fn internal(e: StoreError) -> AppError {
+    tracing::error!(error = %e, "store error in an access function");
+    AppError::Internal
+}
+
+impl From<UserRow> for UserView {
+    fn from(u: UserRow) -> UserView {
+        UserView {
+            role: u.role().unwrap_or(Role::Viewer),
+            active: u.is_active(),
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            partner: u.partner_id,
+            created_at: u.created_at,
+        }
+    }
+}
+
+fn key_view(k: KeyRow) -> ApiKeyView {
+    ApiKeyView {
+        scopes: k.scopes.split(',').map(str::to_string).collect(),
+        id: k.id,
+        name: k.name,
+        created_at: k.created_at,
+        last_used_at: k.last_used_at,
+        revoked_at: k.revoked_at,
+    }
+}
+
+fn share_view(s: ShareRow) -> ShareLinkView {
+    ShareLinkView {
+        id: s.id,
+        label: s.label,
+        path: s.path,
+        query: s.query,
+        creator: s.creator_email,
+        created_at: s.created_at,
+        expires_at: s.expires_at,
+        revoked_at: s.revoked_at,
+        last_used_at: s.last_used_at,
+        uses: s.uses,
+    }
+}
+
+impl AccessService {
+    async fn audit(&self, by: Actor<'_>, action: &str, target: &str, detail: &str) {
+        record(
+            &self.store,
+            &by.principal.label(),
+            action,
+            target,
+            detail,
+            by.ip,
+        )
+        .await;
+    }
+}
+
+impl AccessBackend for AccessService {
+    fn list_users(&self) -> BoxFuture<'_, Result<Vec<UserView>, AppError>> {
+        Box::pin(async move {
+            let rows = users::list(&self.store).await.map_err(internal)?;
+            Ok(rows.into_iter().map(UserView::from).collect())
+        })
+    }
+
+    fn create_user(
+        &self,
+        by: Actor<'_>,
+        input: NewUserInput,
+    ) -> BoxFuture<'_, Result<UserView, AppError>> {
+        let principal = by.principal.clone();
+        let ip = by.ip.to_string();
+        Box::pin(async move {
+            let by = Actor {
+                principal: &principal,
+                ip: &ip,
+            };
+            let id = self
+                .auth
+                .create_user(
+                    &self.store,
+                    &input.email,
+                    &input.name,
+                    input.role,
+                    input.partner.as_deref(),
+                    &input.password,
+                )
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| {
+                    AppError::bad_request("email_taken", "an account with this e-mail exists")
+                })?;
+            let detail = format!(
+                "role={}{}",
+                input.role.as_str(),
+                input
+                    .partner
+                    .as_deref()
+                    .map(|p| format!(" partner={p}"))
+                    .unwrap_or_default()
+            );
+            self.audit(by, "user.create", &input.email, &detail).await;
+            let row = users::get(&self.store, &id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::Internal)?;
+            Ok(row.into())
+        })
+    }
+
+    fn update_user(
+        &self,
+        by: Actor<'_>,
+        id: String,
+        role: Role,
+        partner: Option<String>,
+        active: bool,
+    ) -> BoxFuture<'_, Result<UserView, AppError>> {
+        let principal = by.principal.clone();
+        let ip = by.ip.to_string();
+        Box::pin(async move {
+            let by = Actor {
+                principal: &principal,
+                ip: &ip,
+            };
+            let before = users::get(&self.store, &id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let was_active_admin = before.role() == Some(Role::Admin) && before.is_active();
+            if was_active_admin && (role != Role::Admin || !active) {
+                let admins = users::count_active_admins(&self.store)
+                    .await
+                    .map_err(internal)?;
+                if admins <= 1 {
+                    return Err(AppError::bad_request(
+                        "last_admin",
+                        "the last active admin cannot be demoted or deactivated",
+                    ));
+                }
+            }
+            let deactivated_at = if active {
+                None
+            } else {
+                Some(before.deactivated_at.unwrap_or_else(now_ms))
+            };
+            users::update(
+                &self.store,
+                &id,
+                role,
+                partner.as_deref(),
+                deactivated_at,
+                now_ms(),
+            )
+            .await
+            .map_err(internal)?;
+            let detail = format!(
+                "role {}→{}; partner {}→{}; active {}→{}",
+                before.role,
+                role.as_str(),
+                before.partner_id.as_deref().unwrap_or("-"),
+                partner.as_deref().unwrap_or("-"),
+                before.is_active(),
+                active
+            );
+            self.audit(by, "user.update", &before.email, &detail).await;
+            let row = users::get(&self.store, &id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            Ok(row.into())
+        })
+    }
+
+    fn list_keys(&self) -> BoxFuture<'_, Result<Vec<ApiKeyView>, AppError>> {
+        Box::pin(async move {
+            let rows = keys::list(&self.store).await.map_err(internal)?;
+            Ok(rows.into_iter().map(key_view).collect())
+        })
+    }
+
+    fn create_key(
+        &self,
+        by: Actor<'_>,
+        name: String,
+        scopes: Vec<String>,
+    ) -> BoxFuture<'_, Result<CreatedApiKey, AppError>> {
+        let principal = by.principal.clone();
+        let ip = by.ip.to_string();
+        Box::pin(async move {
+            let by = Actor {
+                principal: &principal,
+                ip: &ip,
+            };
+            let id = random_id();
+            let secret = format!("sr_{}", random_token(32));
+            let scopes = scopes.join(",");
+            let creator = principal.user_id().unwrap_or("");
+            keys::create_key(&self.store, &id, &secret, &name, &scopes, creator, now_ms())
+                .await
+                .map_err(internal)?;
+            self.audit(
+                by,
+                "key.create",
+                &format!("{name} ({id})"),
+                &format!("scopes={scopes}"),
+            )
+            .await;
+            let key = keys::list(&self.store)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .find(|k| k.id == id)
+                .ok_or(AppError::Internal)?;
+            Ok(CreatedApiKey {
+                key: key_view(key),
+                secret,
+            })
+        })
+    }
+
+    fn revoke_key(&self, by: Actor<'_>, id: String) -> BoxFuture<'_, Result<(), AppError>> {
+        let principal = by.principal.clone();
+        let ip = by.ip.to_string();
+        Box::pin(async move {
+            let by = Actor {
+                principal: &principal,
+                ip: &ip,
+            };
+            if !keys::revoke(&self.store, &id, now_ms())
+                .await
+                .map_err(internal)?
+            {
+                return Err(AppError::NotFound);
+            }
+            self.audit(by, "key.revoke", &id, "").await;
+            Ok(())
+        })
+    }
+
+    fn list_audit(&self, q: AuditQuery) -> BoxFuture<'_, Result<AuditPage, AppError>> {
+        Box::pin(async move {
+            const PAGE: i64 = 50;
+            let day_ms = |s: &str| Day::parse(s).map(|d| d.0 * 86_400_000);
+            let filter = audit::Filter {
+                action_prefix: Some(q.action.trim().to_string()).filter(|s| !s.is_empty()),
+                actor: Some(q.actor.trim().to_string()).filter(|s| !s.is_empty()),
+                from_ms: day_ms(&q.from),
+                to_ms: day_ms(&q.to).map(|t| t + 86_400_000),
+                before_id: q.before,
+                limit: PAGE + 1,
+            };
+            let mut rows = audit::list(&self.store, &filter).await.map_err(internal)?;
+            let more = rows.len() as i64 > PAGE;
+            rows.truncate(PAGE as usize);
+            let next_before = if more {
+                rows.last().map(|r| r.id)
+            } else {
+                None
+            };
+            Ok(AuditPage {
+                entries: rows
+                    .into_iter()
+                    .map(|r| AuditEntryView {
+                        id: r.id,
+                        at: r.at,
+                        actor: r.actor,
+                        action: r.action,
+                        target: r.target,
+                        detail: r.detail,
+                        ip: r.ip,
+                    })
+                    .collect(),
+                next_before,
+            })
+        })
+    }
+
+    fn create_share(
+        &self,
+        by: Actor<'_>,
+        path: String,
+        query: String,
+        label: String,
+        days: i64,
+    ) -> BoxFuture<'_, Result<CreatedShareLink, AppError>> {
+        let principal = by.principal.clone();
+        let ip = by.ip.to_string();
+        Box::pin(async move {
+            let by = Actor {
+                principal: &principal,
+                ip: &ip,
+            };
+            let creator = principal.user_id().ok_or(AppError::Unauthorized)?;
+            let id = random_id();
+            let expires_at = now_ms() + days * 86_400_000;
+            let label = if label.is_empty() {
+                "Shared view".to_string()
+            } else {
+                label
+            };
+            shares::insert(
+                &self.store,
+                &shares::NewShare {
+                    id: &id,
+                    created_by: creator,
+                    label: &label,
+                    path: &path,
+                    query: &query,
+                    expires_at,
+                },
+                now_ms(),
+            )
+            .await
+            .map_err(internal)?;
+            let view = format!("{path}?{query}");
+            self.audit(by, "share.create", &id, &format!("{view} for {days} d"))
+                .await;
+            let row = shares::get(&self.store, &id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::Internal)?;
+            Ok(CreatedShareLink {
+                link: share_view(row),
+                url: format!("/s/{}", self.auth.signer().sign_share(&id, expires_at)),
+            })
+        })
+    }
+
+    fn list_shares(
+        &self,
+        creator: Option<String>,
+    ) -> BoxFuture<'_, Result<Vec<ShareLinkView>, AppError>> {
+        Box::pin(async move {
+            let rows = shares::list(&self.store, creator.as_deref())
+                .await
+                .map_err(internal)?;
+            Ok(rows.into_iter().map(share_view).collect())
+        })
+    }
+
+    fn revoke_share(&self, by: Actor<'_>, id: String) -> BoxFuture<'_, Result<(), AppError>> {
+        let principal = by.principal.clone();
+        let ip = by.ip.to_string();
+        Box::pin(async move {
+            let by = Actor {
+                principal: &principal,
+                ip: &ip,
+            };
+            let link = shares::get(&self.store, &id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            let own = principal.user_id() == Some(link.created_by.as_str());
+            if !own && principal.role != Role::Admin {
+                // Someone else's link: answer as if it did not exist.
+                return Err(AppError::NotFound);
+            }
+            if !shares::revoke(&self.store, &id, now_ms())
+                .await
+                .map_err(internal)?
+            {
+                return Err(AppError::bad_request(
+                    "already_revoked",
+                    "this link is already revoked",
+                ));
+            }
+            self.audit(by, "share.revoke", &id, "").await;
+            Ok(())
+        })
+    }
+}
