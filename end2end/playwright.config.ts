@@ -18,4 +18,13 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: 'setup', testMatch: /auth\.setup\.ts/ },
+    {
+      name: 'signed-in',
+      dependencies: ['setup'],
+      testIgnore: /auth\.setup\.ts/,
+      use: { storageState: '.auth/analyst.json' },
+    },
+  ],
 });

@@ -10,6 +10,8 @@ const sampleOf = async (page: Page, metric: string) => {
 const hydrated = (page: Page) => expect(page.getByTestId('live-badge')).toHaveText('Live', { timeout: 10_000 });
 
 test('the dashboard renders the seeded KPIs', async ({ page }) => {
+  const csp: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
   await page.goto('/');
   await expect(page.getByTestId('kpi-tile')).toHaveCount(5);
   for (const m of ['nps', 'csat', 'ces', 'pss', 'pnps']) {
@@ -20,6 +22,8 @@ test('the dashboard renders the seeded KPIs', async ({ page }) => {
   await hydrated(page);
   // The trend chart is drawn by ECharts once hydrated.
   await expect(page.locator('#trend-nps canvas')).toHaveCount(1);
+  // The strict CSP (nonce, no inline scripts) blocks nothing the app needs.
+  expect(csp).toEqual([]);
 });
 
 test('a filter change updates the URL and the numbers; reload and Back keep them in step', async ({ page }) => {

@@ -63,14 +63,18 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 
 /// CSRF defence for every state-changing request a browser can make: it must come from this
 /// site, as shown by `Origin` (or, lacking it, `Sec-Fetch-Site: same-origin` or a same-site
-/// `Referer`). A cross-site form or fetch cannot forge these headers. Requests without
-/// cookies to the key-authenticated `/api/v1/` API are not browser sessions and pass.
+/// `Referer`). A cross-site form or fetch cannot forge these headers. Key-authenticated
+/// requests to the `/api/v1/` API are not browser sessions and pass.
 pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     let h = req.headers();
-    if req.uri().path().starts_with("/api/v1/") && !h.contains_key(header::COOKIE) {
+    // The key-authenticated API: a cross-site page can send neither an `Authorization`
+    // header (it would need a CORS preflight we never grant) nor read the answer.
+    if req.uri().path().starts_with("/api/v1/")
+        && (h.contains_key(header::AUTHORIZATION) || !h.contains_key(header::COOKIE))
+    {
         return next.run(req).await;
     }
     let host = h.get(header::HOST).and_then(|v| v.to_str().ok());

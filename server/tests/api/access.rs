@@ -793,3 +793,33 @@ async fn malformed_server_function_arguments_are_a_400() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
     assert!(r.text.contains("invalid_arguments"), "{}", r.text);
 }
+
+#[tokio::test]
+async fn a_key_authenticated_ingest_needs_no_origin_even_with_cookies() {
+    let app = spawn().await;
+    let cookie = app.session(Role::Viewer, None).await;
+    let r = app
+        .send(
+            Request::post("/api/v1/surveys")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {KEY}"))
+                .header(header::COOKIE, cookie.clone())
+                .body(Body::from(json!([survey("c1", "nps", 9, 1)]).to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Without a key, a cookie alone does not ingest.
+    let r = app
+        .send(
+            Request::post("/api/v1/surveys")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::COOKIE, cookie)
+                .header(header::HOST, "localhost")
+                .header("origin", "http://localhost")
+                .body(Body::from(json!([survey("c2", "nps", 9, 1)]).to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}

@@ -1,5 +1,4 @@
 use super::live_badge::LiveBadge;
-use super::share_button::ShareButton;
 use super::user_menu::UserMenu;
 use crate::components::live::LiveStatus;
 use leptos::prelude::*;
@@ -23,8 +22,7 @@ pub fn TopBar(
             <span class="crumb">{title}</span>
             {status.map(|s| view! { <LiveBadge status=s /> })}
             <span class="spacer"></span>
-            {share_path.map(|p| view! { <ShareButton path=p /> })}
-            <UserMenu />
+            <UserMenu share_path=share_path />
         </header>
     }
 }

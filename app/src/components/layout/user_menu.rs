@@ -1,11 +1,16 @@
+use super::share_button::ShareButton;
 use crate::api::access::get_me;
 use crate::domain::access::Role;
 use leptos::prelude::*;
 
 /// Who is signed in, the pages their role opens, and sign-out. Share-link visitors see a
-/// read-only badge instead. (The server enforces all of this; the menu only reflects it.)
+/// read-only badge instead, and no share button. (The server enforces all of this; the menu
+/// only reflects it.)
 #[component]
-pub fn UserMenu() -> impl IntoView {
+pub fn UserMenu(
+    /// The page path, on pages whose view can be shared.
+    share_path: Option<&'static str>,
+) -> impl IntoView {
     let me = OnceResource::new(get_me());
     view! {
         <Suspense fallback=|| ()>
@@ -21,7 +26,9 @@ pub fn UserMenu() -> impl IntoView {
                             <a href="/admin/audit">"Audit log"</a>
                         });
                         let scope = m.partner.clone().map(|p| format!(" · {p}")).unwrap_or_default();
+                        let share = share_path.map(|p| view! { <ShareButton path=p /> });
                         view! {
+                            {share}
                             <nav class="user-menu" aria-label="Account">
                                 {admin}
                                 <a href="/shares">"Share links"</a>
