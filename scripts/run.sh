@@ -9,4 +9,6 @@ export DATABASE_URL="${DATABASE_URL:-sqlite://data/signalroom.db}"
 export SIGNALROOM_INGEST_KEY="${SIGNALROOM_INGEST_KEY:-demo-ingest-key}"
 echo
 echo "Ingest key: $SIGNALROOM_INGEST_KEY (set SIGNALROOM_INGEST_KEY to choose your own)"
+echo "Sign in as admin@demo.signalroom, analyst@…, viewer@… or partner@demo.signalroom"
+echo "(partner of globex), password signalroom-demo."
 exec "$CARGO_TARGET_DIR/release/signalroom"

@@ -5,7 +5,7 @@ use anyhow::Context;
 use app::domain::access::Role;
 use server::clock::now_ms;
 use server::config::Config;
-use server::store::{keys, redact_url, users};
+use server::store::{keys, redact_url, sessions, users};
 use server::{demo, router, AppState};
 use std::net::SocketAddr;
 use tokio::sync::watch;
@@ -68,6 +68,18 @@ async fn main() -> anyhow::Result<()> {
             "no admin account exists: set SIGNALROOM_ADMIN_EMAIL and SIGNALROOM_ADMIN_PASSWORD"
         );
     }
+    // Sessions past their expiry are refused on sight; this sweep only reclaims the rows.
+    let sweep_store = state.store.clone();
+    let idle_ms = i64::try_from(config.session_idle.as_millis()).unwrap_or(i64::MAX);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = sessions::purge(&sweep_store, now_ms(), idle_ms).await {
+                tracing::warn!(error = %e, "cannot purge expired sessions");
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("binding {}", config.addr))?;

@@ -104,7 +104,7 @@ fn UserTable(users: Vec<UserView>, update: ServerAction<UpdateUser>) -> impl Int
             <thead>
                 <tr>
                     <th>"E-mail"</th><th>"Name"</th><th colspan="3">"Role · partner · status"</th>
-                    <th>"Now"</th><th>"Created"</th>
+                    <th>"Status"</th><th>"Created"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
