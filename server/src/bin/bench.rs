@@ -12,6 +12,7 @@
 //! Usage: signalroom-bench [--rows N]
 
 use anyhow::{bail, Context};
+use app::domain::access::Role;
 use axum::body::Bytes;
 use futures_util::StreamExt;
 use http_body_util::{BodyExt, Full};
@@ -154,6 +155,7 @@ async fn main() -> anyhow::Result<()> {
     let state = AppState::open(Config::for_database(&url), rx).await?;
     keys::ensure_key(&state.store, KEY, "bench", now).await?;
     let store = state.store.clone();
+    let auth = state.auth.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
@@ -288,7 +290,47 @@ async fn main() -> anyhow::Result<()> {
         ingest_rate / multi_rate
     );
 
-    // --- 3. summary latency ---
+    // --- 3. sign-in, then summary latency with that session ---
+    let email = "bench@bench.io";
+    let password = "bench-password-0001";
+    auth.create_user(&store, email, "Bench", Role::Analyst, None, password)
+        .await?
+        .context("create the bench account")?;
+    let login_url: hyper::Uri = format!("http://{addr}/auth/login").parse()?;
+    let mut sign_ins = Vec::with_capacity(20);
+    let mut cookie = String::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let resp = client
+            .request(
+                hyper::Request::post(login_url.clone())
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("origin", format!("http://{addr}"))
+                    .body(Full::new(Bytes::from(format!(
+                        "email={}&password={password}",
+                        app::domain::query::percent_encode(email)
+                    ))))?,
+            )
+            .await?;
+        sign_ins.push(t.elapsed());
+        cookie = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("sr_session=") && !c.starts_with("sr_session=;"))
+            .and_then(|c| c.split(';').next())
+            .context("sign-in set no session cookie")?
+            .to_string();
+    }
+    sign_ins.sort();
+    println!();
+    println!(
+        "sign-in over HTTP (argon2id m=19 MiB t=2 verify + new session), 20 runs: p50 {:.1} ms, p95 {:.1} ms",
+        percentile(&sign_ins, 0.5),
+        percentile(&sign_ins, 0.95)
+    );
+
     let cases = [
         ("default: 30 days, no filter", "range=30d"),
         ("one filter (channel=email)", "range=30d&channel=email"),
@@ -307,7 +349,7 @@ async fn main() -> anyhow::Result<()> {
         ),
     ];
     println!();
-    println!("executive summary at {rows_n} rows: server function over HTTP, 200 runs each (after 10 warm-up)");
+    println!("executive summary at {rows_n} rows: server function over HTTP as a signed-in analyst, 200 runs each (after 10 warm-up)");
     println!("  {:<36} {:>9} {:>9}", "view", "p50 ms", "p95 ms");
     for (name, query) in cases {
         let encoded = app::domain::query::percent_encode(query);
@@ -316,7 +358,11 @@ async fn main() -> anyhow::Result<()> {
         for i in 0..210 {
             let t = Instant::now();
             let resp = client
-                .request(hyper::Request::get(u.clone()).body(Full::new(Bytes::new()))?)
+                .request(
+                    hyper::Request::get(u.clone())
+                        .header("cookie", cookie.as_str())
+                        .body(Full::new(Bytes::new()))?,
+                )
                 .await?;
             let status = resp.status();
             let body = resp.into_body().collect().await?.to_bytes();
