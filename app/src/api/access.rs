@@ -5,7 +5,7 @@
 use crate::domain::access::Role;
 use crate::error::AppError;
 use crate::model::access::{
-    ApiKeyView, AuditPage, AuditQuery, CreatedApiKey, CreatedShareLink, Me, ShareLinkView, UserView,
+    ApiKeyView, AuditPage, CreatedApiKey, CreatedShareLink, Me, ShareLinkView, UserView,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -263,7 +263,7 @@ pub async fn list_audit(
     use crate::api::auth;
     auth::answer(
         async {
-            let q = AuditQuery {
+            let q = crate::model::access::AuditQuery {
                 action: action.unwrap_or_default(),
                 actor: actor.unwrap_or_default(),
                 from: from.unwrap_or_default(),

@@ -32,7 +32,7 @@ fn form_login(email: &str, password: &str, cookie: Option<&str>) -> Request<Body
         app::domain::query::percent_encode(email),
         app::domain::query::percent_encode(password)
     )))
-    .unwrap()
+    .expect("request")
 }
 
 #[tokio::test]
@@ -606,11 +606,11 @@ async fn share(app: &TestApp, cookie: &str, query: &str) -> String {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    r.json()["url"].as_str().unwrap().to_string()
+    r.json()["url"].as_str().expect("a url").to_string()
 }
 
 async fn open(app: &TestApp, url: &str) -> RawReply {
-    app.send_raw(Request::get(url).body(Body::empty()).unwrap())
+    app.send_raw(Request::get(url).body(Body::empty()).expect("request"))
         .await
 }
 
