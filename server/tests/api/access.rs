@@ -823,3 +823,54 @@ async fn a_key_authenticated_ingest_needs_no_origin_even_with_cookies() {
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_the_matrix_says() {
+    let app = spawn().await;
+    let all = sessions(&app).await;
+    let (ok, see_other, unauth, forbidden) = (
+        StatusCode::OK,
+        StatusCode::SEE_OTHER,
+        StatusCode::UNAUTHORIZED,
+        StatusCode::FORBIDDEN,
+    );
+    // (path, admin, analyst, viewer, partner, anonymous)
+    let matrix = [
+        ("/", [ok, ok, ok, ok], see_other),
+        ("/shares", [ok, ok, ok, ok], see_other),
+        (
+            "/admin/users",
+            [ok, forbidden, forbidden, forbidden],
+            see_other,
+        ),
+        (
+            "/admin/keys",
+            [ok, forbidden, forbidden, forbidden],
+            see_other,
+        ),
+        (
+            "/admin/audit",
+            [ok, forbidden, forbidden, forbidden],
+            see_other,
+        ),
+        ("/api/v1/metrics/nps", [ok, ok, ok, ok], unauth),
+        ("/api/fn/get_summary?query=", [ok, ok, ok, ok], unauth),
+        ("/api/fn/list_share_links", [ok, ok, ok, ok], unauth),
+        (
+            "/api/fn/list_users",
+            [ok, forbidden, forbidden, forbidden],
+            unauth,
+        ),
+    ];
+    for (path, want, anonymous) in matrix {
+        for ((role, cookie), want) in all.iter().zip(want) {
+            let r = app.get_with(path, cookie).await;
+            assert_eq!(r.status, want, "{path} as {role:?}");
+        }
+        let r = app
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(r.status, anonymous, "{path} anonymously");
+        assert!(!r.text.contains("@test.io"), "{path}: nothing leaked");
+    }
+}
