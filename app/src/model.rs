@@ -103,6 +103,9 @@ pub struct Summary {
     pub has_data: bool,
     /// Server time the summary was computed (epoch ms).
     pub generated_at: i64,
+    /// Read through a share link: the view is fixed, so the page offers no filters.
+    #[serde(default)]
+    pub shared_view: bool,
 }
 
 /// The public read API's answer for one metric.

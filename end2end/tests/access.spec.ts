@@ -80,6 +80,8 @@ test('a share link opens its view, read-only, in a fresh browser', async ({ page
   await expect(visit.getByTestId('shared-badge')).toBeVisible();
   await expect(visit.getByTestId('kpi-tile')).toHaveCount(5);
   await expect(visit.getByTestId('share-button')).toHaveCount(0);
+  await expect(visit.getByTestId('shared-note')).toBeVisible();
+  await expect(visit.getByTestId('filter-bar')).toHaveCount(0);
   await hydrated(visit);
   // Any other page leads back to the shared view.
   await visit.goto('/admin/users');

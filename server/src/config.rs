@@ -51,6 +51,10 @@ pub struct Config {
     /// Secret that signs share links (`SIGNALROOM_SECRET_KEY`, ≥ 32 characters). Without it
     /// one is generated at first start and kept in the store.
     pub secret_key: Option<Secret>,
+    /// Take the client address from the last `X-Forwarded-For` hop
+    /// (`SIGNALROOM_TRUST_FORWARDED=1`; only behind a proxy that sets it), so per-IP sign-in
+    /// throttling and the audit log see clients, not the proxy.
+    pub trust_forwarded: bool,
 }
 
 /// A configuration value that could not be used.
@@ -78,6 +82,7 @@ impl Config {
             session_idle: Duration::from_secs(8 * 3600),
             session_max: Duration::from_secs(7 * 24 * 3600),
             secret_key: None,
+            trust_forwarded: false,
         }
     }
 
@@ -214,6 +219,9 @@ impl Config {
         if let Some(v) = get("SIGNALROOM_SESSION_MAX_HOURS") {
             c.session_max =
                 Duration::from_secs(3600 * minutes("SIGNALROOM_SESSION_MAX_HOURS", v, 8_760)?);
+        }
+        if let Some(v) = get("SIGNALROOM_TRUST_FORWARDED") {
+            c.trust_forwarded = !matches!(v, "0" | "false" | "no" | "off");
         }
         if let Some(v) = get("SIGNALROOM_SECRET_KEY") {
             if v.len() < 32 {

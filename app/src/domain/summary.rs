@@ -214,6 +214,7 @@ pub fn build_summary(
         options,
         has_data,
         generated_at: now_ms,
+        shared_view: false,
         query: q.clone(),
     }
 }

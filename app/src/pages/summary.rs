@@ -53,15 +53,25 @@ pub fn SummaryPage() -> impl IntoView {
 #[component]
 fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
     let q = summary.query.clone();
+    // A shared view is fixed: every link that would change it stays on it instead.
+    let fixed = summary.shared_view;
+    let here = href_with(&params, &[]);
+    let link = move |changes: &[(&str, Option<&str>)]| {
+        if fixed {
+            here.clone()
+        } else {
+            href_with(&params, changes)
+        }
+    };
     let today = Day::from_epoch_ms(summary.generated_at);
     let tiles = summary
         .tiles
         .into_iter()
         .map(|t| {
-            let href = href_with(&params, &[("metric", Some(t.metric.as_str()))]);
-            let other = t.scale.filter(|_| t.other_scale_present).map(|s| {
+            let href = link(&[("metric", Some(t.metric.as_str()))]);
+            let other = t.scale.filter(|_| t.other_scale_present && !fixed).map(|s| {
                 let other = if s == 5 { "7" } else { "5" };
-                href_with(&params, &[("scale", Some(other))])
+                link(&[("scale", Some(other))])
             });
             let selected = t.metric == q.metric;
             match other {
@@ -73,7 +83,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
     let metric_tabs = MetricId::ALL
         .into_iter()
         .map(|m| {
-            let href = href_with(&params, &[("metric", Some(m.as_str()))]);
+            let href = link(&[("metric", Some(m.as_str()))]);
             let current = (m == q.metric).then_some("page");
             view! { <a class="tab" href=href aria-current=current>{m.label()}</a> }
         })
@@ -81,7 +91,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
     let dim_tabs = Dimension::ALL
         .into_iter()
         .map(|d| {
-            let href = href_with(&params, &[("by", Some(d.as_str()))]);
+            let href = link(&[("by", Some(d.as_str()))]);
             let current = (d == q.by).then_some("page");
             view! { <a class="tab" href=href aria-current=current>{d.label()}</a> }
         })
@@ -91,7 +101,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         .breakdown
         .rows
         .iter()
-        .map(|r| (!r.key.is_empty()).then(|| href_with(&params, &[(by, Some(r.key.as_str()))])))
+        .map(|r| (!r.key.is_empty() && !fixed).then(|| link(&[(by, Some(r.key.as_str()))])))
         .collect();
     let compared = summary
         .previous_range
@@ -105,8 +115,18 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         q.by.label().to_lowercase()
     );
     let empty = (!summary.has_data).then(|| view! { <EmptyState /> });
+    let filters = if fixed {
+        view! {
+            <p class="shared-note" data-testid="shared-note">
+                "A shared, read-only view: its filters are fixed by the person who shared it."
+            </p>
+        }
+        .into_any()
+    } else {
+        view! { <FilterBar query=q.clone() options=summary.options /> }.into_any()
+    };
     view! {
-        <FilterBar query=q.clone() options=summary.options />
+        {filters}
         {empty}
         <p class="compared">{compared}</p>
         <section class="tiles" aria-label="Key metrics">{tiles}</section>

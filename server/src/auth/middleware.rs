@@ -29,11 +29,17 @@ fn is_page(path: &str) -> bool {
 /// Resolves the session cookie (or else the share-link cookie) into a [`Principal`] in the
 /// request extensions, and records the client address.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+    let forwarded = state
+        .config
+        .trust_forwarded
+        .then(|| forwarded_for(req.headers()))
+        .flatten();
+    let ip = forwarded.unwrap_or_else(|| {
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "local".into())
+    });
     req.extensions_mut().insert(ClientIp(ip));
     let path = req.uri().path();
     if path.starts_with("/pkg/") || path.starts_with("/assets/") {
@@ -59,6 +65,20 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         req.extensions_mut().insert(p);
     }
     next.run(req).await
+}
+
+/// The last hop of `X-Forwarded-For` (the one our proxy added), if it is an IP address.
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Option<String> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()?;
+    last.trim()
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
 }
 
 /// CSRF defence for every state-changing request a browser can make: it must come from this
@@ -182,6 +202,21 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_address_is_the_last_forwarded_hop() {
+        let mut h = axum::http::HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.1.1.1, 10.0.0.7"),
+        );
+        assert_eq!(forwarded_for(&h).as_deref(), Some("10.0.0.7"));
+        h.append("x-forwarded-for", HeaderValue::from_static("203.0.113.9"));
+        assert_eq!(forwarded_for(&h).as_deref(), Some("203.0.113.9"));
+        let mut bad = axum::http::HeaderMap::new();
+        bad.insert("x-forwarded-for", HeaderValue::from_static("not-an-ip"));
+        assert_eq!(forwarded_for(&bad), None);
+    }
 
     #[test]
     fn only_the_sign_in_flow_files_and_probes_are_public() {

@@ -628,6 +628,8 @@ async fn a_share_link_opens_its_one_view_read_only() {
     let page = app.get_with("/?min_sample=1&range=30d", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Shared view"));
+    assert!(page.text.contains(r#"data-testid="shared-note""#));
+    assert!(!page.text.contains(r#"data-testid="filter-bar""#), "a fixed view offers no filters");
     // Other filters, other pages and every write are refused.
     let other = app
         .call_get("get_summary", Some(&cookie), "query=range%3D90d")
