@@ -1,12 +1,15 @@
 //! Pure domain logic: dates, dimensions, survey validation, metric formulas, the query model
-//! and summary assembly, access rules. No I/O, no Leptos, no SQL: everything here is unit-tested.
+//! and summary assembly, access rules, tickets and duration histograms. No I/O, no Leptos, no
+//! SQL: everything here is unit-tested.
 
 pub mod access;
 pub mod date;
 pub mod dimension;
 pub mod escape;
+pub mod histogram;
 pub mod metric;
 pub mod query;
 pub mod summary;
 pub mod survey;
 pub mod throttle;
+pub mod ticket;

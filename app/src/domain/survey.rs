@@ -180,7 +180,9 @@ pub struct SurveyInput {
     pub partner_id: Option<String>,
 }
 
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn string_or_number<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Id {
@@ -308,7 +310,7 @@ impl SurveyRecord {
 }
 
 /// Trims a free-text dimension value and bounds its length.
-fn dimension(field: &str, value: Option<String>) -> Result<String, RecordError> {
+pub(crate) fn dimension(field: &str, value: Option<String>) -> Result<String, RecordError> {
     let v = value.as_deref().map(str::trim).unwrap_or_default();
     if v.len() > MAX_DIMENSION_LEN {
         return Err(RecordError::new(

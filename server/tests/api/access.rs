@@ -629,7 +629,10 @@ async fn a_share_link_opens_its_one_view_read_only() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Shared view"));
     assert!(page.text.contains(r#"data-testid="shared-note""#));
-    assert!(!page.text.contains(r#"data-testid="filter-bar""#), "a fixed view offers no filters");
+    assert!(
+        !page.text.contains(r#"data-testid="filter-bar""#),
+        "a fixed view offers no filters"
+    );
     // Other filters, other pages and every write are refused.
     let other = app
         .call_get("get_summary", Some(&cookie), "query=range%3D90d")
