@@ -7,6 +7,7 @@ mod ingest;
 mod metrics;
 mod session;
 mod stream;
+mod support;
 
 use crate::access::AccessService;
 use crate::auth::middleware;
@@ -49,7 +50,9 @@ pub fn router(state: AppState) -> Router {
     };
     let timed = Router::new()
         .route("/api/v1/surveys", post(ingest::post_surveys))
+        .route("/api/v1/tickets", post(ingest::post_tickets))
         .route("/api/v1/metrics/{metric}", get(metrics::get_metric))
+        .route("/api/v1/support", get(support::get_support))
         .route("/auth/login", post(session::login))
         .route("/auth/logout", post(session::logout))
         .route("/s/{token}", get(session::open_share))

@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod state;
 pub mod store;
+pub mod support;
 
 pub use http::router;
 pub use state::AppState;

@@ -44,6 +44,7 @@ pub mod settings;
 pub mod shares;
 pub mod sql;
 pub mod surveys;
+pub mod tickets;
 pub mod users;
 
 /// A connection pool of either dialect.

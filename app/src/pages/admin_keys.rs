@@ -68,6 +68,7 @@ pub fn AdminKeysPage() -> impl IntoView {
                                         <label class="field">"Scopes"
                                             <select name="scopes">
                                                 <option value="surveys">"Ingest surveys"</option>
+                                                <option value="tickets">"Ingest tickets"</option>
                                                 <option value="read">"Read metrics"</option>
                                                 <option value="surveys,read">"Ingest surveys + read"</option>
                                                 <option value="*">"Everything"</option>

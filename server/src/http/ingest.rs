@@ -1,9 +1,9 @@
-//! `POST /api/v1/surveys`.
+//! `POST /api/v1/surveys` and `POST /api/v1/tickets`.
 
 use super::auth::require_key;
 use crate::error::ApiError;
 use crate::ingest::body::Format;
-use crate::ingest::{surveys, IngestReport};
+use crate::ingest::{surveys, tickets, IngestReport};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::State;
@@ -18,13 +18,37 @@ pub async fn post_surveys(
     body: Body,
 ) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
     require_key(&state, &headers, "surveys").await?;
+    let (format, bytes) = read_batch(&state, &headers, body).await?;
+    answer(surveys::ingest(&state, format, &bytes).await?)
+}
+
+/// Upserts a batch of support tickets (by id, newest `updated_at` wins). Same statuses and
+/// answer as surveys; `updated` counts the accepted records that replaced a stored version.
+pub async fn post_tickets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
+    require_key(&state, &headers, "tickets").await?;
+    let (format, bytes) = read_batch(&state, &headers, body).await?;
+    answer(tickets::ingest(&state, format, &bytes).await?)
+}
+
+async fn read_batch(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Format, axum::body::Bytes), ApiError> {
     let format = Format::from_content_type(
         headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok()),
     )?;
-    let bytes = read_limited(body, &headers, state.config.max_body_bytes).await?;
-    let report = surveys::ingest(&state, format, &bytes).await?;
+    let bytes = read_limited(body, headers, state.config.max_body_bytes).await?;
+    Ok((format, bytes))
+}
+
+fn answer(report: IngestReport) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
     let status = if report.accepted == 0 && report.duplicates == 0 && report.rejected > 0 {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

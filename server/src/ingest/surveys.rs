@@ -1,7 +1,7 @@
 //! Survey ingestion: decode, validate, store in one transaction, announce.
 
 use super::body::{decode, Decoded, Format};
-use super::{IngestReport, ItemError, MAX_LISTED_ERRORS};
+use super::{validate_all, IngestReport};
 use crate::bus::Change;
 use crate::clock::now_ms;
 use crate::error::ApiError;
@@ -63,24 +63,11 @@ pub async fn ingest(
     let decoded = decode(format, bytes, survey_from_csv)?;
     let now = now_ms();
     let mut report = IngestReport::default();
-    let mut records = Vec::with_capacity(decoded.len());
-    for (index, item) in decoded.into_iter().enumerate() {
-        match item.and_then(|input| SurveyRecord::validate(input, now)) {
-            Ok(r) => records.push(r),
-            Err(e) => {
-                report.rejected += 1;
-                if report.errors.len() < MAX_LISTED_ERRORS {
-                    report.errors.push(ItemError {
-                        index,
-                        code: e.code,
-                        message: e.message,
-                    });
-                } else {
-                    report.errors_truncated = true;
-                }
-            }
-        }
-    }
+    let records = validate_all(
+        decoded,
+        |input| SurveyRecord::validate(input, now),
+        &mut report,
+    );
     let validated = started.elapsed();
     let count = records.len();
     let mut partners: BTreeMap<String, i64> = BTreeMap::new();

@@ -7,3 +7,4 @@ mod ingest;
 mod metrics;
 mod pages;
 mod stream;
+mod tickets;

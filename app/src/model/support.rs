@@ -1,0 +1,65 @@
+//! Wire types of the support metrics (DESIGN §3: FRT, resolution time, FCR, volume, channel
+//! mix, backlog, CSAT with support).
+
+use crate::domain::date::Day;
+use crate::domain::histogram::Histogram;
+use serde::{Deserialize, Serialize};
+
+/// A duration metric: median (the headline value), mean and p90, in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DurationStats {
+    /// Tickets with this duration.
+    pub n: i64,
+    pub median_secs: Option<f64>,
+    pub mean_secs: Option<f64>,
+    pub p90_secs: Option<f64>,
+}
+
+impl From<&Histogram> for DurationStats {
+    fn from(h: &Histogram) -> DurationStats {
+        DurationStats {
+            n: h.count(),
+            median_secs: h.quantile(0.5),
+            mean_secs: h.mean(),
+            p90_secs: h.quantile(0.9),
+        }
+    }
+}
+
+/// A percentage (0–100) with its sample size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RateStat {
+    pub value: Option<f64>,
+    pub n: i64,
+}
+
+/// One channel's ticket volume and share against its target band.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChannelShare {
+    /// Channel name (`""` for tickets without one).
+    pub channel: String,
+    pub tickets: i64,
+    pub share_pct: f64,
+    pub band_min_pct: Option<f64>,
+    pub band_max_pct: Option<f64>,
+    /// `None` for channels without a band.
+    pub in_band: Option<bool>,
+}
+
+/// The support metrics over tickets created in a period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupportReport {
+    pub from: Day,
+    pub to: Day,
+    /// Tickets created in the period.
+    pub tickets: i64,
+    pub first_response_time: DurationStats,
+    pub resolution_time: DurationStats,
+    /// Resolved at first contact, of resolved tickets.
+    pub fcr: RateStat,
+    /// CSAT with support (4–5 of 5).
+    pub csat: RateStat,
+    pub channels: Vec<ChannelShare>,
+    /// Tickets open at the end of the period.
+    pub backlog: i64,
+}

@@ -1,0 +1,3 @@
+DROP TABLE ticket_hist;
+DROP TABLE ticket_rollup;
+DROP TABLE tickets;

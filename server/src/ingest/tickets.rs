@@ -1,0 +1,109 @@
+//! Ticket ingestion: decode, validate, upsert in one transaction, announce.
+
+use super::body::{decode, Decoded, Format};
+use super::{validate_all, IngestReport};
+use crate::bus::Change;
+use crate::clock::now_ms;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::tickets::upsert_batch;
+use app::domain::date::Day;
+use app::domain::survey::RecordError;
+use app::domain::ticket::{TicketInput, TicketRecord};
+use app::model::ChangeNotice;
+
+fn int(field: &str, v: &str) -> Result<i64, RecordError> {
+    v.trim().parse().map_err(|_| {
+        RecordError::new(
+            if field == "satisfaction" {
+                "invalid_score"
+            } else {
+                "invalid_count"
+            },
+            format!("`{field}` {v:?} is not a whole number"),
+        )
+    })
+}
+
+/// Maps one CSV row to a ticket input by header name. Unknown columns are ignored.
+pub fn ticket_from_csv(
+    headers: &csv::StringRecord,
+    row: &csv::StringRecord,
+) -> Decoded<TicketInput> {
+    let mut i = TicketInput::default();
+    for (h, v) in headers.iter().zip(row.iter()) {
+        if v.is_empty() {
+            continue;
+        }
+        let text = Some(v.to_string());
+        match h.trim().to_ascii_lowercase().as_str() {
+            "id" => i.id = text,
+            "created_at" => i.created_at = text,
+            "updated_at" => i.updated_at = text,
+            "first_response_at" => i.first_response_at = text,
+            "resolved_at" => i.resolved_at = text,
+            "status" => i.status = text,
+            "priority" => i.priority = text,
+            "channel" => i.channel = text,
+            "customer_contacts" => i.customer_contacts = Some(int("customer_contacts", v)?),
+            "agent_replies" => i.agent_replies = Some(int("agent_replies", v)?),
+            "reopened" => i.reopened = Some(int("reopened", v)?),
+            "satisfaction" => i.satisfaction = Some(int("satisfaction", v)?),
+            "category" => i.category = text,
+            "customer_id" => i.customer_id = text,
+            "partner_id" => i.partner_id = text,
+            "segment" => i.segment = text,
+            "region" => i.region = text,
+            "vip" => {
+                i.vip = Some(match v.trim().to_ascii_lowercase().as_str() {
+                    "true" | "1" | "yes" => true,
+                    "false" | "0" | "no" => false,
+                    _ => {
+                        return Err(RecordError::new(
+                            "invalid_value",
+                            format!("`vip` {v:?} is not true or false"),
+                        ))
+                    }
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(i)
+}
+
+/// Validates and upserts a batch of tickets, then announces the change. `accepted` counts
+/// new and updated tickets (`updated` says how many of them were updates); `duplicates`
+/// counts replays and out-of-order older versions, which change nothing.
+pub async fn ingest(
+    state: &AppState,
+    format: Format,
+    bytes: &[u8],
+) -> Result<IngestReport, ApiError> {
+    let decoded = decode(format, bytes, ticket_from_csv)?;
+    let now = now_ms();
+    let mut report = IngestReport::default();
+    let records = validate_all(
+        decoded,
+        |input| TicketRecord::validate(input, now),
+        &mut report,
+    );
+    let outcome = upsert_batch(&state.store, records, now).await?;
+    report.accepted = outcome.created + outcome.updated;
+    report.updated = Some(outcome.updated);
+    report.duplicates = outcome.unchanged;
+    if let Some((from, to)) = outcome.days {
+        state.bus.publish(Change {
+            notice: ChangeNotice {
+                family: "tickets".into(),
+                kinds: Vec::new(),
+                from: Day(from),
+                to: Day(to),
+                count: report.accepted,
+                at: now,
+            },
+            partners: Some(outcome.partners),
+        });
+    }
+    Ok(report)
+}

@@ -1,0 +1,560 @@
+//! Support tickets: upserts that keep the rollups exact, and the reads behind the support
+//! metrics. A ticket's contribution to the rollups (counts, sums, histogram buckets per
+//! dimension value and created day) is taken back and re-added on every accepted update, so an
+//! update moves the ticket, never double-counts it.
+
+use super::{Pool, Store, StoreError};
+use app::domain::dimension::Dimension;
+use app::domain::histogram::{bucket_of, Histogram};
+use app::domain::ticket::{Priority, SupportAgg, TicketRecord, TicketStatus};
+use sqlx::QueryBuilder;
+use std::collections::{BTreeMap, HashMap};
+
+const COLUMNS: &str = "external_id, created_at, updated_at, first_response_at, resolved_at, day, \
+     status, priority, channel, customer_contacts, agent_replies, reopened, satisfaction, category, \
+     customer_id, partner_id, segment, region, vip, ingested_at";
+/// Rows per multi-row statement (20 binds each).
+const CHUNK: usize = 200;
+
+/// The dimensions a ticket is rolled up by, with their columns. `product_category` filters
+/// map to the ticket's `category`.
+pub const TICKET_DIMENSIONS: [(Dimension, &str); 5] = [
+    (Dimension::Channel, "channel"),
+    (Dimension::Segment, "segment"),
+    (Dimension::ProductCategory, "category"),
+    (Dimension::Region, "region"),
+    (Dimension::Partner, "partner_id"),
+];
+
+/// What one upsert committed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpsertOutcome {
+    /// New tickets.
+    pub created: i64,
+    /// Existing tickets replaced by a newer version.
+    pub updated: i64,
+    /// Replays and out-of-order (older) versions: nothing changed.
+    pub unchanged: i64,
+    /// First and last created day touched.
+    pub days: Option<(i64, i64)>,
+    /// Tickets changed per partner (for partner-scoped change notices).
+    pub partners: BTreeMap<String, i64>,
+}
+
+/// Additive counters of one rollup row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub tickets: i64,
+    pub resolved: i64,
+    pub fcr: i64,
+    pub csat_n: i64,
+    pub csat_good: i64,
+    pub frt_sum: i64,
+    pub res_sum: i64,
+}
+
+impl Counters {
+    fn add(&mut self, o: &Counters, sign: i64) {
+        self.tickets += sign * o.tickets;
+        self.resolved += sign * o.resolved;
+        self.fcr += sign * o.fcr;
+        self.csat_n += sign * o.csat_n;
+        self.csat_good += sign * o.csat_good;
+        self.frt_sum += sign * o.frt_sum;
+        self.res_sum += sign * o.res_sum;
+    }
+
+    fn is_zero(&self) -> bool {
+        *self == Counters::default()
+    }
+}
+
+/// Rollup key: (dim, val, day).
+type Key = (String, String, i64);
+/// Histogram key: (dim, val, day, metric, bucket).
+type HistKey = (String, String, i64, &'static str, i64);
+
+/// Net changes to the rollups from a set of ticket moves.
+#[derive(Debug, Default, PartialEq)]
+pub struct Deltas {
+    pub rollup: BTreeMap<Key, Counters>,
+    pub hist: BTreeMap<HistKey, i64>,
+}
+
+impl Deltas {
+    /// Adds (`sign = 1`) or takes back (`sign = -1`) one ticket's contribution.
+    pub fn apply(&mut self, t: &TicketRecord, sign: i64) {
+        let frt = t.first_response_secs();
+        let res = t.resolution_secs();
+        let fcr = t.first_contact_resolution();
+        let c = Counters {
+            tickets: 1,
+            resolved: i64::from(fcr.is_some()),
+            fcr: i64::from(fcr == Some(true)),
+            csat_n: i64::from(t.satisfaction.is_some()),
+            csat_good: i64::from(t.satisfaction.is_some_and(|s| s >= 4)),
+            frt_sum: frt.unwrap_or(0).max(0),
+            res_sum: res.unwrap_or(0).max(0),
+        };
+        let day = t.day().0;
+        let values = [
+            ("", ""),
+            ("channel", t.channel.as_str()),
+            ("segment", t.segment.as_str()),
+            ("product_category", t.category.as_str()),
+            ("region", t.region.as_str()),
+            ("partner", t.partner_id.as_str()),
+        ];
+        for (dim, val) in values {
+            self.rollup
+                .entry((dim.to_string(), val.to_string(), day))
+                .or_default()
+                .add(&c, sign);
+            for (metric, secs) in [("frt", frt), ("res", res)] {
+                if let Some(s) = secs {
+                    *self
+                        .hist
+                        .entry((
+                            dim.to_string(),
+                            val.to_string(),
+                            day,
+                            metric,
+                            i64::from(bucket_of(s)),
+                        ))
+                        .or_default() += sign;
+                }
+            }
+        }
+    }
+
+    /// Drops entries that cancelled out (an update that moved nothing).
+    pub fn compact(&mut self) {
+        self.rollup.retain(|_, c| !c.is_zero());
+        self.hist.retain(|_, n| *n != 0);
+    }
+}
+
+/// A stored ticket row.
+#[derive(Debug, sqlx::FromRow)]
+struct TicketRow {
+    external_id: String,
+    created_at: i64,
+    updated_at: i64,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    status: String,
+    priority: String,
+    channel: String,
+    customer_contacts: i64,
+    agent_replies: i64,
+    reopened: i64,
+    satisfaction: Option<i64>,
+    category: String,
+    customer_id: Option<String>,
+    partner_id: String,
+    segment: String,
+    region: String,
+    vip: i64,
+}
+
+impl From<TicketRow> for TicketRecord {
+    fn from(r: TicketRow) -> TicketRecord {
+        TicketRecord {
+            external_id: r.external_id,
+            created_at_ms: r.created_at,
+            updated_at_ms: r.updated_at,
+            first_response_at_ms: r.first_response_at,
+            resolved_at_ms: r.resolved_at,
+            status: TicketStatus::parse(&r.status).unwrap_or(TicketStatus::Open),
+            priority: Priority::parse(&r.priority).unwrap_or(Priority::Normal),
+            channel: r.channel,
+            customer_contacts: r.customer_contacts,
+            agent_replies: r.agent_replies,
+            reopened: r.reopened,
+            satisfaction: r.satisfaction,
+            category: r.category,
+            customer_id: r.customer_id,
+            partner_id: r.partner_id,
+            segment: r.segment,
+            region: r.region,
+            vip: r.vip != 0,
+        }
+    }
+}
+
+/// Keeps the newest version of each id in a batch (the first of equal versions).
+pub fn newest_per_id(records: Vec<TicketRecord>) -> (Vec<TicketRecord>, i64) {
+    let total = records.len();
+    let mut best: HashMap<String, TicketRecord> = HashMap::with_capacity(total);
+    let mut order = Vec::with_capacity(total);
+    for r in records {
+        match best.get(&r.external_id) {
+            Some(b) if !r.supersedes(b.updated_at_ms) => {}
+            Some(_) => {
+                best.insert(r.external_id.clone(), r);
+            }
+            None => {
+                order.push(r.external_id.clone());
+                best.insert(r.external_id.clone(), r);
+            }
+        }
+    }
+    let kept: Vec<TicketRecord> = order.iter().filter_map(|id| best.remove(id)).collect();
+    let dropped = (total - kept.len()) as i64;
+    (kept, dropped)
+}
+
+/// Upserts a validated batch in one transaction: newer versions replace stored tickets and
+/// move their rollup contribution; older or equal versions change nothing.
+pub async fn upsert_batch(
+    store: &Store,
+    records: Vec<TicketRecord>,
+    now_ms: i64,
+) -> Result<UpsertOutcome, StoreError> {
+    let (records, repeated) = newest_per_id(records);
+    let mut out = UpsertOutcome {
+        unchanged: repeated,
+        ..UpsertOutcome::default()
+    };
+    if records.is_empty() {
+        return Ok(out);
+    }
+    let _w = store.write_guard().await;
+    let postgres = matches!(store.pool(), Pool::Postgres(_));
+    dispatch!(store, p => {
+        let mut tx = p.begin().await?;
+        if postgres {
+            // Read-then-move needs the stored version to stay put until commit; ticket
+            // upserts are rare next to reads, so one writer at a time is the simple, exact way.
+            sqlx::query("LOCK TABLE tickets IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut stored: HashMap<String, TicketRecord> = HashMap::new();
+        for chunk in records.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM tickets WHERE external_id IN "));
+            qb.push_tuples(chunk.iter(), |mut b, r| {
+                b.push_bind(r.external_id.as_str());
+            });
+            for row in qb.build_query_as::<TicketRow>().fetch_all(&mut *tx).await? {
+                let r = TicketRecord::from(row);
+                stored.insert(r.external_id.clone(), r);
+            }
+        }
+        let mut deltas = Deltas::default();
+        let mut changed: Vec<&TicketRecord> = Vec::new();
+        for r in &records {
+            match stored.get(&r.external_id) {
+                Some(old) if !r.supersedes(old.updated_at_ms) => out.unchanged += 1,
+                Some(old) => {
+                    deltas.apply(old, -1);
+                    deltas.apply(r, 1);
+                    out.updated += 1;
+                    changed.push(r);
+                }
+                None => {
+                    deltas.apply(r, 1);
+                    out.created += 1;
+                    changed.push(r);
+                }
+            }
+        }
+        deltas.compact();
+        for chunk in changed.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!("INSERT INTO tickets ({COLUMNS}) "));
+            qb.push_values(chunk.iter(), |mut b, r| {
+                b.push_bind(r.external_id.as_str())
+                    .push_bind(r.created_at_ms)
+                    .push_bind(r.updated_at_ms)
+                    .push_bind(r.first_response_at_ms)
+                    .push_bind(r.resolved_at_ms)
+                    .push_bind(r.day().0)
+                    .push_bind(r.status.as_str())
+                    .push_bind(r.priority.as_str())
+                    .push_bind(r.channel.as_str())
+                    .push_bind(r.customer_contacts)
+                    .push_bind(r.agent_replies)
+                    .push_bind(r.reopened)
+                    .push_bind(r.satisfaction)
+                    .push_bind(r.category.as_str())
+                    .push_bind(r.customer_id.as_deref())
+                    .push_bind(r.partner_id.as_str())
+                    .push_bind(r.segment.as_str())
+                    .push_bind(r.region.as_str())
+                    .push_bind(i64::from(r.vip))
+                    .push_bind(now_ms);
+            });
+            qb.push(
+                " ON CONFLICT (external_id) DO UPDATE SET created_at = excluded.created_at, \
+                 updated_at = excluded.updated_at, first_response_at = excluded.first_response_at, \
+                 resolved_at = excluded.resolved_at, day = excluded.day, status = excluded.status, \
+                 priority = excluded.priority, channel = excluded.channel, \
+                 customer_contacts = excluded.customer_contacts, agent_replies = excluded.agent_replies, \
+                 reopened = excluded.reopened, satisfaction = excluded.satisfaction, \
+                 category = excluded.category, customer_id = excluded.customer_id, \
+                 partner_id = excluded.partner_id, segment = excluded.segment, region = excluded.region, \
+                 vip = excluded.vip, ingested_at = excluded.ingested_at",
+            );
+            qb.build().execute(&mut *tx).await?;
+        }
+        let rollup: Vec<_> = deltas.rollup.iter().collect();
+        for chunk in rollup.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO ticket_rollup (dim, val, day, tickets, resolved, fcr, csat_n, csat_good, frt_sum, res_sum) ",
+            );
+            qb.push_values(chunk.iter(), |mut b, ((dim, val, day), c)| {
+                b.push_bind(dim.as_str())
+                    .push_bind(val.as_str())
+                    .push_bind(*day)
+                    .push_bind(c.tickets)
+                    .push_bind(c.resolved)
+                    .push_bind(c.fcr)
+                    .push_bind(c.csat_n)
+                    .push_bind(c.csat_good)
+                    .push_bind(c.frt_sum)
+                    .push_bind(c.res_sum);
+            });
+            qb.push(
+                " ON CONFLICT (dim, val, day) DO UPDATE SET \
+                 tickets = ticket_rollup.tickets + excluded.tickets, \
+                 resolved = ticket_rollup.resolved + excluded.resolved, \
+                 fcr = ticket_rollup.fcr + excluded.fcr, \
+                 csat_n = ticket_rollup.csat_n + excluded.csat_n, \
+                 csat_good = ticket_rollup.csat_good + excluded.csat_good, \
+                 frt_sum = ticket_rollup.frt_sum + excluded.frt_sum, \
+                 res_sum = ticket_rollup.res_sum + excluded.res_sum",
+            );
+            qb.build().execute(&mut *tx).await?;
+        }
+        let hist: Vec<_> = deltas.hist.iter().collect();
+        for chunk in hist.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new("INSERT INTO ticket_hist (dim, val, day, metric, bucket, n) ");
+            qb.push_values(chunk.iter(), |mut b, ((dim, val, day, metric, bucket), n)| {
+                b.push_bind(dim.as_str())
+                    .push_bind(val.as_str())
+                    .push_bind(*day)
+                    .push_bind(*metric)
+                    .push_bind(*bucket)
+                    .push_bind(**n);
+            });
+            qb.push(" ON CONFLICT (dim, val, day, metric, bucket) DO UPDATE SET n = ticket_hist.n + excluded.n");
+            qb.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        for r in &changed {
+            let d = r.day().0;
+            out.days = Some(match out.days {
+                None => (d, d),
+                Some((a, b)) => (a.min(d), b.max(d)),
+            });
+            *out.partners.entry(r.partner_id.clone()).or_default() += 1;
+        }
+    });
+    Ok(out)
+}
+
+/// The support aggregate over `from..=to` (created days) under at most one filter, read from
+/// the rollups; `None` when more than one filter is set (the caller aggregates facts).
+pub async fn support_from_rollups(
+    store: &Store,
+    filter: Option<(Dimension, &str)>,
+    from: i64,
+    to: i64,
+) -> Result<SupportAgg, StoreError> {
+    let (dim, val) = match filter {
+        None => ("", ""),
+        Some((d, v)) => (d.as_str(), v),
+    };
+    let sums: Option<(i64, i64, i64, i64, i64, i64, i64)> = dispatch!(store, p => sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(tickets), 0) AS BIGINT), CAST(COALESCE(SUM(resolved), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(fcr), 0) AS BIGINT), CAST(COALESCE(SUM(csat_n), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(csat_good), 0) AS BIGINT), CAST(COALESCE(SUM(frt_sum), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(res_sum), 0) AS BIGINT) \
+         FROM ticket_rollup WHERE dim = $1 AND val = $2 AND day >= $3 AND day <= $4",
+    )
+    .bind(dim)
+    .bind(val)
+    .bind(from)
+    .bind(to)
+    .fetch_optional(p)
+    .await?);
+    let (tickets, resolved, fcr, csat_n, csat_good, frt_sum, res_sum) = sums.unwrap_or_default();
+    let buckets: Vec<(String, i64, i64)> = dispatch!(store, p => sqlx::query_as(
+        "SELECT metric, bucket, CAST(SUM(n) AS BIGINT) FROM ticket_hist \
+         WHERE dim = $1 AND val = $2 AND day >= $3 AND day <= $4 GROUP BY metric, bucket",
+    )
+    .bind(dim)
+    .bind(val)
+    .bind(from)
+    .bind(to)
+    .fetch_all(p)
+    .await?);
+    let pick = |m: &str| {
+        buckets
+            .iter()
+            .filter(|(metric, _, _)| metric == m)
+            .map(|(_, b, n)| (i32::try_from(*b).unwrap_or(0), *n))
+            .collect::<Vec<_>>()
+    };
+    Ok(SupportAgg {
+        tickets,
+        first_response: Histogram::from_parts(pick("frt"), frt_sum),
+        resolution: Histogram::from_parts(pick("res"), res_sum),
+        resolved,
+        fcr,
+        csat_n,
+        csat_good,
+    })
+}
+
+/// The support aggregate over `from..=to` from the ticket facts, under any filters.
+pub async fn support_from_facts(
+    store: &Store,
+    filters: &BTreeMap<Dimension, String>,
+    from: i64,
+    to: i64,
+) -> Result<SupportAgg, StoreError> {
+    let mut sql = super::sql::Sql::default();
+    sql.push(&format!(
+        "SELECT {} FROM tickets WHERE 1 = 1",
+        COLUMNS.replace(", ingested_at", "")
+    ))
+    .push(" AND day >= ")
+    .bind(super::sql::Bind::Int(from))
+    .push(" AND day <= ")
+    .bind(super::sql::Bind::Int(to));
+    for (d, v) in filters {
+        if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
+            sql.push(&format!(" AND {col} = "))
+                .bind(super::sql::Bind::Text(v.clone()));
+        }
+    }
+    let rows: Vec<TicketRow> = fetch_as!(store, TicketRow, sql);
+    let mut agg = SupportAgg::default();
+    for r in rows {
+        agg.add(&TicketRecord::from(r));
+    }
+    Ok(agg)
+}
+
+/// Tickets per channel over `from..=to` under at most one filter (rollup rows of the
+/// channel dimension when unfiltered; facts otherwise).
+pub async fn volume_by_channel(
+    store: &Store,
+    filters: &BTreeMap<Dimension, String>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut sql = super::sql::Sql::default();
+    if filters.is_empty() {
+        sql.push(
+            "SELECT val, CAST(SUM(tickets) AS BIGINT) FROM ticket_rollup WHERE dim = 'channel'",
+        )
+        .days(app::domain::date::Day(from), app::domain::date::Day(to))
+        .push(" GROUP BY val ORDER BY val");
+    } else {
+        sql.push("SELECT channel, CAST(COUNT(*) AS BIGINT) FROM tickets WHERE 1 = 1")
+            .days(app::domain::date::Day(from), app::domain::date::Day(to));
+        for (d, v) in filters {
+            if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
+                sql.push(&format!(" AND {col} = "))
+                    .bind(super::sql::Bind::Text(v.clone()));
+            }
+        }
+        sql.push(" GROUP BY channel ORDER BY channel");
+    }
+    let rows: Vec<(String, i64)> = fetch_as!(store, (String, i64), sql);
+    Ok(rows.into_iter().filter(|(_, n)| *n > 0).collect())
+}
+
+/// Tickets open at `end_ms` (created before it, not solved/closed before it) under filters.
+pub async fn backlog_at(
+    store: &Store,
+    filters: &BTreeMap<Dimension, String>,
+    end_ms: i64,
+) -> Result<i64, StoreError> {
+    let mut sql = super::sql::Sql::default();
+    sql.push("SELECT CAST(COUNT(*) AS BIGINT) FROM tickets WHERE created_at < ")
+        .bind(super::sql::Bind::Int(end_ms))
+        .push(" AND NOT (status IN ('solved', 'closed') AND (resolved_at IS NULL OR resolved_at < ")
+        .bind(super::sql::Bind::Int(end_ms))
+        .push("))");
+    for (d, v) in filters {
+        if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
+            sql.push(&format!(" AND {col} = "))
+                .bind(super::sql::Bind::Text(v.clone()));
+        }
+    }
+    let rows: Vec<(i64,)> = fetch_as!(store, (i64,), sql);
+    Ok(rows.first().map_or(0, |r| r.0))
+}
+
+/// Number of stored tickets.
+pub async fn count(store: &Store) -> Result<i64, StoreError> {
+    let n: (i64,) =
+        dispatch!(store, p => sqlx::query_as("SELECT COUNT(*) FROM tickets").fetch_one(p).await?);
+    Ok(n.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::ticket::TicketInput;
+
+    fn t(id: &str, updated: &str, resolved: Option<&str>, channel: &str) -> TicketRecord {
+        TicketRecord::validate(
+            TicketInput {
+                id: Some(id.into()),
+                created_at: Some("2026-11-01T10:00:00Z".into()),
+                updated_at: Some(updated.into()),
+                first_response_at: Some("2026-11-01T10:10:00Z".into()),
+                resolved_at: resolved.map(Into::into),
+                channel: Some(channel.into()),
+                ..TicketInput::default()
+            },
+            1_795_000_000_000,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_update_moves_the_contribution_and_a_no_op_update_moves_nothing() {
+        let open = t("a", "2026-11-01T10:10:00Z", None, "email");
+        let solved = t(
+            "a",
+            "2026-11-01T12:00:00Z",
+            Some("2026-11-01T12:00:00Z"),
+            "chat",
+        );
+        let mut d = Deltas::default();
+        d.apply(&open, -1);
+        d.apply(&solved, 1);
+        d.compact();
+        let total = d.rollup[&(String::new(), String::new(), open.day().0)];
+        assert_eq!(total.tickets, 0, "still one ticket");
+        assert_eq!((total.resolved, total.fcr, total.res_sum), (1, 1, 7_200));
+        assert_eq!(
+            d.rollup[&("channel".into(), "email".into(), open.day().0)].tickets,
+            -1
+        );
+        assert_eq!(
+            d.rollup[&("channel".into(), "chat".into(), open.day().0)].tickets,
+            1
+        );
+        let mut same = Deltas::default();
+        same.apply(&open, -1);
+        same.apply(&open, 1);
+        same.compact();
+        assert_eq!(same, Deltas::default());
+    }
+
+    #[test]
+    fn a_batch_keeps_the_newest_version_of_each_ticket() {
+        let old = t("a", "2026-11-01T10:10:00Z", None, "email");
+        let new = t("a", "2026-11-01T12:00:00Z", None, "chat");
+        let other = t("b", "2026-11-01T10:10:00Z", None, "email");
+        let (kept, dropped) = newest_per_id(vec![new.clone(), other.clone(), old]);
+        assert_eq!(kept, vec![new, other]);
+        assert_eq!(dropped, 1);
+    }
+}
