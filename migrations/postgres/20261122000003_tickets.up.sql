@@ -50,3 +50,13 @@ CREATE TABLE ticket_hist (
     n      BIGINT NOT NULL,
     PRIMARY KEY (dim, val, day, metric, bucket)
 );
+
+-- Tickets leaving the backlog (solved/closed) per dimension value and the day they were
+-- resolved, so the backlog at any day's end is Σ created − Σ done, from rollups alone.
+CREATE TABLE ticket_done (
+    dim TEXT   NOT NULL,
+    val TEXT   NOT NULL,
+    day BIGINT NOT NULL,
+    n   BIGINT NOT NULL,
+    PRIMARY KEY (dim, val, day)
+);

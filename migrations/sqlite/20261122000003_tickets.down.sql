@@ -1,3 +1,4 @@
+DROP TABLE ticket_done;
 DROP TABLE ticket_hist;
 DROP TABLE ticket_rollup;
 DROP TABLE tickets;

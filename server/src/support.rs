@@ -39,7 +39,7 @@ pub async fn report(store: &Store, q: &DashboardQuery) -> Result<SupportReport, 
         _ => tickets::support_from_facts(store, &q.filters, q.from.0, q.to.0).await?,
     };
     let volume = tickets::volume_by_channel(store, &q.filters, q.from.0, q.to.0).await?;
-    let backlog = tickets::backlog_at(store, &q.filters, q.to.plus_days(1).start_ms()).await?;
+    let backlog = tickets::backlog_at(store, &q.filters, q.to.0).await?;
     let channels = channel_mix(&volume)
         .into_iter()
         .zip(&volume)

@@ -306,6 +306,14 @@ impl TicketRecord {
             .map(|_| self.customer_contacts == 1 && self.reopened == 0)
     }
 
+    /// When the ticket left the backlog: solved or closed, at `resolved_at` (or, lacking it,
+    /// at its last update).
+    pub fn done_at_ms(&self) -> Option<i64> {
+        self.status
+            .is_done()
+            .then(|| self.resolved_at_ms.unwrap_or(self.updated_at_ms))
+    }
+
     /// Whether an update with this version may replace `stored_updated_at_ms`: only a
     /// newer one (ties keep what is stored, so replays change nothing).
     pub fn supersedes(&self, stored_updated_at_ms: i64) -> bool {
@@ -435,11 +443,7 @@ pub fn backlog_at(tickets: &[TicketRecord], day: Day) -> i64 {
     tickets
         .iter()
         .filter(|t| t.created_at_ms < end)
-        .filter(|t| match (t.status.is_done(), t.resolved_at_ms) {
-            (true, Some(r)) => r >= end,
-            (true, None) => false,
-            (false, _) => true,
-        })
+        .filter(|t| t.done_at_ms().is_none_or(|done| done >= end))
         .count() as i64
 }
 

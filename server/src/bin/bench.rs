@@ -9,6 +9,9 @@
 //! 3. Summary latency: the executive summary's server function over HTTP (all tiles, trends,
 //!    breakdown) against the 1M-row store, with and without filters.
 //!
+//! 4. Tickets: N tickets posted to `POST /api/v1/tickets` the same way, then a tenth of them
+//!    updated (resolved), then the support report's p95 over HTTP.
+//!
 //! Usage: signalroom-bench [--rows N]
 
 use anyhow::{bail, Context};
@@ -385,6 +388,105 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     println!("  target: p95 ≤ 50 ms");
+
+    // --- 4. tickets: upsert throughput and support report latency ---
+    let ticket_url = format!("http://{addr}/api/v1/tickets");
+    let post_all = |bodies: Vec<Bytes>| {
+        let client = client.clone();
+        let ticket_url = ticket_url.clone();
+        async move {
+            let started = Instant::now();
+            let mut accepted = 0i64;
+            let mut responses = futures_util::stream::iter(bodies.into_iter().map(|body| {
+                let client = client.clone();
+                let req = hyper::Request::post(&ticket_url)
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {KEY}"))
+                    .body(Full::new(body));
+                async move {
+                    let resp = client.request(req?).await?;
+                    let status = resp.status();
+                    let bytes = resp.into_body().collect().await?.to_bytes();
+                    anyhow::Ok((status, bytes))
+                }
+            }))
+            .buffer_unordered(IN_FLIGHT);
+            while let Some(r) = responses.next().await {
+                let (status, bytes) = r?;
+                if !status.is_success() {
+                    bail!(
+                        "tickets answered {status}: {}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                }
+                let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+                accepted += v["accepted"].as_i64().unwrap_or(0);
+            }
+            anyhow::Ok((accepted, started.elapsed().as_secs_f64()))
+        }
+    };
+    let (created, created_secs) = post_all(ticket_bodies(rows_n, rows_n, now, false)).await?;
+    if created != rows_n as i64 {
+        bail!("expected {rows_n} tickets accepted, got {created}");
+    }
+    let updates = rows_n / 10;
+    let (updated, updated_secs) = post_all(ticket_bodies(updates, rows_n, now, true)).await?;
+    if updated != updates as i64 {
+        bail!("expected {updates} ticket updates accepted, got {updated}");
+    }
+    println!();
+    println!("ticket upsert over HTTP (batches of {BATCH}, {IN_FLIGHT} in flight)");
+    println!(
+        "  new tickets: {:>9.0} tickets/s ({rows_n} in {created_secs:.1} s)",
+        rows_n as f64 / created_secs
+    );
+    println!(
+        "  updates:     {:>9.0} tickets/s ({updates} resolved in {updated_secs:.1} s; each moves its rollup contribution)",
+        updates as f64 / updated_secs
+    );
+    println!("support report at {rows_n} tickets: GET /api/v1/support with a key, 200 runs each (after 10 warm-up)");
+    println!("  {:<36} {:>9} {:>9}", "view", "p50 ms", "p95 ms");
+    for (name, query) in [
+        ("30 days, no filter", "range=30d"),
+        ("30 days, channel=email", "range=30d&channel=email"),
+        (
+            "30 days, two filters (email, smb)",
+            "range=30d&channel=email&segment=smb",
+        ),
+        ("12 months, no filter", "range=365d"),
+    ] {
+        let u: hyper::Uri = format!("http://{addr}/api/v1/support?{query}").parse()?;
+        let mut times = Vec::with_capacity(200);
+        for i in 0..210 {
+            let t = Instant::now();
+            let resp = client
+                .request(
+                    hyper::Request::get(u.clone())
+                        .header("authorization", format!("Bearer {KEY}"))
+                        .body(Full::new(Bytes::new()))?,
+                )
+                .await?;
+            let status = resp.status();
+            let body = resp.into_body().collect().await?.to_bytes();
+            if !status.is_success() {
+                bail!(
+                    "support answered {status}: {}",
+                    String::from_utf8_lossy(&body)
+                );
+            }
+            if i >= 10 {
+                times.push(t.elapsed());
+            }
+        }
+        times.sort();
+        println!(
+            "  {:<36} {:>9.2} {:>9.2}",
+            name,
+            percentile(&times, 0.5),
+            percentile(&times, 0.95)
+        );
+    }
+    println!("  target: p95 ≤ 50 ms");
     let stored = server::store::surveys::count(&store).await?;
     println!();
     println!(
@@ -394,6 +496,44 @@ async fn main() -> anyhow::Result<()> {
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// Ticket batches as JSON: `n` of `spread` tickets spaced over the last 365 days; with
+/// `resolve`, newer versions of the first `n` that resolve them within a day.
+fn ticket_bodies(n: usize, spread: usize, now: i64, resolve: bool) -> Vec<Bytes> {
+    let mut rng = Rng::new(if resolve { 99 } else { 17 });
+    let span = 365 * 86_400_000i64;
+    let ts = app::domain::date::format_rfc3339;
+    let mut out = Vec::new();
+    let mut buf = String::with_capacity(BATCH * 330);
+    for i in 0..n {
+        // The same pseudo-random creation time for a ticket in both passes.
+        let created = now - span + (i as i64 * (span / spread.max(1) as i64)) % span;
+        let first = created + 60_000 + (rng.next_u64() % 7_200_000) as i64;
+        let channel = CHANNELS[i % CHANNELS.len()];
+        let segment = SEGMENTS[(i / 7) % SEGMENTS.len()];
+        let region = REGIONS[(i / 3) % REGIONS.len()];
+        let partner = PARTNERS[(i / 5) % PARTNERS.len()];
+        buf.push(if buf.is_empty() { '[' } else { ',' });
+        if resolve {
+            // After any first response of the first pass (≤ 2 h), so it is the newer version.
+            let resolved = created + 7_300_000 + (rng.next_u64() % 86_400_000) as i64;
+            buf.push_str(&format!(
+                r#"{{"id":"t{i}","created_at":"{}","updated_at":"{}","first_response_at":"{}","resolved_at":"{}","status":"solved","channel":"{channel}","segment":"{segment}","region":"{region}","partner_id":"{partner}","satisfaction":{}}}"#,
+                ts(created), ts(resolved), ts(first), ts(resolved), 1 + rng.next_u64() % 5
+            ));
+        } else {
+            buf.push_str(&format!(
+                r#"{{"id":"t{i}","created_at":"{}","updated_at":"{}","first_response_at":"{}","status":"open","channel":"{channel}","segment":"{segment}","region":"{region}","partner_id":"{partner}"}}"#,
+                ts(created), ts(first), ts(first)
+            ));
+        }
+        if (i + 1) % BATCH == 0 || i + 1 == n {
+            buf.push(']');
+            out.push(Bytes::from(std::mem::take(&mut buf)));
+        }
+    }
+    out
 }
 
 fn num_cpus() -> usize {

@@ -79,6 +79,8 @@ type HistKey = (String, String, i64, &'static str, i64);
 pub struct Deltas {
     pub rollup: BTreeMap<Key, Counters>,
     pub hist: BTreeMap<HistKey, i64>,
+    /// Done tickets by the day they left the backlog.
+    pub done: BTreeMap<Key, i64>,
 }
 
 impl Deltas {
@@ -105,7 +107,16 @@ impl Deltas {
             ("region", t.region.as_str()),
             ("partner", t.partner_id.as_str()),
         ];
+        let done_day = t
+            .done_at_ms()
+            .map(|ms| app::domain::date::Day::from_epoch_ms(ms).0);
         for (dim, val) in values {
+            if let Some(d) = done_day {
+                *self
+                    .done
+                    .entry((dim.to_string(), val.to_string(), d))
+                    .or_default() += sign;
+            }
             self.rollup
                 .entry((dim.to_string(), val.to_string(), day))
                 .or_default()
@@ -131,6 +142,7 @@ impl Deltas {
     pub fn compact(&mut self) {
         self.rollup.retain(|_, c| !c.is_zero());
         self.hist.retain(|_, n| *n != 0);
+        self.done.retain(|_, n| *n != 0);
     }
 }
 
@@ -340,6 +352,18 @@ pub async fn upsert_batch(
             qb.push(" ON CONFLICT (dim, val, day, metric, bucket) DO UPDATE SET n = ticket_hist.n + excluded.n");
             qb.build().execute(&mut *tx).await?;
         }
+        let done: Vec<_> = deltas.done.iter().collect();
+        for chunk in done.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new("INSERT INTO ticket_done (dim, val, day, n) ");
+            qb.push_values(chunk.iter(), |mut b, ((dim, val, day), n)| {
+                b.push_bind(dim.as_str())
+                    .push_bind(val.as_str())
+                    .push_bind(*day)
+                    .push_bind(**n);
+            });
+            qb.push(" ON CONFLICT (dim, val, day) DO UPDATE SET n = ticket_done.n + excluded.n");
+            qb.build().execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         for r in &changed {
             let d = r.day().0;
@@ -467,18 +491,35 @@ pub async fn volume_by_channel(
     Ok(rows.into_iter().filter(|(_, n)| *n > 0).collect())
 }
 
-/// Tickets open at `end_ms` (created before it, not solved/closed before it) under filters.
+/// Tickets open at the end of `day` (created by then, not solved/closed by then) under
+/// filters: Σ created − Σ done from the rollups with at most one filter, else from facts.
 pub async fn backlog_at(
     store: &Store,
     filters: &BTreeMap<Dimension, String>,
-    end_ms: i64,
+    day: i64,
 ) -> Result<i64, StoreError> {
+    if filters.len() <= 1 {
+        let (dim, val) = filters
+            .iter()
+            .next()
+            .map_or(("", ""), |(d, v)| (d.as_str(), v.as_str()));
+        let n: (i64,) = dispatch!(store, p => sqlx::query_as(
+            "SELECT CAST(COALESCE((SELECT SUM(tickets) FROM ticket_rollup WHERE dim = $1 AND val = $2 AND day <= $3), 0)              - COALESCE((SELECT SUM(n) FROM ticket_done WHERE dim = $1 AND val = $2 AND day <= $3), 0) AS BIGINT)",
+        )
+        .bind(dim)
+        .bind(val)
+        .bind(day)
+        .fetch_one(p)
+        .await?);
+        return Ok(n.0);
+    }
+    let end_ms = app::domain::date::Day(day).plus_days(1).start_ms();
     let mut sql = super::sql::Sql::default();
     sql.push("SELECT CAST(COUNT(*) AS BIGINT) FROM tickets WHERE created_at < ")
         .bind(super::sql::Bind::Int(end_ms))
-        .push(" AND NOT (status IN ('solved', 'closed') AND (resolved_at IS NULL OR resolved_at < ")
+        .push(" AND NOT (status IN ('solved', 'closed') AND COALESCE(resolved_at, updated_at) < ")
         .bind(super::sql::Bind::Int(end_ms))
-        .push("))");
+        .push(")");
     for (d, v) in filters {
         if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
             sql.push(&format!(" AND {col} = "))
