@@ -71,14 +71,14 @@ fn share_view(s: ShareRow) -> ShareLinkView {
 }
 
 impl AccessService {
-    async fn audit(&self, by: Actor<'_>, action: &str, target: &str, detail: &str) {
+    async fn audit(&self, by: &Actor, action: &str, target: &str, detail: &str) {
         record(
             &self.store,
             &by.principal.label(),
             action,
             target,
             detail,
-            by.ip,
+            &by.ip,
         )
         .await;
     }
@@ -94,16 +94,10 @@ impl AccessBackend for AccessService {
 
     fn create_user(
         &self,
-        by: Actor<'_>,
+        by: Actor,
         input: NewUserInput,
     ) -> BoxFuture<'_, Result<UserView, AppError>> {
-        let principal = by.principal.clone();
-        let ip = by.ip.to_string();
         Box::pin(async move {
-            let by = Actor {
-                principal: &principal,
-                ip: &ip,
-            };
             let id = self
                 .auth
                 .create_user(
@@ -128,7 +122,7 @@ impl AccessBackend for AccessService {
                     .map(|p| format!(" partner={p}"))
                     .unwrap_or_default()
             );
-            self.audit(by, "user.create", &input.email, &detail).await;
+            self.audit(&by, "user.create", &input.email, &detail).await;
             let row = users::get(&self.store, &id)
                 .await
                 .map_err(internal)?
@@ -139,19 +133,13 @@ impl AccessBackend for AccessService {
 
     fn update_user(
         &self,
-        by: Actor<'_>,
+        by: Actor,
         id: String,
         role: Role,
         partner: Option<String>,
         active: bool,
     ) -> BoxFuture<'_, Result<UserView, AppError>> {
-        let principal = by.principal.clone();
-        let ip = by.ip.to_string();
         Box::pin(async move {
-            let by = Actor {
-                principal: &principal,
-                ip: &ip,
-            };
             let before = users::get(&self.store, &id)
                 .await
                 .map_err(internal)?
@@ -192,7 +180,7 @@ impl AccessBackend for AccessService {
                 before.is_active(),
                 active
             );
-            self.audit(by, "user.update", &before.email, &detail).await;
+            self.audit(&by, "user.update", &before.email, &detail).await;
             let row = users::get(&self.store, &id)
                 .await
                 .map_err(internal)?
@@ -210,26 +198,20 @@ impl AccessBackend for AccessService {
 
     fn create_key(
         &self,
-        by: Actor<'_>,
+        by: Actor,
         name: String,
         scopes: Vec<String>,
     ) -> BoxFuture<'_, Result<CreatedApiKey, AppError>> {
-        let principal = by.principal.clone();
-        let ip = by.ip.to_string();
         Box::pin(async move {
-            let by = Actor {
-                principal: &principal,
-                ip: &ip,
-            };
             let id = random_id();
             let secret = format!("sr_{}", random_token(32));
             let scopes = scopes.join(",");
-            let creator = principal.user_id().unwrap_or("");
+            let creator = by.principal.user_id().unwrap_or("");
             keys::create_key(&self.store, &id, &secret, &name, &scopes, creator, now_ms())
                 .await
                 .map_err(internal)?;
             self.audit(
-                by,
+                &by,
                 "key.create",
                 &format!("{name} ({id})"),
                 &format!("scopes={scopes}"),
@@ -248,21 +230,15 @@ impl AccessBackend for AccessService {
         })
     }
 
-    fn revoke_key(&self, by: Actor<'_>, id: String) -> BoxFuture<'_, Result<(), AppError>> {
-        let principal = by.principal.clone();
-        let ip = by.ip.to_string();
+    fn revoke_key(&self, by: Actor, id: String) -> BoxFuture<'_, Result<(), AppError>> {
         Box::pin(async move {
-            let by = Actor {
-                principal: &principal,
-                ip: &ip,
-            };
             if !keys::revoke(&self.store, &id, now_ms())
                 .await
                 .map_err(internal)?
             {
                 return Err(AppError::NotFound);
             }
-            self.audit(by, "key.revoke", &id, "").await;
+            self.audit(&by, "key.revoke", &id, "").await;
             Ok(())
         })
     }
@@ -307,20 +283,14 @@ impl AccessBackend for AccessService {
 
     fn create_share(
         &self,
-        by: Actor<'_>,
+        by: Actor,
         path: String,
         query: String,
         label: String,
         days: i64,
     ) -> BoxFuture<'_, Result<CreatedShareLink, AppError>> {
-        let principal = by.principal.clone();
-        let ip = by.ip.to_string();
         Box::pin(async move {
-            let by = Actor {
-                principal: &principal,
-                ip: &ip,
-            };
-            let creator = principal.user_id().ok_or(AppError::Unauthorized)?;
+            let creator = by.principal.user_id().ok_or(AppError::Unauthorized)?;
             let id = random_id();
             let expires_at = now_ms() + days * 86_400_000;
             let label = if label.is_empty() {
@@ -343,7 +313,7 @@ impl AccessBackend for AccessService {
             .await
             .map_err(internal)?;
             let view = format!("{path}?{query}");
-            self.audit(by, "share.create", &id, &format!("{view} for {days} d"))
+            self.audit(&by, "share.create", &id, &format!("{view} for {days} d"))
                 .await;
             let row = shares::get(&self.store, &id)
                 .await
@@ -368,20 +338,14 @@ impl AccessBackend for AccessService {
         })
     }
 
-    fn revoke_share(&self, by: Actor<'_>, id: String) -> BoxFuture<'_, Result<(), AppError>> {
-        let principal = by.principal.clone();
-        let ip = by.ip.to_string();
+    fn revoke_share(&self, by: Actor, id: String) -> BoxFuture<'_, Result<(), AppError>> {
         Box::pin(async move {
-            let by = Actor {
-                principal: &principal,
-                ip: &ip,
-            };
             let link = shares::get(&self.store, &id)
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::NotFound)?;
-            let own = principal.user_id() == Some(link.created_by.as_str());
-            if !own && principal.role != Role::Admin {
+            let own = by.principal.user_id() == Some(link.created_by.as_str());
+            if !own && by.principal.role != Role::Admin {
                 // Someone else's link: answer as if it did not exist.
                 return Err(AppError::NotFound);
             }
@@ -394,7 +358,7 @@ impl AccessBackend for AccessService {
                     "this link is already revoked",
                 ));
             }
-            self.audit(by, "share.revoke", &id, "").await;
+            self.audit(&by, "share.revoke", &id, "").await;
             Ok(())
         })
     }

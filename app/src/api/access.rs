@@ -80,10 +80,7 @@ pub async fn create_user(
             access()?
                 .0
                 .create_user(
-                    Actor {
-                        principal: &p,
-                        ip: &ip,
-                    },
+                    Actor { principal: p, ip },
                     NewUserInput {
                         email,
                         name,
@@ -147,16 +144,7 @@ pub async fn update_user(
             let ip = auth::client_ip();
             access()?
                 .0
-                .update_user(
-                    Actor {
-                        principal: &p,
-                        ip: &ip,
-                    },
-                    id,
-                    role,
-                    partner,
-                    active,
-                )
+                .update_user(Actor { principal: p, ip }, id, role, partner, active)
                 .await
         }
         .await,
@@ -212,14 +200,7 @@ pub async fn create_api_key(name: String, scopes: String) -> Result<CreatedApiKe
             let ip = auth::client_ip();
             access()?
                 .0
-                .create_key(
-                    Actor {
-                        principal: &p,
-                        ip: &ip,
-                    },
-                    name,
-                    list,
-                )
+                .create_key(Actor { principal: p, ip }, name, list)
                 .await
         }
         .await,
@@ -235,16 +216,7 @@ pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
         async {
             let p = auth::require(crate::domain::access::Permission::ManageKeys)?;
             let ip = auth::client_ip();
-            access()?
-                .0
-                .revoke_key(
-                    Actor {
-                        principal: &p,
-                        ip: &ip,
-                    },
-                    id,
-                )
-                .await
+            access()?.0.revoke_key(Actor { principal: p, ip }, id).await
         }
         .await,
     )
@@ -331,10 +303,7 @@ pub async fn create_share_link(
             access()?
                 .0
                 .create_share(
-                    Actor {
-                        principal: &p,
-                        ip: &ip,
-                    },
+                    Actor { principal: p, ip },
                     path,
                     query,
                     label.trim().to_string(),
@@ -377,13 +346,7 @@ pub async fn revoke_share_link(id: String) -> Result<(), AppError> {
             let ip = auth::client_ip();
             access()?
                 .0
-                .revoke_share(
-                    Actor {
-                        principal: &p,
-                        ip: &ip,
-                    },
-                    id,
-                )
+                .revoke_share(Actor { principal: p, ip }, id)
                 .await
         }
         .await,

@@ -36,13 +36,13 @@ pub trait AccessBackend: Send + Sync + 'static {
     /// Creates an account.
     fn create_user(
         &self,
-        by: Actor<'_>,
+        by: Actor,
         input: NewUserInput,
     ) -> BoxFuture<'_, Result<UserView, AppError>>;
     /// Changes an account's role, partner or active state.
     fn update_user(
         &self,
-        by: Actor<'_>,
+        by: Actor,
         id: String,
         role: Role,
         partner: Option<String>,
@@ -53,18 +53,18 @@ pub trait AccessBackend: Send + Sync + 'static {
     /// Creates a key; its secret is in the answer only.
     fn create_key(
         &self,
-        by: Actor<'_>,
+        by: Actor,
         name: String,
         scopes: Vec<String>,
     ) -> BoxFuture<'_, Result<CreatedApiKey, AppError>>;
     /// Revokes a key.
-    fn revoke_key(&self, by: Actor<'_>, id: String) -> BoxFuture<'_, Result<(), AppError>>;
+    fn revoke_key(&self, by: Actor, id: String) -> BoxFuture<'_, Result<(), AppError>>;
     /// A page of the audit log.
     fn list_audit(&self, q: AuditQuery) -> BoxFuture<'_, Result<AuditPage, AppError>>;
     /// Creates a share link of one view.
     fn create_share(
         &self,
-        by: Actor<'_>,
+        by: Actor,
         path: String,
         query: String,
         label: String,
@@ -76,14 +76,14 @@ pub trait AccessBackend: Send + Sync + 'static {
         creator: Option<String>,
     ) -> BoxFuture<'_, Result<Vec<ShareLinkView>, AppError>>;
     /// Revokes a link; non-admins only their own.
-    fn revoke_share(&self, by: Actor<'_>, id: String) -> BoxFuture<'_, Result<(), AppError>>;
+    fn revoke_share(&self, by: Actor, id: String) -> BoxFuture<'_, Result<(), AppError>>;
 }
 
 /// Who acts, and from where, for the audit log.
-#[derive(Clone, Copy, Debug)]
-pub struct Actor<'a> {
-    pub principal: &'a Principal,
-    pub ip: &'a str,
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub principal: Principal,
+    pub ip: String,
 }
 
 /// A new account as submitted.

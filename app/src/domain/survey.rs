@@ -222,16 +222,7 @@ impl SurveyRecord {
 
     /// Validates one input record. `now_ms` bounds timestamps from the future.
     pub fn validate(input: SurveyInput, now_ms: i64) -> Result<SurveyRecord, RecordError> {
-        let external_id = match input.id.as_deref().map(str::trim) {
-            None | Some("") => return Err(RecordError::new("missing_id", "`id` is required")),
-            Some(id) if id.len() > MAX_ID_LEN => {
-                return Err(RecordError::new(
-                    "field_too_long",
-                    format!("`id` is longer than {MAX_ID_LEN} bytes"),
-                ))
-            }
-            Some(id) => id.to_string(),
-        };
+        let external_id = external_id(input.id.as_deref())?;
         let kind = match input.kind.as_deref() {
             None => return Err(RecordError::new("missing_kind", "`kind` is required")),
             Some(k) => SurveyKind::parse(k).ok_or_else(|| {
@@ -275,21 +266,7 @@ impl SurveyRecord {
             Some(c) if c.is_empty() => None,
             other => other,
         };
-        let channel = match input.channel.as_deref().map(str::trim) {
-            None | Some("") => String::new(),
-            Some(c) => Channel::parse(c)
-                .ok_or_else(|| {
-                    RecordError::new(
-                        "invalid_channel",
-                        format!(
-                            "unknown channel {c:?}: expected one of {}",
-                            Channel::names()
-                        ),
-                    )
-                })?
-                .as_str()
-                .to_string(),
-        };
+        let channel = channel(input.channel.as_deref())?;
         Ok(SurveyRecord {
             external_id,
             score,
@@ -306,6 +283,36 @@ impl SurveyRecord {
             },
             partner_id: dimension("partner_id", input.partner_id)?,
         })
+    }
+}
+
+/// The record's id (the idempotency or upsert key): required, trimmed, bounded.
+pub(crate) fn external_id(id: Option<&str>) -> Result<String, RecordError> {
+    match id.map(str::trim) {
+        None | Some("") => Err(RecordError::new("missing_id", "`id` is required")),
+        Some(id) if id.len() > MAX_ID_LEN => Err(RecordError::new(
+            "field_too_long",
+            format!("`id` is longer than {MAX_ID_LEN} bytes"),
+        )),
+        Some(id) => Ok(id.to_string()),
+    }
+}
+
+/// A channel name normalised to its stored form; absent is `""`.
+pub(crate) fn channel(value: Option<&str>) -> Result<String, RecordError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(String::new()),
+        Some(c) => Channel::parse(c)
+            .map(|ch| ch.as_str().to_string())
+            .ok_or_else(|| {
+                RecordError::new(
+                    "invalid_channel",
+                    format!(
+                        "unknown channel {c:?}: expected one of {}",
+                        Channel::names()
+                    ),
+                )
+            }),
     }
 }
 

@@ -6,7 +6,8 @@ use super::date::{parse_rfc3339, Day};
 use super::dimension::Channel;
 use super::histogram::Histogram;
 use super::survey::{
-    dimension, string_or_number, RecordError, MAX_FUTURE_SKEW_MS, MAX_ID_LEN, MIN_TIMESTAMP_MS,
+    channel, dimension, external_id, string_or_number, RecordError, MAX_FUTURE_SKEW_MS,
+    MIN_TIMESTAMP_MS,
 };
 use serde::Deserialize;
 
@@ -171,16 +172,7 @@ impl TicketRecord {
     /// Validates one ticket. `now_ms` bounds timestamps from the future. Without
     /// `updated_at` the latest of the ticket's own timestamps stands in for it.
     pub fn validate(input: TicketInput, now_ms: i64) -> Result<TicketRecord, RecordError> {
-        let external_id = match input.id.as_deref().map(str::trim) {
-            None | Some("") => return Err(RecordError::new("missing_id", "`id` is required")),
-            Some(id) if id.len() > MAX_ID_LEN => {
-                return Err(RecordError::new(
-                    "field_too_long",
-                    format!("`id` is longer than {MAX_ID_LEN} bytes"),
-                ))
-            }
-            Some(id) => id.to_string(),
-        };
+        let external_id = external_id(input.id.as_deref())?;
         let created_at_ms = timestamp("created_at", input.created_at.as_deref(), now_ms)?
             .ok_or_else(|| RecordError::new("missing_timestamp", "`created_at` is required"))?;
         let first_response_at_ms = timestamp(
@@ -231,21 +223,7 @@ impl TicketRecord {
                 )
             })?,
         };
-        let channel = match input.channel.as_deref().map(str::trim) {
-            None | Some("") => String::new(),
-            Some(c) => Channel::parse(c)
-                .ok_or_else(|| {
-                    RecordError::new(
-                        "invalid_channel",
-                        format!(
-                            "unknown channel {c:?}: expected one of {}",
-                            Channel::names()
-                        ),
-                    )
-                })?
-                .as_str()
-                .to_string(),
-        };
+        let channel = channel(input.channel.as_deref())?;
         let satisfaction = match input.satisfaction {
             None => None,
             Some(s) if (1..=5).contains(&s) => Some(s),

@@ -164,34 +164,7 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let ingest_url = format!("http://{addr}/api/v1/surveys");
-    let started = Instant::now();
-    let mut accepted = 0i64;
-    let mut responses = futures_util::stream::iter(bodies.into_iter().map(|body| {
-        let client = client.clone();
-        let req = hyper::Request::post(&ingest_url)
-            .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {KEY}"))
-            .body(Full::new(body));
-        async move {
-            let resp = client.request(req?).await?;
-            let status = resp.status();
-            let bytes = resp.into_body().collect().await?.to_bytes();
-            anyhow::Ok((status, bytes))
-        }
-    }))
-    .buffer_unordered(IN_FLIGHT);
-    while let Some(r) = responses.next().await {
-        let (status, bytes) = r?;
-        if !status.is_success() {
-            bail!(
-                "ingest answered {status}: {}",
-                String::from_utf8_lossy(&bytes)
-            );
-        }
-        let v: serde_json::Value = serde_json::from_slice(&bytes)?;
-        accepted += v["accepted"].as_i64().unwrap_or(0);
-    }
-    let ingest_secs = started.elapsed().as_secs_f64();
+    let (accepted, ingest_secs) = post_batches(&client, &ingest_url, bodies).await?;
     if accepted != rows_n as i64 {
         bail!("expected {rows_n} accepted, got {accepted}");
     }
@@ -391,46 +364,22 @@ async fn main() -> anyhow::Result<()> {
 
     // --- 4. tickets: upsert throughput and support report latency ---
     let ticket_url = format!("http://{addr}/api/v1/tickets");
-    let post_all = |bodies: Vec<Bytes>| {
-        let client = client.clone();
-        let ticket_url = ticket_url.clone();
-        async move {
-            let started = Instant::now();
-            let mut accepted = 0i64;
-            let mut responses = futures_util::stream::iter(bodies.into_iter().map(|body| {
-                let client = client.clone();
-                let req = hyper::Request::post(&ticket_url)
-                    .header("content-type", "application/json")
-                    .header("authorization", format!("Bearer {KEY}"))
-                    .body(Full::new(body));
-                async move {
-                    let resp = client.request(req?).await?;
-                    let status = resp.status();
-                    let bytes = resp.into_body().collect().await?.to_bytes();
-                    anyhow::Ok((status, bytes))
-                }
-            }))
-            .buffer_unordered(IN_FLIGHT);
-            while let Some(r) = responses.next().await {
-                let (status, bytes) = r?;
-                if !status.is_success() {
-                    bail!(
-                        "tickets answered {status}: {}",
-                        String::from_utf8_lossy(&bytes)
-                    );
-                }
-                let v: serde_json::Value = serde_json::from_slice(&bytes)?;
-                accepted += v["accepted"].as_i64().unwrap_or(0);
-            }
-            anyhow::Ok((accepted, started.elapsed().as_secs_f64()))
-        }
-    };
-    let (created, created_secs) = post_all(ticket_bodies(rows_n, rows_n, now, false)).await?;
+    let (created, created_secs) = post_batches(
+        &client,
+        &ticket_url,
+        ticket_bodies(rows_n, rows_n, now, false),
+    )
+    .await?;
     if created != rows_n as i64 {
         bail!("expected {rows_n} tickets accepted, got {created}");
     }
     let updates = rows_n / 10;
-    let (updated, updated_secs) = post_all(ticket_bodies(updates, rows_n, now, true)).await?;
+    let (updated, updated_secs) = post_batches(
+        &client,
+        &ticket_url,
+        ticket_bodies(updates, rows_n, now, true),
+    )
+    .await?;
     if updated != updates as i64 {
         bail!("expected {updates} ticket updates accepted, got {updated}");
     }
@@ -496,6 +445,43 @@ async fn main() -> anyhow::Result<()> {
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// Posts JSON batches with the bench key, `IN_FLIGHT` at a time; the records accepted and
+/// the seconds it took. Any non-2xx answer fails the bench.
+async fn post_batches(
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    url: &str,
+    bodies: Vec<Bytes>,
+) -> anyhow::Result<(i64, f64)> {
+    let started = Instant::now();
+    let mut accepted = 0i64;
+    let mut responses = futures_util::stream::iter(bodies.into_iter().map(|body| {
+        let client = client.clone();
+        let req = hyper::Request::post(url)
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {KEY}"))
+            .body(Full::new(body));
+        async move {
+            let resp = client.request(req?).await?;
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await?.to_bytes();
+            anyhow::Ok((status, bytes))
+        }
+    }))
+    .buffer_unordered(IN_FLIGHT);
+    while let Some(r) = responses.next().await {
+        let (status, bytes) = r?;
+        if !status.is_success() {
+            bail!(
+                "{url} answered {status}: {}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+        let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+        accepted += v["accepted"].as_i64().unwrap_or(0);
+    }
+    Ok((accepted, started.elapsed().as_secs_f64()))
 }
 
 /// Ticket batches as JSON: `n` of `spread` tickets spaced over the last 365 days; with
