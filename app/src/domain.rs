@@ -7,6 +7,7 @@ pub mod date;
 pub mod dimension;
 pub mod escape;
 pub mod histogram;
+pub mod incident;
 pub mod metric;
 pub mod query;
 pub mod summary;

@@ -55,6 +55,9 @@ pub struct Config {
     /// (`SIGNALROOM_TRUST_FORWARDED=1`; only behind a proxy that sets it), so per-IP sign-in
     /// throttling and the audit log see clients, not the proxy.
     pub trust_forwarded: bool,
+    /// The PagerDuty webhook subscription's signing secret (`SIGNALROOM_PAGERDUTY_SECRET`);
+    /// without it the webhook refuses every delivery.
+    pub pagerduty_secret: Option<Secret>,
 }
 
 /// A configuration value that could not be used.
@@ -83,6 +86,7 @@ impl Config {
             session_max: Duration::from_secs(7 * 24 * 3600),
             secret_key: None,
             trust_forwarded: false,
+            pagerduty_secret: None,
         }
     }
 
@@ -219,6 +223,9 @@ impl Config {
         if let Some(v) = get("SIGNALROOM_SESSION_MAX_HOURS") {
             c.session_max =
                 Duration::from_secs(3600 * minutes("SIGNALROOM_SESSION_MAX_HOURS", v, 8_760)?);
+        }
+        if let Some(v) = get("SIGNALROOM_PAGERDUTY_SECRET") {
+            c.pagerduty_secret = Some(Secret(v.to_string()));
         }
         if let Some(v) = get("SIGNALROOM_TRUST_FORWARDED") {
             c.trust_forwarded = !matches!(v, "0" | "false" | "no" | "off");

@@ -3,6 +3,7 @@
 
 mod auth;
 mod health;
+mod incidents;
 mod ingest;
 mod metrics;
 mod session;
@@ -53,6 +54,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tickets", post(ingest::post_tickets))
         .route("/api/v1/metrics/{metric}", get(metrics::get_metric))
         .route("/api/v1/support", get(support::get_support))
+        .route(
+            "/api/v1/support/vip-outreach",
+            get(incidents::get_vip_outreach),
+        )
+        .route(
+            "/api/v1/incidents",
+            post(ingest::post_incidents).get(incidents::get_incidents),
+        )
+        .route("/api/v1/webhooks/pagerduty", post(ingest::post_pagerduty))
         .route("/auth/login", post(session::login))
         .route("/auth/logout", post(session::logout))
         .route("/s/{token}", get(session::open_share))

@@ -38,6 +38,7 @@ macro_rules! fetch_as {
 }
 
 pub mod audit;
+pub mod incidents;
 pub mod keys;
 pub mod sessions;
 pub mod settings;

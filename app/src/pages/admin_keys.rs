@@ -69,6 +69,7 @@ pub fn AdminKeysPage() -> impl IntoView {
                                             <select name="scopes">
                                                 <option value="surveys">"Ingest surveys"</option>
                                                 <option value="tickets">"Ingest tickets"</option>
+                                                <option value="incidents">"Ingest incidents"</option>
                                                 <option value="read">"Read metrics"</option>
                                                 <option value="surveys,read">"Ingest surveys + read"</option>
                                                 <option value="*">"Everything"</option>

@@ -3,7 +3,7 @@
 use super::auth::require_key;
 use crate::error::ApiError;
 use crate::ingest::body::Format;
-use crate::ingest::{surveys, tickets, IngestReport};
+use crate::ingest::{incidents, surveys, tickets, IngestReport};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::State;
@@ -32,6 +32,30 @@ pub async fn post_tickets(
     require_key(&state, &headers, "tickets").await?;
     let (format, bytes) = read_batch(&state, &headers, body).await?;
     answer(tickets::ingest(&state, format, &bytes).await?)
+}
+
+/// Stores a batch of incidents (key scope `incidents`); reports of a known id fill it in.
+pub async fn post_incidents(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
+    require_key(&state, &headers, "incidents").await?;
+    let (format, bytes) = read_batch(&state, &headers, body).await?;
+    answer(incidents::ingest(&state, format, &bytes).await?)
+}
+
+/// PagerDuty V3 webhook: authenticated by its `X-PagerDuty-Signature`, not by a key.
+pub async fn post_pagerduty(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let bytes = read_limited(body, &headers, 1024 * 1024).await?;
+    let signature = headers
+        .get("x-pagerduty-signature")
+        .and_then(|v| v.to_str().ok());
+    Ok(Json(incidents::pagerduty(&state, signature, &bytes).await?))
 }
 
 async fn read_batch(

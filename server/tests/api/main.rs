@@ -3,6 +3,7 @@
 
 mod access;
 mod helpers;
+mod incidents;
 mod ingest;
 mod metrics;
 mod pages;
