@@ -45,7 +45,7 @@ async fn deliver(app: &TestApp, body: &str, signature: Option<&str>) -> Reply {
     if let Some(s) = signature {
         req = req.header("x-pagerduty-signature", s);
     }
-    app.send(req.body(Body::from(body.to_string())).unwrap())
+    app.send(req.body(Body::from(body.to_string())).expect("request"))
         .await
 }
 
