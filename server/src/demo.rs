@@ -8,7 +8,9 @@ use crate::store::{Store, StoreError};
 use app::domain::access::Role;
 use app::domain::date::{Day, MS_PER_DAY};
 use app::domain::dimension::Channel;
+use app::domain::incident::{IncidentRecord, Severity};
 use app::domain::survey::{Score, SurveyKind, SurveyRecord};
+use app::domain::ticket::{Priority, TicketRecord, TicketStatus};
 
 /// SplitMix64: small, fast and good enough for synthetic data.
 pub struct Rng(u64);
@@ -270,6 +272,165 @@ pub async fn ensure_demo_users(store: &Store, auth: &Auth) -> Result<usize, Stor
     Ok(created)
 }
 
+/// Support channels and their share of tickets.
+const TICKET_CHANNELS: [(Channel, f64); 4] = [
+    (Channel::Phone, 0.30),
+    (Channel::Email, 0.35),
+    (Channel::Chat, 0.22),
+    (Channel::SelfService, 0.13),
+];
+
+/// Tickets and incidents for the `days` days ending `today`, consistent with the survey
+/// dips: during a dip its channel gets more tickets, slower answers and fewer first-contact
+/// resolutions, and a critical incident opens at its start. One medium incident is open now.
+pub fn generate_support(
+    today: Day,
+    days: i64,
+    now_ms: i64,
+    seed: u64,
+) -> (Vec<TicketRecord>, Vec<IncidentRecord>) {
+    let mut rng = Rng::new(seed);
+    let mut tickets = Vec::new();
+    let mut incidents = Vec::new();
+    for back in (0..days).rev() {
+        let day = today.plus_days(-back);
+        let weekend = day.weekday() >= 5;
+        let dip = DIPS
+            .iter()
+            .find(|(start, len, _)| back <= *start && back > start - len);
+        let volume =
+            (140.0 * if weekend { 0.4 } else { 1.0 } * (1.0 + rng.normal(0.1))).max(10.0) as usize;
+        for i in 0..volume {
+            // Office hours are busier: a bell around 14:00 UTC.
+            let hour = (14.0 + rng.normal(0.25) * 16.0).clamp(0.0, 23.99);
+            let created = day.start_ms() + (hour * 3_600_000.0) as i64;
+            if created > now_ms {
+                continue;
+            }
+            let channel = *rng.pick(&TICKET_CHANNELS);
+            let hit = dip.is_some_and(|(_, _, c)| *c == channel);
+            let base_frt = match channel {
+                Channel::Chat => 90.0,
+                Channel::Phone => 240.0,
+                Channel::Email => 5_400.0,
+                _ => 14_400.0,
+            };
+            let slow = if hit { 4.0 } else { 1.0 };
+            let frt = (base_frt * slow * (rng.normal(0.5)).exp()).max(5.0) as i64;
+            let first = created + frt * 1000;
+            let work = (3_600.0 * slow * (rng.normal(0.8) + 1.0).exp()) as i64;
+            let resolved = created + frt * 1000 + work * 1000;
+            let done = resolved <= now_ms && rng.f64() < 0.95;
+            let contacts = if rng.f64() < if hit { 0.5 } else { 0.78 } {
+                1
+            } else {
+                2 + (rng.next_u64() % 2) as i64
+            };
+            let partner = rng.f64() < 0.15;
+            tickets.push(TicketRecord {
+                external_id: format!("demo-t-{}-{i}", day.0),
+                created_at_ms: created,
+                updated_at_ms: if done { resolved } else { first.min(now_ms) },
+                first_response_at_ms: (first <= now_ms).then_some(first),
+                resolved_at_ms: done.then_some(resolved),
+                status: if done {
+                    TicketStatus::Solved
+                } else {
+                    TicketStatus::Open
+                },
+                priority: if hit {
+                    Priority::High
+                } else {
+                    Priority::Normal
+                },
+                channel: channel.as_str().to_string(),
+                customer_contacts: contacts,
+                agent_replies: contacts,
+                reopened: i64::from(done && rng.f64() < 0.04),
+                satisfaction: (done && rng.f64() < 0.6).then(|| {
+                    let good = if hit { 0.55 } else { 0.85 };
+                    if rng.f64() < good {
+                        4 + (rng.next_u64() % 2) as i64
+                    } else {
+                        1 + (rng.next_u64() % 3) as i64
+                    }
+                }),
+                category: rng.pick(&CATEGORIES).to_string(),
+                customer_id: Some(format!("cust-{}", rng.next_u64() % 20_000)),
+                partner_id: if partner {
+                    PARTNERS[(rng.next_u64() % PARTNERS.len() as u64) as usize]
+                        .0
+                        .into()
+                } else {
+                    String::new()
+                },
+                segment: rng.pick(&SEGMENTS).to_string(),
+                region: rng.pick(&REGIONS).to_string(),
+                vip: rng.f64() < 0.05,
+            });
+        }
+        if let Some((start, _, channel)) = dip.filter(|(start, _, _)| *start == back) {
+            let at = day.start_ms() + 9 * 3_600_000;
+            incidents.push(IncidentRecord {
+                external_id: format!("demo-inc-{start}"),
+                title: format!("Degraded {} service", channel.as_str()),
+                severity: Severity::Critical,
+                service: format!("{}-gateway", channel.as_str()),
+                triggered_at_ms: at,
+                acknowledged_at_ms: Some(at + 7 * 60_000),
+                resolved_at_ms: Some(at + 5 * 3_600_000),
+                customer_impact: Some(format!("{} contacts slow or failing", channel.as_str())),
+            });
+        } else if back % 9 == 4 {
+            let at = day.start_ms() + (rng.f64() * 20.0) as i64 * 3_600_000;
+            if at < now_ms - 3_600_000 {
+                let sev = if rng.f64() < 0.3 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
+                incidents.push(IncidentRecord {
+                    external_id: format!("demo-inc-{}", day.0),
+                    title: "Elevated error rate".into(),
+                    severity: sev,
+                    service: "api".into(),
+                    triggered_at_ms: at,
+                    acknowledged_at_ms: Some(at + (3 + rng.next_u64() % 20) as i64 * 60_000),
+                    resolved_at_ms: Some(at + (30 + rng.next_u64() % 240) as i64 * 60_000),
+                    customer_impact: None,
+                });
+            }
+        }
+    }
+    let open_at = now_ms - 6 * 3_600_000;
+    incidents.push(IncidentRecord {
+        external_id: "demo-inc-open".into(),
+        title: "Slow search results".into(),
+        severity: Severity::Medium,
+        service: "search".into(),
+        triggered_at_ms: open_at,
+        acknowledged_at_ms: Some(open_at + 6 * 60_000),
+        resolved_at_ms: None,
+        customer_impact: Some("Searches take several seconds".into()),
+    });
+    (tickets, incidents)
+}
+
+/// Seeds demo tickets and incidents into a store without tickets; returns the tickets stored.
+pub async fn seed_support_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError> {
+    if crate::store::tickets::count(store).await? > 0 {
+        return Ok(0);
+    }
+    let (tickets, incidents) = generate_support(Day::from_epoch_ms(now_ms), 400, now_ms, 11);
+    let mut stored = 0;
+    for chunk in tickets.chunks(10_000) {
+        let o = crate::store::tickets::upsert_batch(store, chunk.to_vec(), now_ms).await?;
+        stored += o.created + o.updated;
+    }
+    crate::store::incidents::upsert(store, &incidents, None, now_ms).await?;
+    Ok(stored)
+}
+
 /// Seeds demo survey data into an empty store; returns the records stored.
 pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError> {
     if crate::store::surveys::count(store).await? > 0 {
@@ -286,6 +447,45 @@ pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_support_data_shows_the_dips_and_one_open_incident() {
+        let now = 1_795_000_000_000;
+        let today = Day::from_epoch_ms(now);
+        let (tickets, incidents) = generate_support(today, 400, now, 11);
+        assert_eq!(generate_support(today, 400, now, 11).0.len(), tickets.len());
+        assert!(tickets.len() > 30_000, "{}", tickets.len());
+        for t in &tickets {
+            assert!(t.first_response_at_ms.is_none_or(|f| f > t.created_at_ms));
+            assert!(t
+                .resolved_at_ms
+                .is_none_or(|r| r >= t.created_at_ms && r <= now));
+            assert!(t.updated_at_ms >= t.created_at_ms);
+        }
+        // The phone dip (250 days back, 6 days): phone answers are much slower then.
+        let median_frt = |from: i64, to: i64| {
+            let mut h = app::domain::histogram::Histogram::new();
+            for t in tickets.iter().filter(|t| {
+                let back = today.0 - t.day().0;
+                t.channel == "phone" && back <= from && back > to
+            }) {
+                if let Some(s) = t.first_response_secs() {
+                    h.add(s);
+                }
+            }
+            h.quantile(0.5).unwrap()
+        };
+        assert!(median_frt(250, 244) > 2.5 * median_frt(240, 200));
+        let open: Vec<_> = incidents.iter().filter(|i| i.is_open_at(now)).collect();
+        assert_eq!(open.len(), 1);
+        assert_eq!(
+            incidents
+                .iter()
+                .filter(|i| i.severity == Severity::Critical)
+                .count(),
+            3
+        );
+    }
 
     #[test]
     fn demo_data_is_deterministic_and_covers_every_kind() {

@@ -55,6 +55,10 @@ async fn main() -> anyhow::Result<()> {
         if n > 0 {
             tracing::info!(records = n, "seeded demo data");
         }
+        let t = demo::seed_support_if_empty(&state.store, now_ms()).await?;
+        if t > 0 {
+            tracing::info!(tickets = t, "seeded demo tickets and incidents");
+        }
         if demo::ensure_demo_users(&state.store, &state.auth).await? > 0 {
             tracing::info!("created the demo accounts");
         }
