@@ -7,3 +7,4 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod summary;
+pub mod support;

@@ -20,6 +20,7 @@ use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::shares::SharesPage;
 use pages::summary::SummaryPage;
+use pages::support::SupportPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                 // so the page is complete without JavaScript.
                 <Route path=StaticSegment("") view=SummaryPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("login") view=LoginPage />
+                <Route path=StaticSegment("support") view=SupportPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("shares") view=SharesPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("users")) view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("keys")) view=AdminKeysPage ssr=SsrMode::Async />

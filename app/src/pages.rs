@@ -8,6 +8,7 @@ pub mod login;
 pub mod not_found;
 pub mod shares;
 pub mod summary;
+pub mod support;
 
 /// Pages whose view (path + query) can be shared with a link.
 pub const SHAREABLE_PATHS: &[&str] = &["/"];

@@ -320,7 +320,9 @@ pub fn generate_support(
             let first = created + frt * 1000;
             let work = (3_600.0 * slow * (rng.normal(0.8) + 1.0).exp()) as i64;
             let resolved = created + frt * 1000 + work * 1000;
-            let done = resolved <= now_ms && rng.f64() < 0.95;
+            // A few recent tickets stay open; nothing older than two weeks does.
+            let done =
+                resolved <= now_ms && (rng.f64() < 0.9 || now_ms - created > 14 * MS_PER_DAY);
             let contacts = if rng.f64() < if hit { 0.5 } else { 0.78 } {
                 1
             } else {

@@ -69,6 +69,24 @@ impl DashboardBackend for Engine {
         Day::from_epoch_ms(now_ms())
     }
 
+    fn support(
+        &self,
+        query: DashboardQuery,
+        internal: bool,
+    ) -> BoxFuture<'_, Result<app::model::support::SupportPage, AppError>> {
+        Box::pin(async move {
+            crate::support::page(&self.store, &query, internal)
+                .await
+                .map_err(|e| match e {
+                    crate::support::SupportError::Query(q) => AppError::from(q),
+                    crate::support::SupportError::Store(e) => {
+                        tracing::error!(error = %e, "support page failed");
+                        AppError::Internal
+                    }
+                })
+        })
+    }
+
     fn summary(&self, query: DashboardQuery) -> BoxFuture<'_, Result<Summary, AppError>> {
         Box::pin(async move {
             Engine::summary(self, &query).await.map_err(|e| {

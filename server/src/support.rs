@@ -1,11 +1,14 @@
 //! The support report: support metrics for a dashboard query, from the ticket rollups (at
 //! most one filter) or the ticket facts (more).
 
+use crate::store::incidents;
 use crate::store::{tickets, Store, StoreError};
 use app::domain::dimension::{Channel, Dimension};
 use app::domain::query::{DashboardQuery, QueryError};
 use app::domain::ticket::{channel_mix, SupportAgg, CHANNEL_BANDS};
-use app::model::support::{ChannelShare, DurationStats, RateStat, SupportReport};
+use app::model::support::{
+    ChannelShare, DurationStats, IncidentView, RateStat, SupportPage, SupportReport, VipTicketView,
+};
 
 /// Why a report could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -72,5 +75,63 @@ pub async fn report(store: &Store, q: &DashboardQuery) -> Result<SupportReport, 
         },
         channels,
         backlog,
+    })
+}
+
+/// The support page: the report, and for the team (not partner accounts) MTTA/MTTR per
+/// severity and open incidents; VIP outreach while an incident is open (scoped to the
+/// query's partner filter, which partner accounts always carry).
+pub async fn page(
+    store: &Store,
+    q: &DashboardQuery,
+    internal: bool,
+) -> Result<SupportPage, SupportError> {
+    let report = report(store, q).await?;
+    let open = incidents::open(store).await?;
+    let by_severity = if internal {
+        let list =
+            incidents::triggered_between(store, q.from.start_ms(), q.to.plus_days(1).start_ms())
+                .await?;
+        Some(app::domain::incident::times_by_severity(&list))
+    } else {
+        None
+    };
+    let vip = match open.iter().map(|i| i.triggered_at_ms).min() {
+        Some(since) => {
+            let partner = q.filters.get(&Dimension::Partner).map(String::as_str);
+            incidents::vip_open_tickets_since(store, since, partner)
+                .await?
+                .into_iter()
+                .map(|t| VipTicketView {
+                    ticket_id: t.ticket_id,
+                    customer_id: t.customer_id,
+                    created_at: t.created_at,
+                    channel: t.channel,
+                    priority: t.priority,
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let open_incidents = if internal {
+        open.into_iter()
+            .map(|i| IncidentView {
+                id: i.external_id,
+                title: i.title,
+                severity: i.severity,
+                service: i.service,
+                triggered_at: i.triggered_at_ms,
+                acknowledged_at: i.acknowledged_at_ms,
+                resolved_at: i.resolved_at_ms,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(SupportPage {
+        report,
+        by_severity,
+        open_incidents,
+        vip,
     })
 }

@@ -22,6 +22,13 @@ pub trait DashboardBackend: Send + Sync + 'static {
     fn today(&self) -> Day;
     /// Computes the executive summary for a resolved query.
     fn summary(&self, query: DashboardQuery) -> BoxFuture<'_, Result<Summary, AppError>>;
+    /// The support page for a resolved (already scoped) query; incidents only when
+    /// `internal` (not for partner accounts).
+    fn support(
+        &self,
+        query: DashboardQuery,
+        internal: bool,
+    ) -> BoxFuture<'_, Result<crate::model::support::SupportPage, AppError>>;
 }
 
 /// The backend, as provided in Leptos context.

@@ -53,6 +53,17 @@ pub fn updated(ms: i64, today: Day) -> String {
     }
 }
 
+/// A duration for people: `45 s`, `7 min`, `3 h 54 min`, `2 d 4 h`.
+pub fn duration(secs: f64) -> String {
+    let s = secs.max(0.0).round() as i64;
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3_599 => format!("{} min", s / 60),
+        3_600..=86_399 => format!("{} h {} min", s / 3_600, (s % 3_600) / 60),
+        _ => format!("{} d {} h", s / 86_400, (s % 86_400) / 3_600),
+    }
+}
+
 /// `2026-11-22 14:05 UTC`.
 pub fn datetime(ms: i64) -> String {
     let ts = format_rfc3339(ms);

@@ -63,3 +63,37 @@ pub struct SupportReport {
     /// Tickets open at the end of the period.
     pub backlog: i64,
 }
+
+/// An incident, for the support page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncidentView {
+    pub id: String,
+    pub title: String,
+    pub severity: crate::domain::incident::Severity,
+    pub service: String,
+    pub triggered_at: i64,
+    pub acknowledged_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+}
+
+/// A VIP customer's open ticket created during an open incident.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VipTicketView {
+    pub ticket_id: String,
+    pub customer_id: Option<String>,
+    pub created_at: i64,
+    pub channel: String,
+    pub priority: String,
+}
+
+/// Everything the Customer Support Performance page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupportPage {
+    pub report: SupportReport,
+    /// MTTA / MTTR per severity over the period; `None` for partner accounts.
+    pub by_severity: Option<Vec<crate::domain::incident::SeverityTimes>>,
+    /// Incidents open now (empty for partner accounts).
+    pub open_incidents: Vec<IncidentView>,
+    /// VIP customers to reach out to while an incident is open.
+    pub vip: Vec<VipTicketView>,
+}

@@ -337,3 +337,42 @@ async fn partners_read_only_their_own_tickets() {
     assert_eq!(tp.status, StatusCode::BAD_REQUEST);
     assert!(tp.text.contains("unsupported_filter"));
 }
+
+#[tokio::test]
+async fn the_support_page_renders_on_the_server_with_scope() {
+    let app = spawn().await;
+    post_tickets(&app, &json!([
+        {"id": "s1", "created_at": at(1, 0), "first_response_at": at(1, 7), "channel": "email", "partner_id": "acme"},
+        {"id": "s2", "created_at": at(1, 0), "channel": "chat", "partner_id": "globex"}
+    ])).await;
+    app.post(
+        "/api/v1/incidents",
+        "application/json",
+        json!([{"id": "i1", "title": "Search down", "severity": "high", "triggered_at": at(2, 0)}])
+            .to_string(),
+        Some(KEY),
+    )
+    .await;
+    let r = app.get("/support?range=7d", true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("7 min"), "FRT median shown");
+    assert!(r.text.contains("Search down"), "open incident shown");
+    assert!(r.text.contains(r#"data-testid="incident-times""#));
+    let partner = app.session(Role::Partner, Some("acme")).await;
+    let p = app
+        .call_get("get_support_page", Some(&partner), "query=range%3D7d")
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    let j = p.json();
+    assert_eq!(j["report"]["tickets"], 1, "own tickets only");
+    assert_eq!(
+        j["by_severity"],
+        Value::Null,
+        "no incident data for partners"
+    );
+    assert_eq!(j["open_incidents"], json!([]));
+    let other = app
+        .call_get("get_support_page", Some(&partner), "query=partner%3Dglobex")
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+}

@@ -30,6 +30,8 @@ pub fn UserMenu(
                         view! {
                             {share}
                             <nav class="user-menu" aria-label="Account">
+                                <a href="/">"Summary"</a>
+                                <a href="/support">"Support"</a>
                                 {admin}
                                 <a href="/shares">"Share links"</a>
                                 <span class="who" data-testid="who">

@@ -1,0 +1,258 @@
+use crate::api::support::get_support_page;
+use crate::components::format;
+use crate::components::layout::top_bar::TopBar;
+use crate::components::live::use_live_updates;
+use crate::domain::query::{decode_pairs, encode_pairs};
+use crate::model::support::{DurationStats, SupportPage};
+use crate::pages::access_error::AccessErrorPanel;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const RANGES: [(&str, &str); 4] = [
+    ("7d", "7 days"),
+    ("30d", "30 days"),
+    ("90d", "90 days"),
+    ("365d", "12 months"),
+];
+
+/// `/support?<query>` with `key` set to `value` (or removed when empty).
+fn link(query: &str, key: &str, value: &str) -> String {
+    let mut pairs: Vec<(String, String)> = decode_pairs(query)
+        .into_iter()
+        .filter(|(k, _)| k != key && !(key == "range" && (k == "from" || k == "to")))
+        .collect();
+    if !value.is_empty() {
+        pairs.push((key.to_string(), value.to_string()));
+    }
+    let q = encode_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if q.is_empty() {
+        "/support".into()
+    } else {
+        format!("/support?{q}")
+    }
+}
+
+/// Customer Support Performance: first response and resolution times, FCR, CSAT with
+/// support, backlog, channel mix against its bands (click a channel to drill in), MTTA /
+/// MTTR by severity, open incidents and the VIP customers to reach out to. Live.
+#[component]
+pub fn SupportPage() -> impl IntoView {
+    let query_map = use_query_map();
+    let live = use_live_updates();
+    let raw = Memo::new(move |_| {
+        query_map.with(|p| p.to_query_string().trim_start_matches('?').to_string())
+    });
+    let page = Resource::new(
+        move || (raw.get(), live.version.get()),
+        |(q, _)| get_support_page(q),
+    );
+    view! {
+        <Title text="Customer support · Signalroom" />
+        <TopBar title="Customer support" status=live.status />
+        <main class="page">
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => {
+                            live.window.set(Some((p.report.from, p.report.to)));
+                            view! { <SupportView page=p query=raw.get_untracked() /> }.into_any()
+                        }
+                        Err(e) => view! { <AccessErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn DurationTile(label: &'static str, stats: DurationStats, testid: &'static str) -> impl IntoView {
+    let value = stats
+        .median_secs
+        .map(format::duration)
+        .unwrap_or_else(|| "No data".into());
+    let detail = match (stats.mean_secs, stats.p90_secs) {
+        (Some(m), Some(p)) => format!("mean {} · p90 {}", format::duration(m), format::duration(p)),
+        _ => String::new(),
+    };
+    view! {
+        <article class="tile" data-testid=testid>
+            <div class="tile-link">
+                <p class="tile-label">{label} " (median)"</p>
+                <p class="tile-value">{value}</p>
+                <p class="tile-sample">"n = " {format::count(stats.n)}</p>
+                <p class="tile-target">{detail}</p>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn NumberTile(
+    label: &'static str,
+    value: String,
+    note: String,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <article class="tile" data-testid=testid>
+            <div class="tile-link">
+                <p class="tile-label">{label}</p>
+                <p class="tile-value">{value}</p>
+                <p class="tile-sample">{note}</p>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn SupportView(page: SupportPage, query: String) -> impl IntoView {
+    let r = page.report;
+    let pct = |v: Option<f64>| {
+        v.map(|v| format!("{v:.1}%"))
+            .unwrap_or_else(|| "No data".into())
+    };
+    let current_range = decode_pairs(&query)
+        .into_iter()
+        .find(|(k, _)| k == "range")
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| "30d".into());
+    let ranges = RANGES
+        .into_iter()
+        .map(|(v, l)| {
+            let current = (v == current_range).then_some("page");
+            view! { <a class="tab" href=link(&query, "range", v) aria-current=current>{l}</a> }
+        })
+        .collect_view();
+    let filtered = decode_pairs(&query)
+        .into_iter()
+        .find(|(k, _)| k == "channel")
+        .map(|(_, c)| {
+            let clear = link(&query, "channel", "");
+            view! {
+                <p class="compared" data-testid="support-filter">
+                    "Channel: " <strong>{c}</strong> " · " <a href=clear>"all channels"</a>
+                </p>
+            }
+        });
+    let channels = r
+        .channels
+        .iter()
+        .map(|c| {
+            let band = match (c.band_min_pct, c.band_max_pct) {
+                (Some(lo), Some(hi)) => format!("{lo:.0}–{hi:.0}%"),
+                (Some(lo), None) => format!("> {lo:.0}%"),
+                (None, Some(hi)) => format!("< {hi:.0}%"),
+                (None, None) => "—".into(),
+            };
+            let (status, class) = match c.in_band {
+                Some(true) => ("in band", "status-good"),
+                Some(false) => ("out of band", "status-bad"),
+                None => ("", ""),
+            };
+            let name = if c.channel.is_empty() {
+                "(none)".to_string()
+            } else {
+                c.channel.clone()
+            };
+            view! {
+                <tr data-testid="channel-row">
+                    <th scope="row"><a href=link(&query, "channel", &c.channel)>{name}</a></th>
+                    <td class="num">{format::count(c.tickets)}</td>
+                    <td class="num">{format!("{:.1}%", c.share_pct)}</td>
+                    <td>{band}</td>
+                    <td class=class>{status}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let severity = page.by_severity.map(|rows| {
+        let rows = rows
+            .into_iter()
+            .map(|s| {
+                let d = |v: Option<f64>| v.map(format::duration).unwrap_or_else(|| "—".into());
+                view! {
+                    <tr>
+                        <th scope="row">{s.severity.as_str()}</th>
+                        <td class="num">{s.incidents}</td>
+                        <td class="num">{d(s.mtta_median_secs)}</td>
+                        <td class="num">{d(s.mtta_mean_secs)}</td>
+                        <td class="num">{d(s.mttr_median_secs)}</td>
+                        <td class="num">{d(s.mttr_mean_secs)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="panel" data-testid="incident-times">
+                <h2>"Incidents: time to acknowledge and resolve"</h2>
+                <table class="data-table">
+                    <thead><tr><th>"Severity"</th><th class="num">"Incidents"</th><th class="num">"MTTA median"</th><th class="num">"MTTA mean"</th><th class="num">"MTTR median"</th><th class="num">"MTTR mean"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        }
+    });
+    let open = (!page.open_incidents.is_empty()).then(|| {
+        let items = page
+            .open_incidents
+            .into_iter()
+            .map(|i| view! {
+                <li><strong>{i.severity.as_str()}</strong> " · " {i.title} " (" {i.service} ") since " {format::datetime(i.triggered_at)}</li>
+            })
+            .collect_view();
+        view! { <section class="error-panel" data-testid="open-incidents"><h2>"Open incidents"</h2><ul>{items}</ul></section> }
+    });
+    let vip_empty = page.vip.is_empty().then(|| {
+        view! { <p class="muted" data-testid="vip-empty">"Nobody to contact: no incident is open, or no VIP customer has opened a ticket since."</p> }
+    });
+    let vip_rows = page
+        .vip
+        .into_iter()
+        .map(|t| {
+            view! {
+                <tr>
+                    <td>{t.customer_id.unwrap_or_default()}</td>
+                    <td><code>{t.ticket_id}</code></td>
+                    <td>{t.channel}</td>
+                    <td>{t.priority}</td>
+                    <td>{format::datetime(t.created_at)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="tabs" aria-label="Period">{ranges}</nav>
+        {filtered}
+        {open}
+        <section class="tiles" aria-label="Support metrics">
+            <DurationTile label="First response time" stats=r.first_response_time testid="tile-frt" />
+            <DurationTile label="Resolution time" stats=r.resolution_time testid="tile-resolution" />
+            <NumberTile label="First-contact resolution" value=pct(r.fcr.value) note=format!("n = {}", format::count(r.fcr.n)) testid="tile-fcr" />
+            <NumberTile label="CSAT with support" value=pct(r.csat.value) note=format!("n = {}", format::count(r.csat.n)) testid="tile-csat" />
+            <NumberTile label="Tickets" value=format::count(r.tickets) note=format!("{} – {}", format::day(r.from), format::day(r.to)) testid="tile-tickets" />
+            <NumberTile label="Backlog" value=format::count(r.backlog) note="open at the period's end".to_string() testid="tile-backlog" />
+        </section>
+        <div class="panels">
+            <section class="panel">
+                <h2>"Volume and channel mix against target bands"</h2>
+                <table class="data-table" data-testid="channel-mix">
+                    <thead><tr><th>"Channel"</th><th class="num">"Tickets"</th><th class="num">"Share"</th><th>"Target"</th><th>"Status"</th></tr></thead>
+                    <tbody>{channels}</tbody>
+                </table>
+            </section>
+            <section class="panel" data-testid="vip-outreach">
+                <h2>"VIP customers to contact"</h2>
+                <p class="muted">"Open tickets of VIP customers created since the oldest open incident began."</p>
+                <table class="data-table">
+                    <thead><tr><th>"Customer"</th><th>"Ticket"</th><th>"Channel"</th><th>"Priority"</th><th>"Created"</th></tr></thead>
+                    <tbody>{vip_rows}</tbody>
+                </table>
+                {vip_empty}
+            </section>
+        </div>
+        {severity}
+    }
+    .into_any()
+}
