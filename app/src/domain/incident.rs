@@ -1,11 +1,8 @@
 //! Incidents (DESIGN §3: MTTA / MTTR by severity): validation of generic incident records and
 //! PagerDuty V3 webhook events, and the incident metrics. Pure.
 
-use super::date::parse_rfc3339;
 use super::histogram::exact_quantile;
-use super::survey::{
-    dimension, external_id, string_or_number, RecordError, MAX_FUTURE_SKEW_MS, MIN_TIMESTAMP_MS,
-};
+use super::survey::{dimension, external_id, string_or_number, timestamp, RecordError};
 use serde::{Deserialize, Serialize};
 
 /// Incident severity.
@@ -67,25 +64,6 @@ pub struct IncidentRecord {
     pub customer_impact: Option<String>,
 }
 
-fn time(field: &str, v: Option<&str>, now_ms: i64) -> Result<Option<i64>, RecordError> {
-    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    let ms = parse_rfc3339(v).ok_or_else(|| {
-        RecordError::new(
-            "invalid_timestamp",
-            format!("`{field}` {v:?} is not an RFC 3339 timestamp"),
-        )
-    })?;
-    if !(MIN_TIMESTAMP_MS..=now_ms + MAX_FUTURE_SKEW_MS).contains(&ms) {
-        return Err(RecordError::new(
-            "timestamp_out_of_range",
-            format!("`{field}` must be after 2000-01-01 and not in the future"),
-        ));
-    }
-    Ok(Some(ms))
-}
-
 fn text(field: &str, v: Option<String>, max_chars: usize) -> Result<Option<String>, RecordError> {
     match v.map(|s| s.trim().to_string()) {
         Some(s) if s.chars().count() > max_chars => Err(RecordError::new(
@@ -101,10 +79,11 @@ impl IncidentRecord {
     /// Validates one incident; `now_ms` bounds timestamps from the future.
     pub fn validate(input: IncidentInput, now_ms: i64) -> Result<IncidentRecord, RecordError> {
         let external_id = external_id(input.id.as_deref())?;
-        let triggered_at_ms = time("triggered_at", input.triggered_at.as_deref(), now_ms)?
+        let triggered_at_ms = timestamp("triggered_at", input.triggered_at.as_deref(), now_ms)?
             .ok_or_else(|| RecordError::new("missing_timestamp", "`triggered_at` is required"))?;
-        let acknowledged_at_ms = time("acknowledged_at", input.acknowledged_at.as_deref(), now_ms)?;
-        let resolved_at_ms = time("resolved_at", input.resolved_at.as_deref(), now_ms)?;
+        let acknowledged_at_ms =
+            timestamp("acknowledged_at", input.acknowledged_at.as_deref(), now_ms)?;
+        let resolved_at_ms = timestamp("resolved_at", input.resolved_at.as_deref(), now_ms)?;
         for (field, t) in [
             ("acknowledged_at", acknowledged_at_ms),
             ("resolved_at", resolved_at_ms),
@@ -234,10 +213,10 @@ impl PagerDutyEvent {
         ) {
             return Ok(None);
         }
-        let occurred = time("occurred_at", Some(&e.occurred_at), now_ms)?
+        let occurred = timestamp("occurred_at", Some(&e.occurred_at), now_ms)?
             .ok_or_else(|| RecordError::new("missing_timestamp", "`occurred_at` is required"))?;
         let triggered =
-            time("created_at", e.data.created_at.as_deref(), now_ms)?.unwrap_or(occurred);
+            timestamp("created_at", e.data.created_at.as_deref(), now_ms)?.unwrap_or(occurred);
         let at = |kind: &str| (e.event_type == kind).then_some(occurred.max(triggered));
         let incident = IncidentRecord {
             external_id: external_id(Some(&e.data.id))?,

@@ -236,26 +236,8 @@ impl SurveyRecord {
             .score
             .ok_or_else(|| RecordError::new("missing_score", "`score` is required"))?;
         let score = Score::parse(kind, value, input.scale)?;
-        let responded_at_ms = match input.responded_at.as_deref() {
-            None => {
-                return Err(RecordError::new(
-                    "missing_timestamp",
-                    "`responded_at` is required",
-                ))
-            }
-            Some(t) => parse_rfc3339(t.trim()).ok_or_else(|| {
-                RecordError::new(
-                    "invalid_timestamp",
-                    format!("`responded_at` {t:?} is not an RFC 3339 timestamp"),
-                )
-            })?,
-        };
-        if responded_at_ms < MIN_TIMESTAMP_MS || responded_at_ms > now_ms + MAX_FUTURE_SKEW_MS {
-            return Err(RecordError::new(
-                "timestamp_out_of_range",
-                "`responded_at` must be after 2000-01-01 and not in the future",
-            ));
-        }
+        let responded_at_ms = timestamp("responded_at", input.responded_at.as_deref(), now_ms)?
+            .ok_or_else(|| RecordError::new("missing_timestamp", "`responded_at` is required"))?;
         let comment = match input.comment.map(|c| c.trim().to_string()) {
             Some(c) if c.chars().count() > MAX_COMMENT_CHARS => {
                 return Err(RecordError::new(
@@ -314,6 +296,31 @@ pub(crate) fn channel(value: Option<&str>) -> Result<String, RecordError> {
                 )
             }),
     }
+}
+
+/// An optional RFC 3339 timestamp field: absent or blank is `None`; otherwise it must parse
+/// and fall between 2000-01-01 and `now_ms` plus the allowed clock skew.
+pub(crate) fn timestamp(
+    field: &str,
+    value: Option<&str>,
+    now_ms: i64,
+) -> Result<Option<i64>, RecordError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let ms = parse_rfc3339(v).ok_or_else(|| {
+        RecordError::new(
+            "invalid_timestamp",
+            format!("`{field}` {v:?} is not an RFC 3339 timestamp"),
+        )
+    })?;
+    if !(MIN_TIMESTAMP_MS..=now_ms + MAX_FUTURE_SKEW_MS).contains(&ms) {
+        return Err(RecordError::new(
+            "timestamp_out_of_range",
+            format!("`{field}` must be after 2000-01-01 and not in the future"),
+        ));
+    }
+    Ok(Some(ms))
 }
 
 /// Trims a free-text dimension value and bounds its length.

@@ -2,13 +2,10 @@
 //! contributes to the support metrics, and the metrics themselves over a set of tickets.
 //! Pure: the store keeps the same contributions as additive rollups.
 
-use super::date::{parse_rfc3339, Day};
+use super::date::Day;
 use super::dimension::Channel;
 use super::histogram::Histogram;
-use super::survey::{
-    channel, dimension, external_id, string_or_number, RecordError, MAX_FUTURE_SKEW_MS,
-    MIN_TIMESTAMP_MS,
-};
+use super::survey::{channel, dimension, external_id, string_or_number, timestamp, RecordError};
 use serde::Deserialize;
 
 /// A ticket's life-cycle state.
@@ -137,25 +134,6 @@ pub struct TicketRecord {
 
 /// Counters beyond this are certainly an upstream bug.
 const MAX_COUNT: i64 = 100_000;
-
-fn timestamp(field: &str, value: Option<&str>, now_ms: i64) -> Result<Option<i64>, RecordError> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    let ms = parse_rfc3339(v).ok_or_else(|| {
-        RecordError::new(
-            "invalid_timestamp",
-            format!("`{field}` {v:?} is not an RFC 3339 timestamp"),
-        )
-    })?;
-    if !(MIN_TIMESTAMP_MS..=now_ms + MAX_FUTURE_SKEW_MS).contains(&ms) {
-        return Err(RecordError::new(
-            "timestamp_out_of_range",
-            format!("`{field}` must be after 2000-01-01 and not in the future"),
-        ));
-    }
-    Ok(Some(ms))
-}
 
 fn count(field: &str, value: Option<i64>, default: i64) -> Result<i64, RecordError> {
     match value {
