@@ -330,29 +330,7 @@ async fn main() -> anyhow::Result<()> {
     for (name, query) in cases {
         let encoded = app::domain::query::percent_encode(query);
         let u: hyper::Uri = format!("http://{addr}/api/fn/get_summary?query={encoded}").parse()?;
-        let mut times = Vec::with_capacity(200);
-        for i in 0..210 {
-            let t = Instant::now();
-            let resp = client
-                .request(
-                    hyper::Request::get(u.clone())
-                        .header("cookie", cookie.as_str())
-                        .body(Full::new(Bytes::new()))?,
-                )
-                .await?;
-            let status = resp.status();
-            let body = resp.into_body().collect().await?.to_bytes();
-            if !status.is_success() {
-                bail!(
-                    "summary answered {status}: {}",
-                    String::from_utf8_lossy(&body)
-                );
-            }
-            if i >= 10 {
-                times.push(t.elapsed());
-            }
-        }
-        times.sort();
+        let times = time_gets(&client, &u, ("cookie", cookie.clone())).await?;
         println!(
             "  {:<36} {:>9.2} {:>9.2}",
             name,
@@ -405,29 +383,7 @@ async fn main() -> anyhow::Result<()> {
         ("12 months, no filter", "range=365d"),
     ] {
         let u: hyper::Uri = format!("http://{addr}/api/v1/support?{query}").parse()?;
-        let mut times = Vec::with_capacity(200);
-        for i in 0..210 {
-            let t = Instant::now();
-            let resp = client
-                .request(
-                    hyper::Request::get(u.clone())
-                        .header("authorization", format!("Bearer {KEY}"))
-                        .body(Full::new(Bytes::new()))?,
-                )
-                .await?;
-            let status = resp.status();
-            let body = resp.into_body().collect().await?.to_bytes();
-            if !status.is_success() {
-                bail!(
-                    "support answered {status}: {}",
-                    String::from_utf8_lossy(&body)
-                );
-            }
-            if i >= 10 {
-                times.push(t.elapsed());
-            }
-        }
-        times.sort();
+        let times = time_gets(&client, &u, ("authorization", format!("Bearer {KEY}"))).await?;
         println!(
             "  {:<36} {:>9.2} {:>9.2}",
             name,
@@ -445,6 +401,39 @@ async fn main() -> anyhow::Result<()> {
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// Times 200 GETs of `uri` with one credential header (after 10 warm-up requests), sorted;
+/// any non-2xx answer fails the bench.
+async fn time_gets(
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    uri: &hyper::Uri,
+    (name, value): (&str, String),
+) -> anyhow::Result<Vec<Duration>> {
+    let mut times = Vec::with_capacity(200);
+    for i in 0..210 {
+        let t = Instant::now();
+        let resp = client
+            .request(
+                hyper::Request::get(uri.clone())
+                    .header(name, value.as_str())
+                    .body(Full::new(Bytes::new()))?,
+            )
+            .await?;
+        let status = resp.status();
+        let body = resp.into_body().collect().await?.to_bytes();
+        if !status.is_success() {
+            bail!(
+                "{uri} answered {status}: {}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+        if i >= 10 {
+            times.push(t.elapsed());
+        }
+    }
+    times.sort();
+    Ok(times)
 }
 
 /// Posts JSON batches with the bench key, `IN_FLIGHT` at a time; the records accepted and

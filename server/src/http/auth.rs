@@ -6,6 +6,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::keys::{self, KeyRow};
 use app::domain::access::{Permission, Principal};
+use app::domain::date::Day;
+use app::domain::query::DashboardQuery;
 use axum::http::{header, HeaderMap};
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -70,4 +72,24 @@ pub async fn require_reader(
     }
     require_key(state, headers, "read").await?;
     Ok(Reader::Key)
+}
+
+/// The dashboard query of a read API call, narrowed to what the caller may read: a session's
+/// partner scope is forced onto it; share links (one page view only) are refused; `read` keys
+/// read unscoped.
+pub async fn scoped_query(
+    state: &AppState,
+    headers: &HeaderMap,
+    principal: Option<Principal>,
+    raw_query: Option<&str>,
+) -> Result<DashboardQuery, ApiError> {
+    let reader = require_reader(state, headers, principal).await?;
+    let mut q = DashboardQuery::parse_str(raw_query.unwrap_or(""), Day::from_epoch_ms(now_ms()))?;
+    if let Reader::Principal(p) = &reader {
+        if p.is_share() {
+            return Err(ApiError::forbidden("a share link opens its view only"));
+        }
+        p.scope_query(&mut q)?;
+    }
+    Ok(q)
 }
