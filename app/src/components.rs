@@ -6,3 +6,4 @@ pub mod format;
 pub mod layout;
 pub mod live;
 pub mod summary;
+pub mod support;

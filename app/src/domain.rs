@@ -11,6 +11,8 @@ pub mod incident;
 pub mod metric;
 pub mod query;
 pub mod summary;
+pub mod support_trend;
 pub mod survey;
 pub mod throttle;
 pub mod ticket;
+pub mod ticket_list;

@@ -21,6 +21,7 @@ use pages::not_found::NotFound;
 use pages::shares::SharesPage;
 use pages::summary::SummaryPage;
 use pages::support::SupportPage;
+use pages::tickets::TicketListPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=SummaryPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("login") view=LoginPage />
                 <Route path=StaticSegment("support") view=SupportPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("support"), StaticSegment("tickets")) view=TicketListPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("shares") view=SharesPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("users")) view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("keys")) view=AdminKeysPage ssr=SsrMode::Async />

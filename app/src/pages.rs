@@ -9,6 +9,7 @@ pub mod not_found;
 pub mod shares;
 pub mod summary;
 pub mod support;
+pub mod tickets;
 
 /// Pages whose view (path + query) can be shared with a link.
 pub const SHAREABLE_PATHS: &[&str] = &["/"];

@@ -51,7 +51,10 @@ pub fn router(state: AppState) -> Router {
     };
     let timed = Router::new()
         .route("/api/v1/surveys", post(ingest::post_surveys))
-        .route("/api/v1/tickets", post(ingest::post_tickets))
+        .route(
+            "/api/v1/tickets",
+            post(ingest::post_tickets).get(support::get_tickets),
+        )
         .route("/api/v1/metrics/{metric}", get(metrics::get_metric))
         .route("/api/v1/support", get(support::get_support))
         .route(

@@ -77,13 +77,19 @@ impl DashboardBackend for Engine {
         Box::pin(async move {
             crate::support::page(&self.store, &query, internal)
                 .await
-                .map_err(|e| match e {
-                    crate::support::SupportError::Query(q) => AppError::from(q),
-                    crate::support::SupportError::Store(e) => {
-                        tracing::error!(error = %e, "support page failed");
-                        AppError::Internal
-                    }
-                })
+                .map_err(support_error)
+        })
+    }
+
+    fn ticket_list(
+        &self,
+        query: DashboardQuery,
+        raw_query: String,
+    ) -> BoxFuture<'_, Result<app::model::support::TicketList, AppError>> {
+        Box::pin(async move {
+            crate::support::ticket_list(&self.store, &query, &raw_query)
+                .await
+                .map_err(support_error)
         })
     }
 
@@ -94,5 +100,17 @@ impl DashboardBackend for Engine {
                 AppError::Internal
             })
         })
+    }
+}
+
+/// A support failure as the server functions answer it: query problems as they are, store
+/// failures logged and hidden.
+fn support_error(e: crate::support::SupportError) -> AppError {
+    match e {
+        crate::support::SupportError::Query(q) => AppError::from(q),
+        crate::support::SupportError::Store(e) => {
+            tracing::error!(error = %e, "support read failed");
+            AppError::Internal
+        }
     }
 }

@@ -4,10 +4,13 @@
 use crate::store::incidents;
 use crate::store::{tickets, Store, StoreError};
 use app::domain::dimension::{Channel, Dimension};
-use app::domain::query::{DashboardQuery, QueryError};
+use app::domain::query::{Bucket, DashboardQuery, QueryError};
+use app::domain::support_trend::TrendBuilder;
 use app::domain::ticket::{channel_mix, SupportAgg, CHANNEL_BANDS};
+use app::domain::ticket_list::{page_count, TicketListParams};
 use app::model::support::{
-    ChannelShare, DurationStats, IncidentView, RateStat, SupportPage, SupportReport, VipTicketView,
+    ChannelShare, DurationStats, IncidentView, RateStat, SupportPage, SupportReport, TicketList,
+    VipTicketView, WeekHourHeatmap,
 };
 
 /// Why a report could not be made.
@@ -19,29 +22,58 @@ pub enum SupportError {
     Store(#[from] StoreError),
 }
 
-/// The support metrics for tickets created in the query's range, under its filters.
-pub async fn report(store: &Store, q: &DashboardQuery) -> Result<SupportReport, SupportError> {
+/// Refuses filters that tickets do not carry.
+fn tickets_only(q: &DashboardQuery) -> Result<(), SupportError> {
     if q.filters.contains_key(&Dimension::Touchpoint) {
         return Err(SupportError::Query(QueryError {
             code: "unsupported_filter".into(),
             message: "tickets have no touchpoint".into(),
         }));
     }
-    let agg: SupportAgg = match q.filters.len() {
-        0 => tickets::support_from_rollups(store, None, q.from.0, q.to.0).await?,
-        1 => {
-            let (d, v) = q
-                .filters
-                .iter()
-                .next()
-                .map(|(d, v)| (*d, v.as_str()))
-                .unzip();
-            let filter = d.zip(v);
-            tickets::support_from_rollups(store, filter, q.from.0, q.to.0).await?
-        }
-        _ => tickets::support_from_facts(store, &q.filters, q.from.0, q.to.0).await?,
+    Ok(())
+}
+
+/// The support metrics for tickets created in the query's range, under its filters.
+pub async fn report(store: &Store, q: &DashboardQuery) -> Result<SupportReport, SupportError> {
+    tickets_only(q)?;
+    let single = match q.filters.len() {
+        0 => Some(None),
+        1 => Some(q.filters.iter().next().map(|(d, v)| (*d, v.as_str()))),
+        _ => None,
     };
-    let volume = tickets::volume_by_channel(store, &q.filters, q.from.0, q.to.0).await?;
+    let mut trend = TrendBuilder::new(Bucket::auto(q.days()), q.from, q.to);
+    let (agg, heatmap) = match single {
+        Some(filter) => {
+            let agg = tickets::support_from_rollups(store, filter, q.from.0, q.to.0).await?;
+            tickets::trend_from_rollups(store, filter, &mut trend, q.from.0, q.to.0).await?;
+            let heatmap = tickets::heatmap_from_rollups(store, filter, q.from.0, q.to.0).await?;
+            (agg, heatmap)
+        }
+        None => {
+            let mut agg = SupportAgg::default();
+            let mut heatmap = WeekHourHeatmap::empty();
+            for t in tickets::facts(store, &q.filters, q.from.0, q.to.0).await? {
+                agg.add(&t);
+                trend.add_ticket(&t);
+                heatmap.add_ticket(&t);
+            }
+            (agg, heatmap)
+        }
+    };
+    let trend = trend.build();
+    // The trend covers exactly the range, so its channel totals are the period's volume.
+    let volume: Vec<(String, i64)> = trend
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                c.clone(),
+                trend.points.iter().map(|p| p.by_channel[i]).sum(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
     let backlog = tickets::backlog_at(store, &q.filters, q.to.0).await?;
     let channels = channel_mix(&volume)
         .into_iter()
@@ -75,6 +107,8 @@ pub async fn report(store: &Store, q: &DashboardQuery) -> Result<SupportReport, 
         },
         channels,
         backlog,
+        trend,
+        heatmap,
     })
 }
 
@@ -88,13 +122,16 @@ pub async fn page(
 ) -> Result<SupportPage, SupportError> {
     let report = report(store, q).await?;
     let open = incidents::open(store).await?;
-    let by_severity = if internal {
-        let list =
-            incidents::triggered_between(store, q.from.start_ms(), q.to.plus_days(1).start_ms())
-                .await?;
-        Some(app::domain::incident::times_by_severity(&list))
+    let (start_ms, end_ms) = (q.from.start_ms(), q.to.plus_days(1).start_ms());
+    let (by_severity, active) = if internal {
+        let list = incidents::triggered_between(store, start_ms, end_ms).await?;
+        let active = incidents::active_between(store, start_ms, end_ms).await?;
+        (
+            Some(app::domain::incident::times_by_severity(&list)),
+            active.into_iter().map(incident_view).collect(),
+        )
     } else {
-        None
+        (None, Vec::new())
     };
     let vip = match open.iter().map(|i| i.triggered_at_ms).min() {
         Some(since) => {
@@ -114,17 +151,7 @@ pub async fn page(
         None => Vec::new(),
     };
     let open_incidents = if internal {
-        open.into_iter()
-            .map(|i| IncidentView {
-                id: i.external_id,
-                title: i.title,
-                severity: i.severity,
-                service: i.service,
-                triggered_at: i.triggered_at_ms,
-                acknowledged_at: i.acknowledged_at_ms,
-                resolved_at: i.resolved_at_ms,
-            })
-            .collect()
+        open.into_iter().map(incident_view).collect()
     } else {
         Vec::new()
     };
@@ -132,6 +159,39 @@ pub async fn page(
         report,
         by_severity,
         open_incidents,
+        incidents: active,
         vip,
+    })
+}
+
+fn incident_view(i: app::domain::incident::IncidentRecord) -> IncidentView {
+    IncidentView {
+        id: i.external_id,
+        title: i.title,
+        severity: i.severity,
+        service: i.service,
+        triggered_at: i.triggered_at_ms,
+        acknowledged_at: i.acknowledged_at_ms,
+        resolved_at: i.resolved_at_ms,
+    }
+}
+
+/// A page of the tickets behind a drill-down: the query's range and filters, plus the
+/// list's sort, page and narrowing from the same query string.
+pub async fn ticket_list(
+    store: &Store,
+    q: &DashboardQuery,
+    raw_query: &str,
+) -> Result<TicketList, SupportError> {
+    tickets_only(q)?;
+    let params = TicketListParams::parse_str(raw_query).map_err(SupportError::Query)?;
+    let (total, rows) = tickets::list(store, &q.filters, q.from.0, q.to.0, &params).await?;
+    Ok(TicketList {
+        from: q.from,
+        to: q.to,
+        pages: page_count(total),
+        params,
+        total,
+        rows,
     })
 }

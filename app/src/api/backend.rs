@@ -29,6 +29,13 @@ pub trait DashboardBackend: Send + Sync + 'static {
         query: DashboardQuery,
         internal: bool,
     ) -> BoxFuture<'_, Result<crate::model::support::SupportPage, AppError>>;
+    /// A page of the ticket list for a resolved (already scoped) query; `raw_query` carries
+    /// the list's own parameters (sort, page, narrowing).
+    fn ticket_list(
+        &self,
+        query: DashboardQuery,
+        raw_query: String,
+    ) -> BoxFuture<'_, Result<crate::model::support::TicketList, AppError>>;
 }
 
 /// The backend, as provided in Leptos context.

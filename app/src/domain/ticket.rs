@@ -9,7 +9,10 @@ use super::survey::{channel, dimension, external_id, string_or_number, timestamp
 use serde::Deserialize;
 
 /// A ticket's life-cycle state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum TicketStatus {
     New,
     Open,

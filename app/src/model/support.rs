@@ -62,6 +62,75 @@ pub struct SupportReport {
     pub channels: Vec<ChannelShare>,
     /// Tickets open at the end of the period.
     pub backlog: i64,
+    /// Volume by channel, median first response and CSAT per bucket.
+    pub trend: SupportTrend,
+    /// Tickets created by UTC weekday × hour.
+    pub heatmap: WeekHourHeatmap,
+}
+
+/// Support numbers per time bucket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupportTrend {
+    pub bucket: crate::domain::query::Bucket,
+    /// The channels of `by_channel`, in order.
+    pub channels: Vec<String>,
+    pub points: Vec<SupportTrendPoint>,
+}
+
+/// One bucket of a support trend.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupportTrendPoint {
+    /// First day of the bucket inside the range.
+    pub start: Day,
+    /// Last day of the bucket inside the range.
+    pub end: Day,
+    /// Tickets created.
+    pub tickets: i64,
+    /// Tickets created per channel (see [`SupportTrend::channels`]).
+    pub by_channel: Vec<i64>,
+    pub frt_median_secs: Option<f64>,
+    /// Tickets behind the median.
+    pub frt_n: i64,
+    pub csat_pct: Option<f64>,
+    pub csat_n: i64,
+}
+
+/// Ticket counts by UTC weekday (rows, Monday first) and hour (columns).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeekHourHeatmap {
+    pub counts: Vec<[i64; 24]>,
+}
+
+/// One row of the ticket list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketListRow {
+    pub id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub first_response_secs: Option<i64>,
+    pub resolution_secs: Option<i64>,
+    pub status: String,
+    pub priority: String,
+    pub channel: String,
+    pub satisfaction: Option<i64>,
+    pub category: String,
+    pub customer_id: Option<String>,
+    pub partner_id: String,
+    pub segment: String,
+    pub region: String,
+    pub vip: bool,
+}
+
+/// A page of tickets under a drill-down's filters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketList {
+    pub from: Day,
+    pub to: Day,
+    pub params: crate::domain::ticket_list::TicketListParams,
+    /// Matching tickets in all pages.
+    pub total: i64,
+    pub pages: i64,
+    pub rows: Vec<TicketListRow>,
 }
 
 /// An incident, for the support page.
@@ -94,6 +163,9 @@ pub struct SupportPage {
     pub by_severity: Option<Vec<crate::domain::incident::SeverityTimes>>,
     /// Incidents open now (empty for partner accounts).
     pub open_incidents: Vec<IncidentView>,
+    /// Incidents active at any time in the range, drawn as bands on the trends (empty for
+    /// partner accounts).
+    pub incidents: Vec<IncidentView>,
     /// VIP customers to reach out to while an incident is open.
     pub vip: Vec<VipTicketView>,
 }

@@ -1,7 +1,10 @@
 use crate::api::support::get_support_page;
+use crate::components::filters::links::path_with;
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
+use crate::components::support::heatmap::WeekHourHeatmapView;
+use crate::components::support::trends::SupportTrends;
 use crate::domain::query::{decode_pairs, encode_pairs};
 use crate::model::support::{DurationStats, SupportPage};
 use crate::pages::access_error::AccessErrorPanel;
@@ -156,10 +159,11 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
             } else {
                 c.channel.clone()
             };
+            let tickets = path_with("/support/tickets", &query, &[("channel", Some(c.channel.as_str()))]);
             view! {
                 <tr data-testid="channel-row">
                     <th scope="row"><a href=link(&query, "channel", &c.channel)>{name}</a></th>
-                    <td class="num">{format::count(c.tickets)}</td>
+                    <td class="num"><a href=tickets data-testid="channel-tickets" title="List these tickets">{format::count(c.tickets)}</a></td>
                     <td class="num">{format!("{:.1}%", c.share_pct)}</td>
                     <td>{band}</td>
                     <td class=class>{status}</td>
@@ -204,6 +208,9 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
             .collect_view();
         view! { <section class="error-panel" data-testid="open-incidents"><h2>"Open incidents"</h2><ul>{items}</ul></section> }
     });
+    let all_tickets = path_with("/support/tickets", &query, &[]);
+    let trends = view! { <SupportTrends trend=r.trend.clone() incidents=page.incidents.clone() query=query.clone() /> };
+    let heatmap = view! { <WeekHourHeatmapView heatmap=r.heatmap.clone() query=query.clone() /> };
     let vip_empty = page.vip.is_empty().then(|| {
         view! { <p class="muted" data-testid="vip-empty">"Nobody to contact: no incident is open, or no VIP customer has opened a ticket since."</p> }
     });
@@ -234,6 +241,8 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
             <NumberTile label="Tickets" value=format::count(r.tickets) note=format!("{} – {}", format::day(r.from), format::day(r.to)) testid="tile-tickets" />
             <NumberTile label="Backlog" value=format::count(r.backlog) note="open at the period's end".to_string() testid="tile-backlog" />
         </section>
+        <p><a href=all_tickets data-testid="all-tickets">"List these tickets →"</a></p>
+        {trends}
         <div class="panels">
             <section class="panel">
                 <h2>"Volume and channel mix against target bands"</h2>
@@ -252,6 +261,7 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
                 {vip_empty}
             </section>
         </div>
+        {heatmap}
         {severity}
     }
     .into_any()

@@ -117,6 +117,22 @@ pub async fn triggered_between(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// Incidents active at some time in `from_ms..to_ms`: triggered before its end and not
+/// resolved before its start.
+pub async fn active_between(
+    store: &Store,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<IncidentRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM incidents WHERE triggered_at < $2 \
+         AND (resolved_at IS NULL OR resolved_at >= $1) ORDER BY triggered_at, external_id"
+    );
+    let rows: Vec<IncidentRow> =
+        dispatch!(store, p => sqlx::query_as(&sql).bind(from_ms).bind(to_ms).fetch_all(p).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
 /// Incidents open now (triggered, not resolved), oldest first.
 pub async fn open(store: &Store) -> Result<Vec<IncidentRecord>, StoreError> {
     let sql = format!(

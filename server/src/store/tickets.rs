@@ -3,10 +3,15 @@
 //! dimension value and created day) is taken back and re-added on every accepted update, so an
 //! update moves the ticket, never double-counts it.
 
+use super::sql::{Bind, Sql};
 use super::{Pool, Store, StoreError};
+use app::domain::date::Day;
 use app::domain::dimension::Dimension;
-use app::domain::histogram::{bucket_of, Histogram};
+use app::domain::histogram::{bucket_of, bucket_value, Histogram};
+use app::domain::support_trend::{weekday_hour, TrendBuilder};
 use app::domain::ticket::{Priority, SupportAgg, TicketRecord, TicketStatus};
+use app::domain::ticket_list::{StatusFilter, TicketListParams, TicketSort, PAGE_SIZE};
+use app::model::support::{TicketListRow, WeekHourHeatmap};
 use sqlx::QueryBuilder;
 use std::collections::{BTreeMap, HashMap};
 
@@ -81,6 +86,8 @@ pub struct Deltas {
     pub hist: BTreeMap<HistKey, i64>,
     /// Done tickets by the day they left the backlog.
     pub done: BTreeMap<Key, i64>,
+    /// Created tickets by (dim, val, day, UTC hour), for the weekday × hour heatmap.
+    pub hour: BTreeMap<(String, String, i64, i64), i64>,
 }
 
 impl Deltas {
@@ -110,7 +117,12 @@ impl Deltas {
         let done_day = t
             .done_at_ms()
             .map(|ms| app::domain::date::Day::from_epoch_ms(ms).0);
+        let hour = weekday_hour(t.created_at_ms).1 as i64;
         for (dim, val) in values {
+            *self
+                .hour
+                .entry((dim.to_string(), val.to_string(), day, hour))
+                .or_default() += sign;
             if let Some(d) = done_day {
                 *self
                     .done
@@ -143,6 +155,7 @@ impl Deltas {
         self.rollup.retain(|_, c| !c.is_zero());
         self.hist.retain(|_, n| *n != 0);
         self.done.retain(|_, n| *n != 0);
+        self.hour.retain(|_, n| *n != 0);
     }
 }
 
@@ -364,6 +377,19 @@ pub async fn upsert_batch(
             qb.push(" ON CONFLICT (dim, val, day) DO UPDATE SET n = ticket_done.n + excluded.n");
             qb.build().execute(&mut *tx).await?;
         }
+        let hours: Vec<_> = deltas.hour.iter().collect();
+        for chunk in hours.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new("INSERT INTO ticket_hour (dim, val, day, hour, n) ");
+            qb.push_values(chunk.iter(), |mut b, ((dim, val, day, hour), n)| {
+                b.push_bind(dim.as_str())
+                    .push_bind(val.as_str())
+                    .push_bind(*day)
+                    .push_bind(*hour)
+                    .push_bind(**n);
+            });
+            qb.push(" ON CONFLICT (dim, val, day, hour) DO UPDATE SET n = ticket_hour.n + excluded.n");
+            qb.build().execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         for r in &changed {
             let d = r.day().0;
@@ -431,64 +457,245 @@ pub async fn support_from_rollups(
     })
 }
 
-/// The support aggregate over `from..=to` from the ticket facts, under any filters.
-pub async fn support_from_facts(
+/// ` AND col = $n` for each ticket dimension filter (columns from a closed list).
+fn push_filters(sql: &mut Sql, filters: &BTreeMap<Dimension, String>) {
+    for (d, v) in filters {
+        if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
+            sql.push(&format!(" AND {col} = "))
+                .bind(Bind::Text(v.clone()));
+        }
+    }
+}
+
+/// The tickets created on `from..=to` under any filters (the path for views the rollups
+/// do not cover).
+pub async fn facts(
     store: &Store,
     filters: &BTreeMap<Dimension, String>,
     from: i64,
     to: i64,
-) -> Result<SupportAgg, StoreError> {
-    let mut sql = super::sql::Sql::default();
+) -> Result<Vec<TicketRecord>, StoreError> {
+    let mut sql = Sql::default();
     sql.push(&format!(
         "SELECT {} FROM tickets WHERE 1 = 1",
         COLUMNS.replace(", ingested_at", "")
     ))
-    .push(" AND day >= ")
-    .bind(super::sql::Bind::Int(from))
-    .push(" AND day <= ")
-    .bind(super::sql::Bind::Int(to));
-    for (d, v) in filters {
-        if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
-            sql.push(&format!(" AND {col} = "))
-                .bind(super::sql::Bind::Text(v.clone()));
-        }
-    }
+    .days(Day(from), Day(to));
+    push_filters(&mut sql, filters);
     let rows: Vec<TicketRow> = fetch_as!(store, TicketRow, sql);
-    let mut agg = SupportAgg::default();
-    for r in rows {
-        agg.add(&TicketRecord::from(r));
-    }
-    Ok(agg)
+    Ok(rows.into_iter().map(TicketRecord::from).collect())
 }
 
-/// Tickets per channel over `from..=to` under at most one filter (rollup rows of the
-/// channel dimension when unfiltered; facts otherwise).
-pub async fn volume_by_channel(
+/// Fills a trend from the rollups under at most one filter: volume by channel per day, CSAT
+/// per day, and the median first response per bucket (computed in SQL from the histogram
+/// buckets by the same rank rule as [`Histogram::quantile`], so only one row per bucket
+/// leaves the database).
+pub async fn trend_from_rollups(
+    store: &Store,
+    filter: Option<(Dimension, &str)>,
+    trend: &mut TrendBuilder,
+    from: i64,
+    to: i64,
+) -> Result<(), StoreError> {
+    let (dim, val) = filter.map_or(("", ""), |(d, v)| (d.as_str(), v));
+    let csat: Vec<(i64, i64, i64)> = dispatch!(store, p => sqlx::query_as(
+        "SELECT day, csat_n, csat_good FROM ticket_rollup \
+         WHERE dim = $1 AND val = $2 AND day >= $3 AND day <= $4",
+    )
+    .bind(dim)
+    .bind(val)
+    .bind(from)
+    .bind(to)
+    .fetch_all(p)
+    .await?);
+    for (day, n, good) in csat {
+        trend.add_csat(Day(day), n, good);
+    }
+    let mut sql = Sql::default();
+    match filter {
+        Some((d, v)) if d != Dimension::Channel => {
+            sql.push("SELECT day, channel, CAST(COUNT(*) AS BIGINT) FROM tickets WHERE 1 = 1")
+                .days(Day(from), Day(to));
+            push_filters(&mut sql, &BTreeMap::from([(d, v.to_string())]));
+            sql.push(" GROUP BY day, channel");
+        }
+        _ => {
+            sql.push("SELECT day, val, tickets FROM ticket_rollup WHERE dim = 'channel'")
+                .days(Day(from), Day(to));
+            if let Some((_, v)) = filter {
+                sql.push(" AND val = ").bind(Bind::Text(v.to_string()));
+            }
+        }
+    }
+    for (day, channel, n) in fetch_as!(store, (i64, String, i64), sql) {
+        if n != 0 {
+            trend.add_channel(Day(day), &channel, n);
+        }
+    }
+    // Bucket of a day: the day itself, or the latest bucket start not after it (starts are
+    // computed here, never input).
+    let starts = trend.starts().to_vec();
+    let group = if starts.len() as i64 == to - from + 1 {
+        "day".to_string()
+    } else {
+        let mut case = String::from("CASE");
+        for s in starts.iter().rev() {
+            case.push_str(&format!(" WHEN day >= {} THEN {}", s.0, s.0));
+        }
+        case.push_str(&format!(
+            " ELSE {} END",
+            starts.first().map_or(from, |d| d.0)
+        ));
+        case
+    };
+    let medians: Vec<(i64, i64, i64)> = dispatch!(store, p => sqlx::query_as(&format!(
+        "SELECT g, bucket, total FROM ( \
+           SELECT g, bucket, n, \
+             CAST(SUM(n) OVER (PARTITION BY g ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS BIGINT) AS cum, \
+             CAST(SUM(n) OVER (PARTITION BY g) AS BIGINT) AS total \
+           FROM (SELECT {group} AS g, bucket, CAST(SUM(n) AS BIGINT) AS n FROM ticket_hist \
+                 WHERE dim = $1 AND val = $2 AND metric = 'frt' AND day >= $3 AND day <= $4 \
+                 GROUP BY 1, 2 HAVING SUM(n) > 0) AS h \
+         ) AS w WHERE cum > (total - 1) / 2 AND cum - n <= (total - 1) / 2"
+    ))
+    .bind(dim)
+    .bind(val)
+    .bind(from)
+    .bind(to)
+    .fetch_all(p)
+    .await?);
+    for (g, bucket, total) in medians {
+        trend.set_frt_median(
+            Day(g),
+            bucket_value(i32::try_from(bucket).unwrap_or(0)),
+            total,
+        );
+    }
+    Ok(())
+}
+
+/// Tickets created on `from..=to` by UTC weekday × hour, from the hour rollup under at most
+/// one filter.
+pub async fn heatmap_from_rollups(
+    store: &Store,
+    filter: Option<(Dimension, &str)>,
+    from: i64,
+    to: i64,
+) -> Result<WeekHourHeatmap, StoreError> {
+    let (dim, val) = filter.map_or(("", ""), |(d, v)| (d.as_str(), v));
+    let cells: Vec<(i64, i64, i64)> = dispatch!(store, p => sqlx::query_as(
+        "SELECT CAST((day + 3) % 7 AS BIGINT), hour, CAST(SUM(n) AS BIGINT) FROM ticket_hour \
+         WHERE dim = $1 AND val = $2 AND day >= $3 AND day <= $4 GROUP BY 1, 2",
+    )
+    .bind(dim)
+    .bind(val)
+    .bind(from)
+    .bind(to)
+    .fetch_all(p)
+    .await?);
+    let mut h = WeekHourHeatmap::empty();
+    for (w, hour, n) in cells {
+        if let (Ok(w), Ok(hour)) = (usize::try_from(w), usize::try_from(hour)) {
+            h.add(w, hour, n);
+        }
+    }
+    Ok(h)
+}
+
+/// One page of the tickets created on `from..=to` under the filters and the list's own
+/// narrowing, sorted with empty values last and the id as tie-break; with the total.
+pub async fn list(
     store: &Store,
     filters: &BTreeMap<Dimension, String>,
     from: i64,
     to: i64,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    let mut sql = super::sql::Sql::default();
-    if filters.is_empty() {
-        sql.push(
-            "SELECT val, CAST(SUM(tickets) AS BIGINT) FROM ticket_rollup WHERE dim = 'channel'",
-        )
-        .days(app::domain::date::Day(from), app::domain::date::Day(to))
-        .push(" GROUP BY val ORDER BY val");
-    } else {
-        sql.push("SELECT channel, CAST(COUNT(*) AS BIGINT) FROM tickets WHERE 1 = 1")
-            .days(app::domain::date::Day(from), app::domain::date::Day(to));
-        for (d, v) in filters {
-            if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
-                sql.push(&format!(" AND {col} = "))
-                    .bind(super::sql::Bind::Text(v.clone()));
+    params: &TicketListParams,
+) -> Result<(i64, Vec<TicketListRow>), StoreError> {
+    let where_ = |sql: &mut Sql| {
+        sql.days(Day(from), Day(to));
+        push_filters(sql, filters);
+        match params.status {
+            Some(StatusFilter::Is(s)) => {
+                sql.push(" AND status = ")
+                    .bind(Bind::Text(s.as_str().into()));
             }
+            Some(StatusFilter::Unresolved) => {
+                sql.push(" AND status NOT IN ('solved', 'closed')");
+            }
+            None => {}
         }
-        sql.push(" GROUP BY channel ORDER BY channel");
-    }
-    let rows: Vec<(String, i64)> = fetch_as!(store, (String, i64), sql);
-    Ok(rows.into_iter().filter(|(_, n)| *n > 0).collect())
+        if let Some(w) = params.weekday {
+            sql.push(" AND (created_at / 86400000 + 3) % 7 = ")
+                .bind(Bind::Int(w));
+        }
+        if let Some(h) = params.hour {
+            sql.push(" AND (created_at / 3600000) % 24 = ")
+                .bind(Bind::Int(h));
+        }
+    };
+    let mut count = Sql::default();
+    count.push("SELECT CAST(COUNT(*) AS BIGINT) FROM tickets WHERE 1 = 1");
+    where_(&mut count);
+    let total = fetch_as!(store, (i64,), count).first().map_or(0, |r| r.0);
+    let (expr, nullable) = match params.sort {
+        TicketSort::Created => ("created_at", false),
+        TicketSort::Updated => ("updated_at", false),
+        TicketSort::FirstResponse => ("(first_response_at - created_at)", true),
+        TicketSort::Resolution => ("(resolved_at - created_at)", true),
+        TicketSort::Priority => (
+            "CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END",
+            false,
+        ),
+        TicketSort::Status => (
+            "CASE status WHEN 'new' THEN 1 WHEN 'open' THEN 2 WHEN 'pending' THEN 3 WHEN 'solved' THEN 4 ELSE 5 END",
+            false,
+        ),
+        TicketSort::Channel => ("channel", false),
+        TicketSort::Satisfaction => ("satisfaction", true),
+    };
+    let dir = if params.desc { "DESC" } else { "ASC" };
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT {} FROM tickets WHERE 1 = 1",
+        COLUMNS.replace(", ingested_at", "")
+    ));
+    where_(&mut sql);
+    let nulls_last = if nullable {
+        format!("CASE WHEN {expr} IS NULL THEN 1 ELSE 0 END, ")
+    } else {
+        String::new()
+    };
+    sql.push(&format!(
+        " ORDER BY {nulls_last}{expr} {dir}, external_id {dir} LIMIT "
+    ))
+    .bind(Bind::Int(PAGE_SIZE))
+    .push(" OFFSET ")
+    .bind(Bind::Int(params.offset()));
+    let rows: Vec<TicketRow> = fetch_as!(store, TicketRow, sql);
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let t = TicketRecord::from(r);
+            TicketListRow {
+                first_response_secs: t.first_response_secs(),
+                resolution_secs: t.resolution_secs(),
+                id: t.external_id,
+                created_at: t.created_at_ms,
+                updated_at: t.updated_at_ms,
+                status: t.status.as_str().into(),
+                priority: t.priority.as_str().into(),
+                channel: t.channel,
+                satisfaction: t.satisfaction,
+                category: t.category,
+                customer_id: t.customer_id,
+                partner_id: t.partner_id,
+                segment: t.segment,
+                region: t.region,
+                vip: t.vip,
+            }
+        })
+        .collect();
+    Ok((total, rows))
 }
 
 /// Tickets open at the end of `day` (created by then, not solved/closed by then) under
@@ -513,17 +720,17 @@ pub async fn backlog_at(
         .await?);
         return Ok(n.0);
     }
-    let end_ms = app::domain::date::Day(day).plus_days(1).start_ms();
-    let mut sql = super::sql::Sql::default();
+    let end_ms = Day(day).plus_days(1).start_ms();
+    let mut sql = Sql::default();
     sql.push("SELECT CAST(COUNT(*) AS BIGINT) FROM tickets WHERE created_at < ")
-        .bind(super::sql::Bind::Int(end_ms))
+        .bind(Bind::Int(end_ms))
         .push(" AND NOT (status IN ('solved', 'closed') AND COALESCE(resolved_at, updated_at) < ")
-        .bind(super::sql::Bind::Int(end_ms))
+        .bind(Bind::Int(end_ms))
         .push(")");
     for (d, v) in filters {
         if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
             sql.push(&format!(" AND {col} = "))
-                .bind(super::sql::Bind::Text(v.clone()));
+                .bind(Bind::Text(v.clone()));
         }
     }
     let rows: Vec<(i64,)> = fetch_as!(store, (i64,), sql);

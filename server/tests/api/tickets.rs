@@ -62,10 +62,199 @@ async fn support_metrics_match_hand_computed_values() {
     assert_eq!(phone["in_band"], true, "phone 25% < 40%");
     let chat = channels.iter().find(|c| c["channel"] == "chat").unwrap();
     assert_eq!(chat["in_band"], true, "chat 25% in 20–30%");
+    // The daily trend and the heatmap hold the same tickets, hand-checked.
+    let points = s["trend"]["points"].as_array().unwrap();
+    assert_eq!(points.len(), 7);
+    let point_of = |ts: String| {
+        let d =
+            app::domain::date::Day::from_epoch_ms(app::domain::date::parse_rfc3339(&ts).unwrap());
+        points.iter().find(|p| p["start"] == json!(d)).unwrap()
+    };
+    let two_days_ago = point_of(at(2, 0));
+    assert_eq!(two_days_ago["tickets"], 3);
+    assert_eq!(s["trend"]["channels"], json!(["chat", "email", "phone"]));
+    assert_eq!(two_days_ago["by_channel"], json!([1, 2, 0]));
+    assert!((two_days_ago["frt_median_secs"].as_f64().unwrap() - 180.0).abs() <= 1.8);
+    assert_eq!(two_days_ago["frt_n"], 3);
+    assert_eq!(two_days_ago["csat_pct"], 50.0);
+    assert_eq!(point_of(at(1, 0))["by_channel"], json!([0, 0, 1]));
+    assert_eq!(point_of(at(1, 0))["frt_median_secs"], Value::Null);
+    let (w, h) = app::domain::support_trend::weekday_hour(
+        app::domain::date::parse_rfc3339(&at(2, 0)).unwrap(),
+    );
+    assert_eq!(s["heatmap"]["counts"][w][h], 3);
+    let total: i64 = s["heatmap"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().map(|n| n.as_i64().unwrap()))
+        .sum();
+    assert_eq!(total, 4);
     // One filter reads the channel rollup.
     let e = support(&app, "range=7d&channel=email").await;
     assert_eq!(e["tickets"], 2);
     assert_eq!(e["fcr"], json!({"value": 100.0, "n": 1}));
+}
+
+async fn list(app: &TestApp, query: &str) -> Value {
+    let r = app.get(&format!("/api/v1/tickets?{query}"), true).await;
+    assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text);
+    r.json()
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_ticket_list_filters_sorts_pages_and_refuses_bad_parameters() {
+    let app = spawn().await;
+    // One base instant, so every timestamp below agrees on hours.
+    let t0 = server::clock::now_ms() - 3 * 86_400_000 - 6 * 3_600_000;
+    let at3 = |minutes: i64| app::domain::date::format_rfc3339(t0 + minutes * 60_000);
+    // 120 tickets: channels by i % 3, FRT i minutes (none for every tenth), CSAT 1 + i % 5,
+    // partner p1 for even ids, solved for i % 4 == 0.
+    let batch: Vec<Value> = (0..120)
+        .map(|i: i64| {
+            let channel = ["email", "chat", "phone"][(i % 3) as usize];
+            let mut t = json!({
+                "id": format!("L{i:03}"), "created_at": at3(i),
+                "channel": channel,
+                "satisfaction": 1 + i % 5,
+                "partner_id": if i % 2 == 0 { "p1" } else { "p2" },
+                "vip": i == 7,
+            });
+            if i % 10 != 0 {
+                t["first_response_at"] = json!(at3(2 * i));
+            }
+            if i % 4 == 0 {
+                t["status"] = json!("solved");
+                t["resolved_at"] = json!(at3(2 * i + 1));
+            }
+            t
+        })
+        .collect();
+    assert_eq!(
+        post_tickets(&app, &json!(batch)).await.status,
+        StatusCode::OK
+    );
+
+    let all = list(&app, "range=7d").await;
+    assert_eq!(
+        (all["total"].clone(), all["pages"].clone()),
+        (json!(120), json!(3))
+    );
+    assert_eq!(ids(&all).len(), 50);
+    assert_eq!(ids(&all)[0], "L119", "newest first by default");
+    let last = list(&app, "range=7d&page=3").await;
+    assert_eq!(ids(&last).len(), 20);
+    assert_eq!(ids(&last)[19], "L000");
+    assert!(
+        ids(&list(&app, "range=7d&page=9").await).is_empty(),
+        "past the end"
+    );
+
+    let chat = list(&app, "range=7d&channel=chat").await;
+    assert_eq!(chat["total"], 40);
+    assert!(chat["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["channel"] == "chat"));
+
+    // Slowest first response first; tickets without one go last in either direction.
+    let slow = list(&app, "range=7d&sort=first_response").await;
+    assert_eq!(ids(&slow)[0], "L119");
+    let fast = list(&app, "range=7d&sort=first_response&dir=asc&page=3").await;
+    let fast_ids = ids(&fast);
+    assert_eq!(fast_ids.len(), 20);
+    assert!(fast["rows"].as_array().unwrap()[8..]
+        .iter()
+        .all(|r| r["first_response_secs"].is_null()));
+    assert!(fast["rows"].as_array().unwrap()[..8]
+        .iter()
+        .all(|r| !r["first_response_secs"].is_null()));
+    let worst = list(&app, "range=7d&sort=satisfaction").await;
+    let sat: Vec<i64> = worst["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["satisfaction"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        (sat[0], sat[23], sat[24], sat[49]),
+        (1, 1, 2, 3),
+        "lowest first"
+    );
+
+    let open = list(&app, "range=7d&status=unresolved").await;
+    assert_eq!(open["total"], 90);
+    let solved = list(&app, "range=7d&status=solved&channel=email").await;
+    assert_eq!(solved["total"], 10, "i % 12 == 0");
+    let (w, h) = app::domain::support_trend::weekday_hour(
+        app::domain::date::parse_rfc3339(&at3(0)).unwrap(),
+    );
+    let in_cell = (0..120)
+        .filter(|i| {
+            let ms = app::domain::date::parse_rfc3339(&at3(*i)).unwrap();
+            app::domain::support_trend::weekday_hour(ms) == (w, h)
+        })
+        .count();
+    let cell = list(&app, &format!("range=7d&weekday={w}&hour={h}")).await;
+    assert_eq!(cell["total"], in_cell, "the first ticket's hour");
+
+    for (q, code) in [
+        ("sort=price", "invalid_sort"),
+        ("dir=sideways", "invalid_direction"),
+        ("page=0", "invalid_page"),
+        ("status=lost", "invalid_status"),
+        ("hour=25", "invalid_hour"),
+        ("touchpoint=web", "unsupported_filter"),
+    ] {
+        let r = app.get(&format!("/api/v1/tickets?{q}"), true).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+        assert_eq!(r.json()["code"], code, "{q}");
+    }
+    assert_eq!(
+        app.get("/api/v1/tickets", false).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A partner account lists its own partner's tickets, through the API and the server
+    // function, and is refused another partner's.
+    let partner = app.session(Role::Partner, Some("p1")).await;
+    let mine = app.get_with("/api/v1/tickets?range=7d", &partner).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert_eq!(mine.json()["total"], 60);
+    let other = app
+        .get_with("/api/v1/tickets?range=7d&partner=p2", &partner)
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let via_fn = app
+        .call_get(
+            "get_ticket_list",
+            Some(&partner),
+            "query=range%3D7d%26sort%3Dsatisfaction",
+        )
+        .await;
+    assert_eq!(via_fn.status, StatusCode::OK, "{}", via_fn.text);
+    let v = via_fn.json();
+    assert_eq!(v["total"], 60);
+    assert!(v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["partner_id"] == "p1"));
+    let page = app
+        .get_with("/support/tickets?range=7d&channel=chat", &partner)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("data-testid=\"ticket-table\""));
 }
 
 #[tokio::test]
@@ -168,9 +357,7 @@ async fn rollups_equal_the_facts_after_many_random_updates() {
         app::domain::date::Day::from_epoch_ms(server::clock::now_ms()),
     )
     .unwrap();
-    let facts = server::store::tickets::support_from_facts(store, &q.filters, q.from.0, q.to.0)
-        .await
-        .unwrap();
+    let facts = facts_agg(store, &q.filters, &q).await;
     assert_eq!(from_rollups["tickets"], facts.tickets);
     assert_eq!(from_rollups["tickets"], 60);
     assert_eq!(from_rollups["fcr"]["n"], facts.resolved);
@@ -191,9 +378,7 @@ async fn rollups_equal_the_facts_after_many_random_updates() {
         let per = support(&app, &format!("range=7d&channel={c}")).await;
         let mut f = q.filters.clone();
         f.insert(app::domain::dimension::Dimension::Channel, c.to_string());
-        let facts = server::store::tickets::support_from_facts(store, &f, q.from.0, q.to.0)
-            .await
-            .unwrap();
+        let facts = facts_agg(store, &f, &q).await;
         assert_eq!(per["tickets"], facts.tickets, "{c}");
         assert_eq!(per["fcr"]["n"], facts.resolved, "{c}");
     }
@@ -207,6 +392,35 @@ async fn rollups_equal_the_facts_after_many_random_updates() {
         .await
         .unwrap();
     assert_eq!(from_rollups["backlog"], by_facts);
+    // The whole report — trend and heatmap included — is the same through the facts path.
+    let mut all = q.clone();
+    all.filters = everything.clone();
+    let via_facts = server::support::report(store, &all).await.unwrap();
+    // Through text, as the HTTP answer went, so floats parse the same way.
+    let via_facts: Value =
+        serde_json::from_str(&serde_json::to_string(&via_facts).unwrap()).unwrap();
+    for key in [
+        "tickets",
+        "first_response_time",
+        "resolution_time",
+        "fcr",
+        "csat",
+        "channels",
+        "backlog",
+        "trend",
+        "heatmap",
+    ] {
+        assert_eq!(from_rollups[key], via_facts[key], "{key}");
+    }
+    let points = from_rollups["trend"]["points"].as_array().unwrap();
+    assert_eq!(points.len(), 7);
+    assert_eq!(
+        points
+            .iter()
+            .map(|p| p["tickets"].as_i64().unwrap())
+            .sum::<i64>(),
+        60
+    );
     assert!(by_facts > 0 && by_facts < 60, "{by_facts}");
     // The rollup median is within 2% of the exact median of the raw first-response times.
     let raw: Vec<i64> = {
@@ -375,4 +589,20 @@ async fn the_support_page_renders_on_the_server_with_scope() {
         .call_get("get_support_page", Some(&partner), "query=partner%3Dglobex")
         .await;
     assert_eq!(other.status, StatusCode::FORBIDDEN);
+}
+
+/// The support aggregate of the stored tickets under `filters`, summed from the facts.
+async fn facts_agg(
+    store: &server::store::Store,
+    filters: &std::collections::BTreeMap<app::domain::dimension::Dimension, String>,
+    q: &app::domain::query::DashboardQuery,
+) -> app::domain::ticket::SupportAgg {
+    let mut agg = app::domain::ticket::SupportAgg::default();
+    for t in server::store::tickets::facts(store, filters, q.from.0, q.to.0)
+        .await
+        .expect("facts")
+    {
+        agg.add(&t);
+    }
+    agg
 }

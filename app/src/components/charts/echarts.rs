@@ -1,6 +1,8 @@
 //! The bridge to ECharts (through charming), used only inside effects, so it runs in the
 //! browser. User-supplied strings are escaped before they reach a chart option.
 
+use crate::domain::support_trend::IncidentBand;
+use crate::model::support::SupportTrend;
 use crate::model::{Breakdown, Trend};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -59,13 +61,62 @@ pub fn render_breakdown(
     }
 }
 
+/// A line of a support trend, with incident bands.
+pub struct LineSpec<'a> {
+    /// Category labels, one per point.
+    pub labels: &'a [String],
+    pub values: Vec<Option<f64>>,
+    /// The series name (people read it in the tooltip).
+    pub name: &'a str,
+    /// Incident bands over the points.
+    pub bands: &'a [IncidentBand],
+}
+
+/// Renders stacked ticket volume per channel with a total line carrying the incident bands;
+/// `on_click(point, channel)` runs when a bar (`Some(channel index)`) or the total line
+/// (`None`) is clicked.
+pub fn render_volume(
+    id: &str,
+    trend: &SupportTrend,
+    bands: &[IncidentBand],
+    on_click: Box<dyn Fn(usize, Option<usize>)>,
+) -> Option<ChartHandle> {
+    #[cfg(feature = "hydrate")]
+    return imp::render_volume(id, trend, bands, on_click).map(ChartHandle);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (id, trend, bands, on_click);
+        None
+    }
+}
+
+/// Renders one line with incident bands; `on_click(point)` runs when a point is clicked.
+pub fn render_line(
+    id: &str,
+    spec: LineSpec<'_>,
+    on_click: Box<dyn Fn(usize)>,
+) -> Option<ChartHandle> {
+    #[cfg(feature = "hydrate")]
+    return imp::render_line(id, spec, on_click).map(ChartHandle);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (id, spec, on_click);
+        None
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod imp {
     use crate::components::format;
     use crate::domain::escape::escape_html;
+    use crate::domain::support_trend::IncidentBand;
+    use crate::model::support::SupportTrend;
     use crate::model::{Breakdown, Trend};
     use charming::component::{Axis, Grid, Legend};
-    use charming::element::{AxisType, LineStyle, LineStyleType, Tooltip, Trigger};
+    use charming::element::{
+        AxisType, ItemStyle, Label, LineStyle, LineStyleType, MarkArea, MarkAreaData, Tooltip,
+        Trigger,
+    };
     use charming::series::{Bar, Line};
     use charming::{Chart, WasmRenderer};
     use wasm_bindgen::prelude::*;
@@ -165,21 +216,132 @@ mod imp {
             )
             .series(Bar::new().name(escape_html(b.metric.label())).data(values));
         let instance = render(id, &chart)?;
+        listen_clicks(&instance, Box::new(move |_, i| on_click(i)));
+        Some(instance)
+    }
+
+    /// Calls `f(seriesIndex, dataIndex)` on every click on a data item.
+    fn listen_clicks(instance: &JsValue, f: Box<dyn Fn(usize, usize)>) {
         let handler = Closure::<dyn FnMut(JsValue)>::new(move |params: JsValue| {
-            let index = js_sys::Reflect::get(&params, &JsValue::from_str("dataIndex"))
-                .ok()
-                .and_then(|v| v.as_f64());
-            if let Some(i) = index {
-                on_click(i as usize);
+            let num = |k: &str| {
+                js_sys::Reflect::get(&params, &JsValue::from_str(k))
+                    .ok()
+                    .and_then(|v| v.as_f64())
+            };
+            if let (Some(s), Some(i)) = (num("seriesIndex"), num("dataIndex")) {
+                f(s as usize, i as usize);
             }
         });
-        if let Ok(on) = js_sys::Reflect::get(&instance, &JsValue::from_str("on")) {
+        if let Ok(on) = js_sys::Reflect::get(instance, &JsValue::from_str("on")) {
             if let Some(on) = on.dyn_ref::<js_sys::Function>() {
-                let _ = on.call2(&instance, &JsValue::from_str("click"), handler.as_ref());
+                let _ = on.call2(instance, &JsValue::from_str("click"), handler.as_ref());
             }
         }
         // The chart owns the listener until it is disposed.
         handler.forget();
+    }
+
+    /// Incident bands as a mark area (drawn behind the series, labelled with the incident).
+    fn mark_area(labels: &[String], bands: &[IncidentBand]) -> Option<MarkArea> {
+        if bands.is_empty() {
+            return None;
+        }
+        let data: Vec<(MarkAreaData, MarkAreaData)> = bands
+            .iter()
+            .filter_map(|b| {
+                let (from, to) = (labels.get(b.first)?, labels.get(b.last)?);
+                Some((
+                    MarkAreaData::new()
+                        .name(escape_html(&b.label))
+                        .x_axis(from.clone()),
+                    MarkAreaData::new().x_axis(to.clone()),
+                ))
+            })
+            .collect();
+        Some(
+            MarkArea::new()
+                .silent(true)
+                .item_style(ItemStyle::new().color("rgba(220, 38, 38, 0.12)"))
+                .label(Label::new().show(false))
+                .data(data),
+        )
+    }
+
+    fn point_labels(trend: &SupportTrend) -> Vec<String> {
+        trend.points.iter().map(|p| p.start.to_string()).collect()
+    }
+
+    pub fn render_volume(
+        id: &str,
+        trend: &SupportTrend,
+        bands: &[IncidentBand],
+        on_click: Box<dyn Fn(usize, Option<usize>)>,
+    ) -> Option<JsValue> {
+        let labels = point_labels(trend);
+        let mut chart = Chart::new()
+            .tooltip(Tooltip::new().trigger(Trigger::Axis))
+            .legend(Legend::new().top(0))
+            .grid(Grid::new().left(52).right(16).top(32).bottom(28))
+            .x_axis(Axis::new().type_(AxisType::Category).data(labels.clone()))
+            .y_axis(Axis::new().type_(AxisType::Value));
+        for (c, name) in trend.channels.iter().enumerate() {
+            let values: Vec<i64> = trend.points.iter().map(|p| p.by_channel[c]).collect();
+            let name = if name.is_empty() {
+                "(none)"
+            } else {
+                name.as_str()
+            };
+            chart = chart.series(
+                Bar::new()
+                    .name(escape_html(name))
+                    .stack("tickets")
+                    .data(values),
+            );
+        }
+        let mut total = Line::new()
+            .name("All channels")
+            .data(trend.points.iter().map(|p| p.tickets).collect::<Vec<i64>>())
+            .show_symbol(false)
+            .line_style(LineStyle::new().opacity(0.0));
+        if let Some(area) = mark_area(&labels, bands) {
+            total = total.mark_area(area);
+        }
+        chart = chart.series(total);
+        let channels = trend.channels.len();
+        let instance = render(id, &chart)?;
+        listen_clicks(
+            &instance,
+            Box::new(move |s, i| on_click(i, (s < channels).then_some(s))),
+        );
+        Some(instance)
+    }
+
+    pub fn render_line(
+        id: &str,
+        spec: super::LineSpec<'_>,
+        on_click: Box<dyn Fn(usize)>,
+    ) -> Option<JsValue> {
+        let values: Vec<Option<f64>> = spec.values.iter().map(|v| v.map(round2)).collect();
+        let mut line = Line::new()
+            .name(escape_html(spec.name))
+            .data(values)
+            .connect_nulls(true)
+            .show_symbol(spec.labels.len() <= 45);
+        if let Some(area) = mark_area(spec.labels, spec.bands) {
+            line = line.mark_area(area);
+        }
+        let chart = Chart::new()
+            .tooltip(Tooltip::new().trigger(Trigger::Axis))
+            .grid(Grid::new().left(52).right(16).top(16).bottom(28))
+            .x_axis(
+                Axis::new()
+                    .type_(AxisType::Category)
+                    .data(spec.labels.to_vec()),
+            )
+            .y_axis(Axis::new().type_(AxisType::Value).scale(true))
+            .series(line);
+        let instance = render(id, &chart)?;
+        listen_clicks(&instance, Box::new(move |_, i| on_click(i)));
         Some(instance)
     }
 

@@ -1,6 +1,7 @@
 //! Every view is a URL: these helpers build the link that changes one part of it and keeps
 //! the rest.
 
+use crate::domain::query::{decode_pairs, encode_pairs};
 use leptos_router::params::ParamsMap;
 
 /// The page URL with `changes` applied: `Some(v)` sets a parameter, `None` or an empty value
@@ -26,9 +27,59 @@ pub fn also_clear(name: &str) -> &'static [&'static str] {
     }
 }
 
+/// `path?query` with `changes` applied to the raw query string: `Some(v)` sets a parameter,
+/// `None` or an empty value removes it. Setting dates drops a preset range (and the other
+/// way round), and any change other than `page` goes back to the first page.
+pub fn path_with(path: &str, query: &str, changes: &[(&str, Option<&str>)]) -> String {
+    let mut drop: Vec<&str> = Vec::new();
+    for (k, _) in changes {
+        drop.push(k);
+        drop.extend_from_slice(also_clear(k));
+        if *k != "page" {
+            drop.push("page");
+        }
+    }
+    let mut pairs: Vec<(String, String)> = decode_pairs(query)
+        .into_iter()
+        .filter(|(k, _)| !drop.contains(&k.as_str()))
+        .collect();
+    for (k, v) in changes {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            pairs.push((k.to_string(), v.to_string()));
+        }
+    }
+    let q = encode_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{q}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_query_links_reset_the_page_and_keep_ranges_consistent() {
+        let q = "range=90d&channel=chat&page=4&sort=created";
+        assert_eq!(
+            path_with(
+                "/support/tickets",
+                q,
+                &[("from", Some("2026-11-01")), ("to", Some("2026-11-07"))]
+            ),
+            "/support/tickets?channel=chat&sort=created&from=2026-11-01&to=2026-11-07"
+        );
+        assert_eq!(
+            path_with("/support/tickets", q, &[("page", Some("5"))]),
+            "/support/tickets?range=90d&channel=chat&sort=created&page=5"
+        );
+        assert_eq!(
+            path_with("/support", "page=2", &[("channel", None)]),
+            "/support"
+        );
+    }
 
     #[test]
     fn links_change_one_parameter_and_keep_the_rest() {
