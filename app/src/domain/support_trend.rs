@@ -176,17 +176,23 @@ impl WeekHourHeatmap {
     }
 }
 
-/// An incident drawn over a trend: the first and last point it touches, and its label.
+/// An incident drawn over a trend: the first and last point it touches, its extent in
+/// point units (point `i` spans `i..i + 1`, so a band can cover part of a point), and its
+/// label.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IncidentBand {
     pub first: usize,
     pub last: usize,
+    pub from_pos: f64,
+    pub to_pos: f64,
     pub label: String,
 }
 
-/// Where each incident falls on a trend's points: from the point holding its trigger to the
-/// point holding its resolution (the last point while it is open); incidents outside the
-/// trend are left out.
+/// The narrowest band drawn, in points, so an incident of minutes stays visible on a year.
+const MIN_BAND: f64 = 0.2;
+
+/// Where each incident falls on a trend's points: from its trigger to its resolution (the
+/// trend's end while it is open); incidents outside the trend are left out.
 pub fn incident_bands(
     points: &[SupportTrendPoint],
     incidents: &[IncidentView],
@@ -194,21 +200,32 @@ pub fn incident_bands(
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return Vec::new();
     };
-    let index = |day: Day| points.iter().position(|p| p.start <= day && day <= p.end);
+    let (lo, hi) = (first.start.start_ms(), last.end.plus_days(1).start_ms());
+    // (index, fractional position) of an instant inside lo..hi.
+    let locate = |ms: i64| -> Option<(usize, f64)> {
+        points.iter().enumerate().find_map(|(i, p)| {
+            let (a, b) = (p.start.start_ms(), p.end.plus_days(1).start_ms());
+            (a <= ms && ms < b).then(|| (i, i as f64 + (ms - a) as f64 / (b - a) as f64))
+        })
+    };
     incidents
         .iter()
         .filter_map(|i| {
-            let start = Day::from_epoch_ms(i.triggered_at).max(first.start);
-            let end = i
-                .resolved_at
-                .map_or(last.end, Day::from_epoch_ms)
-                .min(last.end);
-            if start > last.end || end < first.start || end < start {
+            let start = i.triggered_at;
+            let end = i.resolved_at.unwrap_or(hi);
+            if start >= hi || end < lo || end < start {
                 return None;
             }
+            let (first, from_pos) = locate(start.max(lo))?;
+            let (last, to_pos) = locate(end.min(hi - 1))?;
+            let n = points.len() as f64;
+            let to_pos = to_pos.max(from_pos + MIN_BAND).min(n);
+            let from_pos = from_pos.min(to_pos - MIN_BAND).max(0.0);
             Some(IncidentBand {
-                first: index(start)?,
-                last: index(end)?,
+                first,
+                last,
+                from_pos,
+                to_pos,
                 label: format!("{}: {}", i.severity.as_str(), i.title),
             })
         })
@@ -331,6 +348,15 @@ mod tests {
         );
         let spans: Vec<(usize, usize)> = bands.iter().map(|b| (b.first, b.last)).collect();
         assert_eq!(spans, vec![(1, 2), (0, 0), (3, 4)]);
+        // a: 10:00 on day 1 to 01:00 on day 2; b: the start to 01:00 on day 0, widened to the
+        // narrowest band; c: open, to the end.
+        let close = |x: f64, y: f64| (x - y).abs() < 1e-9;
+        assert!(
+            close(bands[0].from_pos, 1.0 + 10.0 / 24.0) && close(bands[0].to_pos, 2.0 + 1.0 / 24.0)
+        );
+        assert!(close(bands[1].from_pos, 0.0) && close(bands[1].to_pos, 0.2));
+        assert!(close(bands[2].from_pos, 3.0 + 10.0 / 24.0));
+        assert!((bands[2].to_pos - 5.0).abs() < 1e-6);
         assert_eq!(bands[0].label, "critical: a down");
     }
 

@@ -102,5 +102,6 @@ fn TicketListView(list: TicketList, query: String) -> impl IntoView {
         <Pager page=page pages=pages total=total query=query.clone() />
         <TicketTable list=list query=query.clone() />
         {empty}
+        <Pager page=page pages=pages total=total query=query.clone() />
     }
 }

@@ -10,7 +10,7 @@
 //!    breakdown) against the 1M-row store, with and without filters.
 //!
 //! 4. Tickets: N tickets posted to `POST /api/v1/tickets` the same way, then a tenth of them
-//!    updated (resolved), then the support report's p95 over HTTP.
+//!    updated (resolved), then the support report's and the ticket list's p95 over HTTP.
 //!
 //! Usage: signalroom-bench [--rows N]
 
@@ -371,7 +371,7 @@ async fn main() -> anyhow::Result<()> {
         "  updates:     {:>9.0} tickets/s ({updates} resolved in {updated_secs:.1} s; each moves its rollup contribution)",
         updates as f64 / updated_secs
     );
-    println!("support report at {rows_n} tickets: GET /api/v1/support with a key, 200 runs each (after 10 warm-up)");
+    println!("support report (with trends and heatmap) and ticket list at {rows_n} tickets: GET /api/v1/support and /api/v1/tickets with a key, 200 runs each (after 10 warm-up)");
     println!("  {:<36} {:>9} {:>9}", "view", "p50 ms", "p95 ms");
     for (name, query) in [
         ("30 days, no filter", "range=30d"),
@@ -380,9 +380,21 @@ async fn main() -> anyhow::Result<()> {
             "30 days, two filters (email, smb)",
             "range=30d&channel=email&segment=smb",
         ),
+        ("90 days, no filter", "range=90d"),
         ("12 months, no filter", "range=365d"),
+        ("12 months, channel=email", "range=365d&channel=email"),
+        ("ticket list: 30 days, newest first", "LIST range=30d"),
+        (
+            "ticket list: 30 days, email, slowest FRT",
+            "LIST range=30d&channel=email&sort=first_response",
+        ),
+        ("ticket list: 12 months, page 200", "LIST range=365d&page=200"),
     ] {
-        let u: hyper::Uri = format!("http://{addr}/api/v1/support?{query}").parse()?;
+        let path = match query.strip_prefix("LIST ") {
+            Some(q) => format!("/api/v1/tickets?{q}"),
+            None => format!("/api/v1/support?{query}"),
+        };
+        let u: hyper::Uri = format!("http://{addr}{path}").parse()?;
         let times = time_gets(&client, &u, ("authorization", format!("Bearer {KEY}"))).await?;
         println!(
             "  {:<36} {:>9.2} {:>9.2}",

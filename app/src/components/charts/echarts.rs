@@ -241,30 +241,40 @@ mod imp {
         handler.forget();
     }
 
-    /// Incident bands as a mark area (drawn behind the series, labelled with the incident).
-    fn mark_area(labels: &[String], bands: &[IncidentBand]) -> Option<MarkArea> {
+    /// Incident bands as a mark area on a hidden value axis (index 1) that spans the points
+    /// `0..n`, so a band can start and end inside a point; `None` without bands.
+    fn incident_layer(points: usize, bands: &[IncidentBand]) -> Option<(Axis, Line)> {
         if bands.is_empty() {
             return None;
         }
         let data: Vec<(MarkAreaData, MarkAreaData)> = bands
             .iter()
-            .filter_map(|b| {
-                let (from, to) = (labels.get(b.first)?, labels.get(b.last)?);
-                Some((
+            .map(|b| {
+                (
                     MarkAreaData::new()
                         .name(escape_html(&b.label))
-                        .x_axis(from.clone()),
-                    MarkAreaData::new().x_axis(to.clone()),
-                ))
+                        .x_axis(format!("{:.4}", b.from_pos)),
+                    MarkAreaData::new().x_axis(format!("{:.4}", b.to_pos)),
+                )
             })
             .collect();
-        Some(
-            MarkArea::new()
-                .silent(true)
-                .item_style(ItemStyle::new().color("rgba(220, 38, 38, 0.12)"))
-                .label(Label::new().show(false))
-                .data(data),
-        )
+        let axis = Axis::new()
+            .type_(AxisType::Value)
+            .show(false)
+            .min(0)
+            .max(points as f64);
+        let layer = Line::new()
+            .name("Incidents")
+            .x_axis_index(1)
+            .data(Vec::<f64>::new())
+            .mark_area(
+                MarkArea::new()
+                    .silent(true)
+                    .item_style(ItemStyle::new().color("rgba(220, 38, 38, 0.14)"))
+                    .label(Label::new().show(false))
+                    .data(data),
+            );
+        Some((axis, layer))
     }
 
     fn point_labels(trend: &SupportTrend) -> Vec<String> {
@@ -298,15 +308,16 @@ mod imp {
                     .data(values),
             );
         }
-        let mut total = Line::new()
-            .name("All channels")
-            .data(trend.points.iter().map(|p| p.tickets).collect::<Vec<i64>>())
-            .show_symbol(false)
-            .line_style(LineStyle::new().opacity(0.0));
-        if let Some(area) = mark_area(&labels, bands) {
-            total = total.mark_area(area);
+        chart = chart.series(
+            Line::new()
+                .name("All channels")
+                .data(trend.points.iter().map(|p| p.tickets).collect::<Vec<i64>>())
+                .show_symbol(false)
+                .line_style(LineStyle::new().opacity(0.0)),
+        );
+        if let Some((axis, layer)) = incident_layer(trend.points.len(), bands) {
+            chart = chart.x_axis(axis).series(layer);
         }
-        chart = chart.series(total);
         let channels = trend.channels.len();
         let instance = render(id, &chart)?;
         listen_clicks(
@@ -322,15 +333,12 @@ mod imp {
         on_click: Box<dyn Fn(usize)>,
     ) -> Option<JsValue> {
         let values: Vec<Option<f64>> = spec.values.iter().map(|v| v.map(round2)).collect();
-        let mut line = Line::new()
+        let line = Line::new()
             .name(escape_html(spec.name))
             .data(values)
             .connect_nulls(true)
             .show_symbol(spec.labels.len() <= 45);
-        if let Some(area) = mark_area(spec.labels, spec.bands) {
-            line = line.mark_area(area);
-        }
-        let chart = Chart::new()
+        let mut chart = Chart::new()
             .tooltip(Tooltip::new().trigger(Trigger::Axis))
             .grid(Grid::new().left(52).right(16).top(16).bottom(28))
             .x_axis(
@@ -340,8 +348,18 @@ mod imp {
             )
             .y_axis(Axis::new().type_(AxisType::Value).scale(true))
             .series(line);
+        if let Some((axis, layer)) = incident_layer(spec.labels.len(), spec.bands) {
+            chart = chart.x_axis(axis).series(layer);
+        }
         let instance = render(id, &chart)?;
-        listen_clicks(&instance, Box::new(move |_, i| on_click(i)));
+        listen_clicks(
+            &instance,
+            Box::new(move |s, i| {
+                if s == 0 {
+                    on_click(i)
+                }
+            }),
+        );
         Some(instance)
     }
 

@@ -136,11 +136,12 @@ pub fn SupportTrends(
                 view! { <li>{b.label.clone()} " · " {format::day(from.start)} " – " {format::day(to.end)}</li> }
             })
             .collect_view();
+        let summary = format!("Red bands: {} incidents in this period", bands.len());
         view! {
-            <div class="incident-legend" data-testid="incident-bands">
-                <p class="muted">"Red bands: incidents in this period"</p>
+            <details class="incident-legend" data-testid="incident-bands" open=bands.len() <= 4>
+                <summary>{summary}</summary>
                 <ul>{items}</ul>
-            </div>
+            </details>
         }
     });
     let rows = trend

@@ -1,0 +1,16 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1300, height: 2400 } });
+const base = 'http://127.0.0.1:3199';
+await p.goto(base + '/login');
+await p.fill('input[name=email]', 'analyst@demo.signalroom');
+await p.fill('input[name=password]', 'signalroom-demo');
+await p.click('button[type=submit]');
+await p.waitForURL(base + '/');
+await p.goto(base + '/support?range=90d');
+await p.waitForTimeout(1500);
+await p.screenshot({ path: '/tmp/support.png', fullPage: true });
+await p.goto(base + '/support/tickets?range=30d&channel=phone&sort=first_response');
+await p.waitForTimeout(800);
+await p.screenshot({ path: '/tmp/tickets.png' });
+await b.close();
