@@ -7,7 +7,7 @@ await p.fill('input[name=email]', 'analyst@demo.signalroom');
 await p.fill('input[name=password]', 'signalroom-demo');
 await p.click('button[type=submit]');
 await p.waitForURL(base + '/');
-await p.goto(base + '/support?range=90d');
+await p.goto(base + '/support?range=30d');
 await p.waitForTimeout(1500);
 await p.screenshot({ path: '/tmp/support.png', fullPage: true });
 await p.goto(base + '/support/tickets?range=30d&channel=phone&sort=first_response');
