@@ -77,6 +77,16 @@ impl Histogram {
         self.sum += secs;
     }
 
+    /// Adds `n` durations to bucket `index` (a stored count; `n ≤ 0` is ignored, as in
+    /// [`Histogram::from_parts`]). The sum is not known, so the mean is only right for
+    /// histograms built with the sum.
+    pub fn add_count(&mut self, index: i32, n: i64) {
+        if n > 0 {
+            *self.buckets.entry(index).or_default() += n;
+            self.count += n;
+        }
+    }
+
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: &Histogram) {
         for (i, n) in &other.buckets {

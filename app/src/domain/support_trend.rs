@@ -22,8 +22,6 @@ pub struct TrendBuilder {
     csat_n: Vec<i64>,
     csat_good: Vec<i64>,
     frt: Vec<Histogram>,
-    /// Medians handed in directly (computed by the store), which win over `frt`.
-    frt_median: Vec<Option<(f64, i64)>>,
 }
 
 impl TrendBuilder {
@@ -40,8 +38,12 @@ impl TrendBuilder {
             csat_n: vec![0; n],
             csat_good: vec![0; n],
             frt: vec![Histogram::new(); n],
-            frt_median: vec![None; n],
         }
+    }
+
+    /// The trend's bucket.
+    pub fn bucket(&self) -> Bucket {
+        self.bucket
     }
 
     /// The first day of each bucket (may precede `from` for weeks and months).
@@ -74,10 +76,11 @@ impl TrendBuilder {
         }
     }
 
-    /// Sets the median first response time of the bucket starting `start`, over `n` tickets.
-    pub fn set_frt_median(&mut self, start: Day, secs: f64, n: i64) {
+    /// Adds `n` first responses in histogram bucket `index` to the trend bucket starting on
+    /// `start` (stored rollup counts).
+    pub fn add_frt_count(&mut self, start: Day, index: i32, n: i64) {
         if let Ok(i) = self.starts.binary_search(&start) {
-            self.frt_median[i] = Some((secs, n));
+            self.frt[i].add_count(index, n);
         }
     }
 
@@ -106,10 +109,7 @@ impl TrendBuilder {
                     .get(i + 1)
                     .map_or(self.to, |next| next.plus_days(-1).min(self.to));
                 let by_channel: Vec<i64> = self.channels.values().map(|v| v[i]).collect();
-                let (frt_median_secs, frt_n) = match self.frt_median[i] {
-                    Some((secs, n)) => (Some(secs), n),
-                    None => (self.frt[i].quantile(0.5), self.frt[i].count()),
-                };
+                let (frt_median_secs, frt_n) = (self.frt[i].quantile(0.5), self.frt[i].count());
                 SupportTrendPoint {
                     start: (*start).max(self.from),
                     end,
@@ -306,20 +306,26 @@ mod tests {
     }
 
     #[test]
-    fn weekly_points_are_clamped_to_the_range_and_medians_can_be_handed_in() {
+    fn weekly_points_are_clamped_to_the_range_and_take_stored_histogram_counts() {
         // 2026-11-04 is a Wednesday; its week starts on Monday 2026-11-02.
         let mut b = TrendBuilder::new(Bucket::Week, day("2026-11-04"), day("2026-11-10"));
         assert_eq!(b.starts(), &[day("2026-11-02"), day("2026-11-09")]);
         b.add_channel(day("2026-11-03"), "email", 7); // before the range
         b.add_channel(day("2026-11-05"), "email", 2);
         b.add_channel(day("2026-11-10"), "chat", 3);
-        b.set_frt_median(day("2026-11-09"), 90.0, 3);
+        b.add_frt_count(
+            day("2026-11-09"),
+            crate::domain::histogram::bucket_of(90),
+            3,
+        );
         let t = b.build();
         assert_eq!(t.points[0].start, day("2026-11-04"));
         assert_eq!(t.points[0].end, day("2026-11-08"));
         assert_eq!(t.points[0].by_channel, vec![0, 2]);
         assert_eq!(t.points[1].by_channel, vec![3, 0]);
-        assert_eq!(t.points[1].frt_median_secs, Some(90.0));
+        let m = t.points[1].frt_median_secs.unwrap();
+        assert!((m - 90.0).abs() <= 0.9, "{m}");
+        assert_eq!(t.points[1].frt_n, 3);
         assert_eq!(t.points[0].frt_median_secs, None);
     }
 

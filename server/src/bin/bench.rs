@@ -388,7 +388,10 @@ async fn main() -> anyhow::Result<()> {
             "ticket list: 30 days, email, slowest FRT",
             "LIST range=30d&channel=email&sort=first_response",
         ),
-        ("ticket list: 12 months, page 200", "LIST range=365d&page=200"),
+        (
+            "ticket list: 12 months, page 200",
+            "LIST range=365d&page=200",
+        ),
     ] {
         let path = match query.strip_prefix("LIST ") {
             Some(q) => format!("/api/v1/tickets?{q}"),

@@ -7,7 +7,8 @@ use super::sql::{Bind, Sql};
 use super::{Pool, Store, StoreError};
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
-use app::domain::histogram::{bucket_of, bucket_value, Histogram};
+use app::domain::histogram::{bucket_of, Histogram};
+use app::domain::query::Bucket;
 use app::domain::support_trend::{weekday_hour, TrendBuilder};
 use app::domain::ticket::{Priority, SupportAgg, TicketRecord, TicketStatus};
 use app::domain::ticket_list::{StatusFilter, TicketListParams, TicketSort, PAGE_SIZE};
@@ -88,6 +89,9 @@ pub struct Deltas {
     pub done: BTreeMap<Key, i64>,
     /// Created tickets by (dim, val, day, UTC hour), for the weekday × hour heatmap.
     pub hour: BTreeMap<(String, String, i64, i64), i64>,
+    /// The histogram buckets again by ISO week (keyed by its Monday), so long ranges read
+    /// a seventh of the rows.
+    pub hist_week: BTreeMap<HistKey, i64>,
 }
 
 impl Deltas {
@@ -118,6 +122,7 @@ impl Deltas {
             .done_at_ms()
             .map(|ms| app::domain::date::Day::from_epoch_ms(ms).0);
         let hour = weekday_hour(t.created_at_ms).1 as i64;
+        let week = Day(day).week_start().0;
         for (dim, val) in values {
             *self
                 .hour
@@ -135,15 +140,14 @@ impl Deltas {
                 .add(&c, sign);
             for (metric, secs) in [("frt", frt), ("res", res)] {
                 if let Some(s) = secs {
+                    let bucket = i64::from(bucket_of(s));
                     *self
                         .hist
-                        .entry((
-                            dim.to_string(),
-                            val.to_string(),
-                            day,
-                            metric,
-                            i64::from(bucket_of(s)),
-                        ))
+                        .entry((dim.to_string(), val.to_string(), day, metric, bucket))
+                        .or_default() += sign;
+                    *self
+                        .hist_week
+                        .entry((dim.to_string(), val.to_string(), week, metric, bucket))
                         .or_default() += sign;
                 }
             }
@@ -156,6 +160,7 @@ impl Deltas {
         self.hist.retain(|_, n| *n != 0);
         self.done.retain(|_, n| *n != 0);
         self.hour.retain(|_, n| *n != 0);
+        self.hist_week.retain(|_, n| *n != 0);
     }
 }
 
@@ -351,19 +356,28 @@ pub async fn upsert_batch(
             );
             qb.build().execute(&mut *tx).await?;
         }
-        let hist: Vec<_> = deltas.hist.iter().collect();
-        for chunk in hist.chunks(CHUNK) {
-            let mut qb = QueryBuilder::new("INSERT INTO ticket_hist (dim, val, day, metric, bucket, n) ");
-            qb.push_values(chunk.iter(), |mut b, ((dim, val, day, metric, bucket), n)| {
-                b.push_bind(dim.as_str())
-                    .push_bind(val.as_str())
-                    .push_bind(*day)
-                    .push_bind(*metric)
-                    .push_bind(*bucket)
-                    .push_bind(**n);
-            });
-            qb.push(" ON CONFLICT (dim, val, day, metric, bucket) DO UPDATE SET n = ticket_hist.n + excluded.n");
-            qb.build().execute(&mut *tx).await?;
+        for (table, period, rows) in [
+            ("ticket_hist", "day", &deltas.hist),
+            ("ticket_hist_week", "week", &deltas.hist_week),
+        ] {
+            let rows: Vec<_> = rows.iter().collect();
+            for chunk in rows.chunks(CHUNK) {
+                let mut qb = QueryBuilder::new(format!(
+                    "INSERT INTO {table} (dim, val, {period}, metric, bucket, n) "
+                ));
+                qb.push_values(chunk.iter(), |mut b, ((dim, val, at, metric, bucket), n)| {
+                    b.push_bind(dim.as_str())
+                        .push_bind(val.as_str())
+                        .push_bind(*at)
+                        .push_bind(*metric)
+                        .push_bind(*bucket)
+                        .push_bind(**n);
+                });
+                qb.push(format!(
+                    " ON CONFLICT (dim, val, {period}, metric, bucket) DO UPDATE SET n = {table}.n + excluded.n"
+                ));
+                qb.build().execute(&mut *tx).await?;
+            }
         }
         let done: Vec<_> = deltas.done.iter().collect();
         for chunk in done.chunks(CHUNK) {
@@ -403,6 +417,31 @@ pub async fn upsert_batch(
     Ok(out)
 }
 
+/// The Mondays of the first and last ISO weeks lying wholly inside `from..=to`; an empty
+/// span (`first > last`) when there is none.
+pub fn full_weeks(from: i64, to: i64) -> (i64, i64) {
+    let first = Day(from).plus_days(6).week_start().0;
+    let last = Day(to).plus_days(1).week_start().0 - 7;
+    if first > last {
+        (to + 1, to - 6)
+    } else {
+        (first, last)
+    }
+}
+
+/// Histogram rows of `$1`/`$2` over days `$3..=$4`: whole weeks `$5..=$6` (Mondays) from the
+/// week table selecting `week_cols`, the remaining days from the day table selecting
+/// `day_cols` (both SQL text of ours, never input).
+fn hist_source(week_cols: &str, day_cols: &str, extra: &str) -> String {
+    format!(
+        "SELECT {week_cols} FROM ticket_hist_week WHERE dim = $1 AND val = $2{extra} \
+           AND week >= $5 AND week <= $6 \
+         UNION ALL \
+         SELECT {day_cols} FROM ticket_hist WHERE dim = $1 AND val = $2{extra} \
+           AND day >= $3 AND day <= $4 AND (day < $5 OR day > $6 + 6)"
+    )
+}
+
 /// The support aggregate over `from..=to` (created days) under at most one filter, read from
 /// the rollups; `None` when more than one filter is set (the caller aggregates facts).
 pub async fn support_from_rollups(
@@ -429,14 +468,17 @@ pub async fn support_from_rollups(
     .fetch_optional(p)
     .await?);
     let (tickets, resolved, fcr, csat_n, csat_good, frt_sum, res_sum) = sums.unwrap_or_default();
-    let buckets: Vec<(String, i64, i64)> = dispatch!(store, p => sqlx::query_as(
-        "SELECT metric, bucket, CAST(SUM(n) AS BIGINT) FROM ticket_hist \
-         WHERE dim = $1 AND val = $2 AND day >= $3 AND day <= $4 GROUP BY metric, bucket",
-    )
+    let (wf, wl) = full_weeks(from, to);
+    let buckets: Vec<(String, i64, i64)> = dispatch!(store, p => sqlx::query_as(&format!(
+        "SELECT metric, bucket, CAST(SUM(n) AS BIGINT) FROM ({}) AS h GROUP BY metric, bucket",
+        hist_source("metric, bucket, n", "metric, bucket, n", "")
+    ))
     .bind(dim)
     .bind(val)
     .bind(from)
     .bind(to)
+    .bind(wf)
+    .bind(wl)
     .fetch_all(p)
     .await?);
     let pick = |m: &str| {
@@ -487,9 +529,7 @@ pub async fn facts(
 }
 
 /// Fills a trend from the rollups under at most one filter: volume by channel per day, CSAT
-/// per day, and the median first response per bucket (computed in SQL from the histogram
-/// buckets by the same rank rule as [`Histogram::quantile`], so only one row per bucket
-/// leaves the database).
+/// per day, and the first-response histogram per trend bucket.
 pub async fn trend_from_rollups(
     store: &Store,
     filter: Option<(Dimension, &str)>,
@@ -548,28 +588,33 @@ pub async fn trend_from_rollups(
         ));
         case
     };
-    let medians: Vec<(i64, i64, i64)> = dispatch!(store, p => sqlx::query_as(&format!(
-        "SELECT g, bucket, total FROM ( \
-           SELECT g, bucket, n, \
-             CAST(SUM(n) OVER (PARTITION BY g ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS BIGINT) AS cum, \
-             CAST(SUM(n) OVER (PARTITION BY g) AS BIGINT) AS total \
-           FROM (SELECT {group} AS g, bucket, CAST(SUM(n) AS BIGINT) AS n FROM ticket_hist \
-                 WHERE dim = $1 AND val = $2 AND metric = 'frt' AND day >= $3 AND day <= $4 \
-                 GROUP BY 1, 2 HAVING SUM(n) > 0) AS h \
-         ) AS w WHERE cum > (total - 1) / 2 AND cum - n <= (total - 1) / 2"
+    // Weekly trends read whole weeks from the week table (a week is one bucket); other
+    // buckets read days only.
+    let (wf, wl) = if trend.bucket() == Bucket::Week {
+        full_weeks(from, to)
+    } else {
+        full_weeks(to + 1, to)
+    };
+    let source = hist_source(
+        "week AS g, bucket, n",
+        &format!("{group} AS g, bucket, n"),
+        " AND metric = 'frt'",
+    );
+    // Counts per (trend bucket, histogram bucket): the median is taken in Rust, by the same
+    // rule as the period's (a window function in SQL was several times slower).
+    let counts: Vec<(i64, i64, i64)> = dispatch!(store, p => sqlx::query_as(&format!(
+        "SELECT g, bucket, CAST(SUM(n) AS BIGINT) FROM ({source}) AS s GROUP BY g, bucket"
     ))
     .bind(dim)
     .bind(val)
     .bind(from)
     .bind(to)
+    .bind(wf)
+    .bind(wl)
     .fetch_all(p)
     .await?);
-    for (g, bucket, total) in medians {
-        trend.set_frt_median(
-            Day(g),
-            bucket_value(i32::try_from(bucket).unwrap_or(0)),
-            total,
-        );
+    for (g, bucket, n) in counts {
+        trend.add_frt_count(Day(g), i32::try_from(bucket).unwrap_or(0), n);
     }
     Ok(())
 }
@@ -612,7 +657,12 @@ pub async fn list(
     params: &TicketListParams,
 ) -> Result<(i64, Vec<TicketListRow>), StoreError> {
     let where_ = |sql: &mut Sql| {
-        sql.days(Day(from), Day(to));
+        // The creation-time range equals the day range and lets one index serve both the
+        // filter and the default order, so a page stops after fifty rows.
+        sql.push(" AND created_at >= ")
+            .bind(Bind::Int(Day(from).start_ms()))
+            .push(" AND created_at < ")
+            .bind(Bind::Int(Day(to).plus_days(1).start_ms()));
         push_filters(sql, filters);
         match params.status {
             Some(StatusFilter::Is(s)) => {
@@ -794,6 +844,24 @@ mod tests {
         same.apply(&open, 1);
         same.compact();
         assert_eq!(same, Deltas::default());
+    }
+
+    #[test]
+    fn whole_weeks_inside_a_range() {
+        let d = |s: &str| Day::parse(s).unwrap().0;
+        // Wed 2026-11-04 .. Tue 2026-11-24: whole weeks start Mon 11-09 and Mon 11-16.
+        assert_eq!(
+            full_weeks(d("2026-11-04"), d("2026-11-24")),
+            (d("2026-11-09"), d("2026-11-16"))
+        );
+        // Mon 11-02 .. Sun 11-08 is exactly one week.
+        assert_eq!(
+            full_weeks(d("2026-11-02"), d("2026-11-08")),
+            (d("2026-11-02"), d("2026-11-02"))
+        );
+        // No whole week: an empty span past the range.
+        let (a, b) = full_weeks(d("2026-11-03"), d("2026-11-08"));
+        assert!(a > b && a > d("2026-11-08"));
     }
 
     #[test]

@@ -96,6 +96,57 @@ async fn support_metrics_match_hand_computed_values() {
     assert_eq!(e["fcr"], json!({"value": 100.0, "n": 1}));
 }
 
+#[tokio::test]
+async fn weekly_rollups_equal_the_facts_over_long_ranges_with_moving_updates() {
+    let app = spawn().await;
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        seed >> 33
+    };
+    let channels = ["email", "chat", "phone"];
+    // 400 tickets over 85 days; then newer versions of every third that move their creation
+    // day (and so their week) and change their first response.
+    let mut make = |i: u64, version: i64| {
+        let days = (next() % 85) as i64;
+        let created = at(days, 0);
+        json!({
+            "id": format!("w{i}"), "created_at": created,
+            "updated_at": at(days, 500 + version),
+            "first_response_at": at(days, 1 + (next() % 400) as i64),
+            "channel": channels[(next() % 3) as usize],
+            "satisfaction": 1 + (next() % 5) as i64,
+        })
+    };
+    let first: Vec<Value> = (0..400).map(|i| make(i, 0)).collect();
+    let moved: Vec<Value> = (0..400).step_by(3).map(|i| make(i, 1)).collect();
+    for b in [first, moved] {
+        assert_eq!(post_tickets(&app, &json!(b)).await.status, StatusCode::OK);
+    }
+    let store = &app.state.store;
+    let today = app::domain::date::Day::from_epoch_ms(server::clock::now_ms());
+    let everything = std::collections::BTreeMap::from([
+        (app::domain::dimension::Dimension::Segment, String::new()),
+        (app::domain::dimension::Dimension::Region, String::new()),
+    ]);
+    // Weekly trends (whole weeks from the week table, edge days from the day table) and
+    // odd spans that start and end mid-week.
+    let from = today.plus_days(-80).to_string();
+    let to = today.plus_days(-3).to_string();
+    for query in ["range=90d", "range=30d", &format!("from={from}&to={to}")] {
+        let rollups = support(&app, query).await;
+        let mut q = app::domain::query::DashboardQuery::parse_str(query, today).unwrap();
+        q.filters = everything.clone();
+        let facts = server::support::report(store, &q).await.unwrap();
+        let facts: Value = serde_json::from_str(&serde_json::to_string(&facts).unwrap()).unwrap();
+        for key in ["tickets", "first_response_time", "channels", "trend", "heatmap"] {
+            assert_eq!(rollups[key], facts[key], "{query}: {key}");
+        }
+        assert!(rollups["tickets"].as_i64().unwrap() > 0, "{query}");
+    }
+    assert_eq!(support(&app, "range=90d").await["trend"]["bucket"], "week");
+}
+
 async fn list(app: &TestApp, query: &str) -> Value {
     let r = app.get(&format!("/api/v1/tickets?{query}"), true).await;
     assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text);

@@ -1,0 +1,2 @@
+DROP TABLE ticket_hour;
+DROP TABLE ticket_hist_week;
