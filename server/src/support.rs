@@ -42,22 +42,31 @@ pub async fn report(store: &Store, q: &DashboardQuery) -> Result<SupportReport, 
         _ => None,
     };
     let mut trend = TrendBuilder::new(Bucket::auto(q.days()), q.from, q.to);
-    let (agg, heatmap) = match single {
+    // The rollup reads are independent: run them side by side (SQLite in WAL mode and
+    // PostgreSQL both serve concurrent readers), so a long range waits for the slowest
+    // read, not for their sum.
+    let backlog = tickets::backlog_at(store, &q.filters, q.to.0);
+    let (agg, heatmap, backlog) = match single {
         Some(filter) => {
-            let agg = tickets::support_from_rollups(store, filter, q.from.0, q.to.0).await?;
-            tickets::trend_from_rollups(store, filter, &mut trend, q.from.0, q.to.0).await?;
-            let heatmap = tickets::heatmap_from_rollups(store, filter, q.from.0, q.to.0).await?;
-            (agg, heatmap)
+            let (agg, (), heatmap, backlog) = tokio::try_join!(
+                tickets::support_from_rollups(store, filter, q.from.0, q.to.0),
+                tickets::trend_from_rollups(store, filter, &mut trend, q.from.0, q.to.0),
+                tickets::heatmap_from_rollups(store, filter, q.from.0, q.to.0),
+                backlog,
+            )?;
+            (agg, heatmap, backlog)
         }
         None => {
+            let (rows, backlog) =
+                tokio::try_join!(tickets::facts(store, &q.filters, q.from.0, q.to.0), backlog)?;
             let mut agg = SupportAgg::default();
             let mut heatmap = WeekHourHeatmap::empty();
-            for t in tickets::facts(store, &q.filters, q.from.0, q.to.0).await? {
+            for t in rows {
                 agg.add(&t);
                 trend.add_ticket(&t);
                 heatmap.add_ticket(&t);
             }
-            (agg, heatmap)
+            (agg, heatmap, backlog)
         }
     };
     let trend = trend.build();
@@ -74,7 +83,6 @@ pub async fn report(store: &Store, q: &DashboardQuery) -> Result<SupportReport, 
         })
         .filter(|(_, n)| *n > 0)
         .collect();
-    let backlog = tickets::backlog_at(store, &q.filters, q.to.0).await?;
     let channels = channel_mix(&volume)
         .into_iter()
         .zip(&volume)

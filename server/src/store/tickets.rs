@@ -686,7 +686,6 @@ pub async fn list(
     let mut count = Sql::default();
     count.push("SELECT CAST(COUNT(*) AS BIGINT) FROM tickets WHERE 1 = 1");
     where_(&mut count);
-    let total = fetch_as!(store, (i64,), count).first().map_or(0, |r| r.0);
     let (expr, nullable) = match params.sort {
         TicketSort::Created => ("created_at", false),
         TicketSort::Updated => ("updated_at", false),
@@ -721,7 +720,12 @@ pub async fn list(
     .bind(Bind::Int(PAGE_SIZE))
     .push(" OFFSET ")
     .bind(Bind::Int(params.offset()));
-    let rows: Vec<TicketRow> = fetch_as!(store, TicketRow, sql);
+    // The count and the page are independent reads: side by side.
+    let (total, rows) = tokio::try_join!(
+        async { Ok::<_, StoreError>(fetch_as!(store, (i64,), count)) },
+        async { Ok::<_, StoreError>(fetch_as!(store, TicketRow, sql)) },
+    )?;
+    let total = total.first().map_or(0, |r| r.0);
     let rows = rows
         .into_iter()
         .map(|r| {

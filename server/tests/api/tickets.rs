@@ -139,7 +139,13 @@ async fn weekly_rollups_equal_the_facts_over_long_ranges_with_moving_updates() {
         q.filters = everything.clone();
         let facts = server::support::report(store, &q).await.unwrap();
         let facts: Value = serde_json::from_str(&serde_json::to_string(&facts).unwrap()).unwrap();
-        for key in ["tickets", "first_response_time", "channels", "trend", "heatmap"] {
+        for key in [
+            "tickets",
+            "first_response_time",
+            "channels",
+            "trend",
+            "heatmap",
+        ] {
             assert_eq!(rollups[key], facts[key], "{query}: {key}");
         }
         assert!(rollups["tickets"].as_i64().unwrap() > 0, "{query}");
