@@ -781,12 +781,7 @@ pub async fn backlog_at(
         .push(" AND NOT (status IN ('solved', 'closed') AND COALESCE(resolved_at, updated_at) < ")
         .bind(Bind::Int(end_ms))
         .push(")");
-    for (d, v) in filters {
-        if let Some((_, col)) = TICKET_DIMENSIONS.iter().find(|(dim, _)| dim == d) {
-            sql.push(&format!(" AND {col} = "))
-                .bind(Bind::Text(v.clone()));
-        }
-    }
+    push_filters(&mut sql, filters);
     let rows: Vec<(i64,)> = fetch_as!(store, (i64,), sql);
     Ok(rows.first().map_or(0, |r| r.0))
 }
