@@ -5,7 +5,7 @@ use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
 use crate::components::support::heatmap::WeekHourHeatmapView;
 use crate::components::support::trends::SupportTrends;
-use crate::domain::query::{decode_pairs, encode_pairs};
+use crate::domain::query::decode_pairs;
 use crate::model::support::{DurationStats, SupportPage};
 use crate::pages::access_error::AccessErrorPanel;
 use leptos::prelude::*;
@@ -21,19 +21,7 @@ const RANGES: [(&str, &str); 4] = [
 
 /// `/support?<query>` with `key` set to `value` (or removed when empty).
 fn link(query: &str, key: &str, value: &str) -> String {
-    let mut pairs: Vec<(String, String)> = decode_pairs(query)
-        .into_iter()
-        .filter(|(k, _)| k != key && !(key == "range" && (k == "from" || k == "to")))
-        .collect();
-    if !value.is_empty() {
-        pairs.push((key.to_string(), value.to_string()));
-    }
-    let q = encode_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    if q.is_empty() {
-        "/support".into()
-    } else {
-        format!("/support?{q}")
-    }
+    path_with("/support", query, &[(key, Some(value))])
 }
 
 /// Customer Support Performance: first response and resolution times, FCR, CSAT with

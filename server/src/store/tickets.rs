@@ -423,9 +423,35 @@ pub fn full_weeks(from: i64, to: i64) -> (i64, i64) {
     let first = Day(from).plus_days(6).week_start().0;
     let last = Day(to).plus_days(1).week_start().0 - 7;
     if first > last {
-        (to + 1, to - 6)
+        no_weeks(to)
     } else {
         (first, last)
+    }
+}
+
+/// An empty span of weeks for a range ending `to`: every day then comes from the day table.
+fn no_weeks(to: i64) -> (i64, i64) {
+    (to + 1, to - 6)
+}
+
+/// A statement over [`hist_source`] with its six binds: dimension and value, the day range
+/// and the whole-week span.
+fn hist_sql(
+    text: &str,
+    (dim, val): (&str, &str),
+    (from, to): (i64, i64),
+    (wf, wl): (i64, i64),
+) -> Sql {
+    Sql {
+        text: text.to_string(),
+        binds: vec![
+            Bind::Text(dim.to_string()),
+            Bind::Text(val.to_string()),
+            Bind::Int(from),
+            Bind::Int(to),
+            Bind::Int(wf),
+            Bind::Int(wl),
+        ],
     }
 }
 
@@ -468,19 +494,16 @@ pub async fn support_from_rollups(
     .fetch_optional(p)
     .await?);
     let (tickets, resolved, fcr, csat_n, csat_good, frt_sum, res_sum) = sums.unwrap_or_default();
-    let (wf, wl) = full_weeks(from, to);
-    let buckets: Vec<(String, i64, i64)> = dispatch!(store, p => sqlx::query_as(&format!(
-        "SELECT metric, bucket, CAST(SUM(n) AS BIGINT) FROM ({}) AS h GROUP BY metric, bucket",
-        hist_source("metric, bucket, n", "metric, bucket, n", "")
-    ))
-    .bind(dim)
-    .bind(val)
-    .bind(from)
-    .bind(to)
-    .bind(wf)
-    .bind(wl)
-    .fetch_all(p)
-    .await?);
+    let sql = hist_sql(
+        &format!(
+            "SELECT metric, bucket, CAST(SUM(n) AS BIGINT) FROM ({}) AS h GROUP BY metric, bucket",
+            hist_source("metric, bucket, n", "metric, bucket, n", "")
+        ),
+        (dim, val),
+        (from, to),
+        full_weeks(from, to),
+    );
+    let buckets: Vec<(String, i64, i64)> = fetch_as!(store, (String, i64, i64), sql);
     let pick = |m: &str| {
         buckets
             .iter()
@@ -590,10 +613,10 @@ pub async fn trend_from_rollups(
     };
     // Weekly trends read whole weeks from the week table (a week is one bucket); other
     // buckets read days only.
-    let (wf, wl) = if trend.bucket() == Bucket::Week {
+    let weeks = if trend.bucket() == Bucket::Week {
         full_weeks(from, to)
     } else {
-        full_weeks(to + 1, to)
+        no_weeks(to)
     };
     let source = hist_source(
         "week AS g, bucket, n",
@@ -602,17 +625,15 @@ pub async fn trend_from_rollups(
     );
     // Counts per (trend bucket, histogram bucket): the median is taken in Rust, by the same
     // rule as the period's (a window function in SQL was several times slower).
-    let counts: Vec<(i64, i64, i64)> = dispatch!(store, p => sqlx::query_as(&format!(
-        "SELECT g, bucket, CAST(SUM(n) AS BIGINT) FROM ({source}) AS s GROUP BY g, bucket"
-    ))
-    .bind(dim)
-    .bind(val)
-    .bind(from)
-    .bind(to)
-    .bind(wf)
-    .bind(wl)
-    .fetch_all(p)
-    .await?);
+    let sql = hist_sql(
+        &format!(
+            "SELECT g, bucket, CAST(SUM(n) AS BIGINT) FROM ({source}) AS s GROUP BY g, bucket"
+        ),
+        (dim, val),
+        (from, to),
+        weeks,
+    );
+    let counts: Vec<(i64, i64, i64)> = fetch_as!(store, (i64, i64, i64), sql);
     for (g, bucket, n) in counts {
         trend.add_frt_count(Day(g), i32::try_from(bucket).unwrap_or(0), n);
     }
