@@ -3,6 +3,7 @@
 //! SQL: everything here is unit-tested.
 
 pub mod access;
+pub mod alert;
 pub mod date;
 pub mod dimension;
 pub mod escape;

@@ -1,6 +1,7 @@
 //! Wire types: what crosses from the server to the browser and to API clients.
 
 pub mod access;
+pub mod alerts;
 pub mod support;
 
 use crate::domain::date::Day;

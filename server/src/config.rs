@@ -58,6 +58,11 @@ pub struct Config {
     /// The PagerDuty webhook subscription's signing secret (`SIGNALROOM_PAGERDUTY_SECRET`);
     /// without it the webhook refuses every delivery.
     pub pagerduty_secret: Option<Secret>,
+    /// Time between alert evaluation passes (`SIGNALROOM_ALERT_TICK_SECS`, default 30).
+    pub alert_tick: Duration,
+    /// Base of the webhook retry back-off (`SIGNALROOM_WEBHOOK_RETRY_BASE_MS`, default 2000:
+    /// retries after 2, 4, 8, 16 s, then the delivery is marked failed).
+    pub webhook_retry_base_ms: i64,
 }
 
 /// A configuration value that could not be used.
@@ -87,6 +92,8 @@ impl Config {
             secret_key: None,
             trust_forwarded: false,
             pagerduty_secret: None,
+            alert_tick: Duration::from_secs(30),
+            webhook_retry_base_ms: 2_000,
         }
     }
 
@@ -158,6 +165,26 @@ impl Config {
                     )
                 })?;
             c.max_body_bytes = mb * 1024 * 1024;
+        }
+        if let Some(v) = get("SIGNALROOM_ALERT_TICK_SECS") {
+            let s: u64 = v
+                .parse()
+                .ok()
+                .filter(|n| (1..=3600).contains(n))
+                .ok_or_else(|| bad("SIGNALROOM_ALERT_TICK_SECS", "must be 1..=3600".into()))?;
+            c.alert_tick = Duration::from_secs(s);
+        }
+        if let Some(v) = get("SIGNALROOM_WEBHOOK_RETRY_BASE_MS") {
+            c.webhook_retry_base_ms = v
+                .parse()
+                .ok()
+                .filter(|n| (10..=600_000).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "SIGNALROOM_WEBHOOK_RETRY_BASE_MS",
+                        "must be 10..=600000".into(),
+                    )
+                })?;
         }
         if let Some(v) = get("SIGNALROOM_REQUEST_TIMEOUT_SECS") {
             let s: u64 = v

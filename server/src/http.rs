@@ -1,6 +1,7 @@
 //! HTTP: the ingest and read API, the live stream, health checks, static files and the
 //! Leptos app, assembled by [`router`].
 
+mod alerts;
 mod auth;
 mod health;
 mod incidents;
@@ -66,6 +67,21 @@ pub fn router(state: AppState) -> Router {
             post(ingest::post_incidents).get(incidents::get_incidents),
         )
         .route("/api/v1/webhooks/pagerduty", post(ingest::post_pagerduty))
+        .route(
+            "/api/v1/alert-rules",
+            get(alerts::list_rules).post(alerts::create_rule),
+        )
+        .route("/api/v1/alert-rules/test", post(alerts::test_rule))
+        .route(
+            "/api/v1/alert-rules/{id}",
+            get(alerts::get_rule)
+                .put(alerts::put_rule)
+                .delete(alerts::delete_rule),
+        )
+        .route("/api/v1/alerts", get(alerts::list_alerts))
+        .route("/api/v1/alerts/deliveries", get(alerts::list_deliveries))
+        .route("/api/v1/alerts/{id}", get(alerts::get_alert))
+        .route("/api/v1/alerts/{id}/actions", post(alerts::act))
         .route("/auth/login", post(session::login))
         .route("/auth/logout", post(session::logout))
         .route("/s/{token}", get(session::open_share))

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+pub mod alerts;
 pub mod auth;
 pub mod bus;
 pub mod clock;

@@ -84,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     });
+    state.alerts.spawn(state.shutdown.clone());
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("binding {}", config.addr))?;

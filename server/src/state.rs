@@ -1,5 +1,6 @@
 //! Shared application state.
 
+use crate::alerts::{AlertEngine, EngineConfig};
 use crate::auth::accounts::Auth;
 use crate::bus::ChangeBus;
 use crate::config::Config;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub bus: ChangeBus,
     pub engine: Engine,
+    /// The alert engine (spawned by the binary; tests drive passes directly or spawn it).
+    pub alerts: Arc<AlertEngine>,
     /// Sign-in: sessions, share links, throttles.
     pub auth: Arc<Auth>,
     pub leptos: LeptosOptions,
@@ -38,6 +41,7 @@ impl AppState {
     ) -> Result<AppState, StoreError> {
         let store = Arc::new(Store::connect(&config.database_url.0).await?);
         store.migrate().await?;
+        crate::alerts::defaults::seed_once(&store, crate::clock::now_ms()).await?;
         let auth = Arc::new(Auth::open(&config, &store).await?);
         Ok(Self::with_store(config, store, auth, shutdown))
     }
@@ -56,12 +60,28 @@ impl AppState {
             .site_addr(config.addr)
             .env(Env::PROD)
             .build();
+        let bus = ChangeBus::default();
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.addr));
+        let alerts = Arc::new(AlertEngine::new(
+            store.clone(),
+            bus.clone(),
+            EngineConfig {
+                tick: config.alert_tick,
+                retry_base_ms: config.webhook_retry_base_ms,
+                public_url,
+                ..EngineConfig::default()
+            },
+        ));
         AppState {
             engine: Engine::new(store.clone()),
+            alerts,
             config: Arc::new(config),
             store,
             auth,
-            bus: ChangeBus::default(),
+            bus,
             leptos,
             shutdown,
         }

@@ -37,6 +37,7 @@ macro_rules! fetch_as {
     };
 }
 
+pub mod alerts;
 pub mod audit;
 pub mod incidents;
 pub mod keys;

@@ -9,6 +9,8 @@ pub fn value(v: f64, unit: Unit) -> String {
         Unit::Points => format!("{v:.1}"),
         Unit::Percent => format!("{v:.1}%"),
         Unit::Score => format!("{v:.2}"),
+        Unit::Seconds => duration(v),
+        Unit::Count => format!("{v:.0}"),
     }
 }
 
@@ -25,6 +27,8 @@ pub fn change(d: f64, unit: Unit) -> String {
     match unit {
         Unit::Points | Unit::Percent => format!("{sign}{a:.1} pts"),
         Unit::Score => format!("{sign}{a:.2}"),
+        Unit::Seconds => format!("{sign}{}", duration(a)),
+        Unit::Count => format!("{sign}{a:.0}"),
     }
 }
 

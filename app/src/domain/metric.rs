@@ -36,6 +36,10 @@ pub enum Unit {
     Percent,
     /// A mean score on the response scale.
     Score,
+    /// A duration in seconds.
+    Seconds,
+    /// A count of records.
+    Count,
 }
 
 /// How a value compares with its target.

@@ -31,7 +31,7 @@ fn view(i: &IncidentRecord) -> Value {
 
 /// Incidents are operational data, not any partner's rows: partner accounts and share links
 /// are refused; keys need `read`.
-async fn internal_reader(
+pub(super) async fn internal_reader(
     state: &AppState,
     headers: &HeaderMap,
     principal: Option<Principal>,

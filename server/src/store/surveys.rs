@@ -379,6 +379,27 @@ pub async fn breakdown(
         .collect())
 }
 
+/// Up to `limit` comments of `kind` answers on `from..=to` under `filters`: unhappy answers
+/// first (they explain a drop), newest first.
+pub async fn comments(
+    store: &Store,
+    kind: SurveyKind,
+    filters: &BTreeMap<Dimension, String>,
+    from: Day,
+    to: Day,
+    limit: i64,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let mut sql = Sql::default();
+    sql.push("SELECT comment, responded_at, score FROM survey_responses WHERE kind = ")
+        .bind(Bind::Text(kind.as_str().into()))
+        .push(" AND comment IS NOT NULL AND comment <> ''")
+        .filters(filters)
+        .days(from, to)
+        .push(" ORDER BY bad DESC, responded_at DESC LIMIT ")
+        .bind(Bind::Int(limit.clamp(1, 50)));
+    Ok(fetch_as!(store, (String, i64, i64), sql))
+}
+
 /// Known values per dimension, for the filter menus.
 pub async fn dimension_values(store: &Store) -> Result<Vec<DimensionValues>, StoreError> {
     let rows: Vec<(String, String)> = dispatch!(store, p => {

@@ -814,6 +814,24 @@ pub async fn count(store: &Store) -> Result<i64, StoreError> {
     Ok(n.0)
 }
 
+/// Values of `by` with tickets created on `from..=to` (from the rollups).
+pub async fn rollup_values(
+    store: &Store,
+    by: Dimension,
+    from: i64,
+    to: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(dispatch!(store, p => sqlx::query_scalar(
+        "SELECT DISTINCT val FROM ticket_rollup WHERE dim = $1 AND day >= $2 AND day <= $3 \
+         AND tickets > 0 ORDER BY val LIMIT 200",
+    )
+    .bind(by.as_str())
+    .bind(from)
+    .bind(to)
+    .fetch_all(p)
+    .await?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! PostgreSQL when `SIGNALROOM_TEST_DATABASE_URL` names an admin URL.
 
 mod access;
+mod alerts;
 mod helpers;
 mod incidents;
 mod ingest;

@@ -1,0 +1,118 @@
+//! The rules Signalroom ships with (the product brief's), seeded once into a new store.
+//! Deleting or editing them sticks: they are never re-seeded.
+
+use crate::auth::tokens::{random_id, random_token};
+use crate::store::{alerts, settings, Store, StoreError};
+use app::domain::alert::catalogue::CATALOGUE;
+use app::domain::alert::rule::{ChangeDirection, Condition, RuleSpec, Severity};
+
+fn rule(
+    name: &str,
+    metric: &str,
+    condition: Condition,
+    severity: Severity,
+    window_days: i64,
+    for_secs: i64,
+    team: &str,
+) -> RuleSpec {
+    RuleSpec {
+        name: name.into(),
+        metric: metric.into(),
+        filters: Default::default(),
+        group_by: None,
+        condition,
+        window_days,
+        severity,
+        for_secs,
+        min_sample: 30,
+        team: team.into(),
+        owner: String::new(),
+        webhooks: Vec::new(),
+        enabled: true,
+    }
+}
+
+/// The default rules. Negative-feedback and churn rules join when those metrics exist.
+pub fn default_rules() -> Vec<RuleSpec> {
+    let mut rules = vec![
+        rule(
+            "CSAT below 60%",
+            "csat",
+            Condition::Below { threshold: 60.0 },
+            Severity::Critical,
+            1,
+            300,
+            "CX",
+        ),
+        rule(
+            "First response time above target",
+            "first_response_time",
+            Condition::Above { threshold: 3_600.0 },
+            Severity::Warning,
+            1,
+            900,
+            "Support",
+        ),
+        rule(
+            "Ticket volume up 50% on the week before",
+            "ticket_volume",
+            Condition::ChangePct {
+                direction: ChangeDirection::Up,
+                pct: 50.0,
+                baseline_days: 7,
+            },
+            Severity::Warning,
+            1,
+            900,
+            "Support",
+        ),
+    ];
+    for m in CATALOGUE.iter().filter(|m| m.has_target()) {
+        rules.push(rule(
+            &format!("{} more than 10% off target", m.label),
+            m.id,
+            Condition::OffTarget { pct: 10.0 },
+            Severity::Info,
+            7,
+            3_600,
+            "",
+        ));
+    }
+    rules
+}
+
+/// Seeds the default rules the first time a store starts; returns how many were added.
+pub async fn seed_once(store: &Store, now_ms: i64) -> Result<usize, StoreError> {
+    let token = random_token(16);
+    let marker = settings::get_or_init(store, "alerts.defaults_seeded", || token.clone()).await?;
+    if marker != token {
+        return Ok(0);
+    }
+    let rules = default_rules();
+    for spec in &rules {
+        alerts::insert_rule(
+            store,
+            &random_id(),
+            spec,
+            true,
+            &format!("whsec_{}", random_token(24)),
+            "system",
+            now_ms,
+        )
+        .await?;
+    }
+    Ok(rules.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_rule_is_valid() {
+        for r in default_rules() {
+            let name = r.name.clone();
+            assert!(r.validate().is_ok(), "{name}");
+        }
+    }
+}

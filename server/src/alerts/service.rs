@@ -1,0 +1,330 @@
+//! What people and automation do with rules and alerts, shared by the HTTP API and the
+//! server functions: validation, state checks, the log, and the live notice.
+
+use super::engine::{window, AlertEngine};
+use super::source::Samples;
+use crate::auth::tokens::{random_id, random_token};
+use crate::store::alerts::{self as store, AlertFilter, HumanChange};
+use crate::store::{Store, StoreError};
+use app::domain::alert::catalogue::{self, Audience};
+use app::domain::alert::evaluate::{evaluate, Outcome, Sample};
+use app::domain::alert::lifecycle::AlertState;
+use app::domain::alert::rule::{RuleError, RuleSpec};
+use app::domain::date::Day;
+use app::domain::support_trend::weekday_hour;
+use app::model::alerts::{
+    AlertAction, AlertCounts, AlertView, AlertsPage, CreatedRule, HistoryPoint, RuleHistory,
+    RuleView, WorkStatus,
+};
+use std::collections::HashMap;
+
+/// Why an operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    #[error("{0}")]
+    Invalid(#[from] RuleError),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// The alert's state does not allow the action (409).
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Days a rule test looks back.
+pub const TEST_DAYS: i64 = 30;
+/// Longest silence: 30 days.
+const MAX_SILENCE_MS: i64 = 30 * 86_400_000;
+
+/// Creates a rule from an unvalidated spec.
+pub async fn create_rule(
+    store: &Store,
+    spec: RuleSpec,
+    by: &str,
+    now_ms: i64,
+) -> Result<CreatedRule, OpError> {
+    let spec = spec.validate()?;
+    let id = random_id();
+    let secret = format!("whsec_{}", random_token(24));
+    store::insert_rule(store, &id, &spec, false, &secret, by, now_ms).await?;
+    let rule = store::get_rule(store, &id)
+        .await?
+        .ok_or(OpError::NotFound("rule"))?;
+    Ok(CreatedRule {
+        rule,
+        signing_secret: secret,
+    })
+}
+
+/// Replaces a rule's definition.
+pub async fn update_rule(
+    store: &Store,
+    id: &str,
+    spec: RuleSpec,
+    by: &str,
+    now_ms: i64,
+) -> Result<RuleView, OpError> {
+    let spec = spec.validate()?;
+    if !store::update_rule(store, id, &spec, by, now_ms).await? {
+        return Err(OpError::NotFound("rule"));
+    }
+    store::get_rule(store, id)
+        .await?
+        .ok_or(OpError::NotFound("rule"))
+}
+
+/// Deletes a rule (its open alerts resolve).
+pub async fn delete_rule(store: &Store, id: &str, by: &str, now_ms: i64) -> Result<(), OpError> {
+    if store::delete_rule(store, id, by, now_ms).await? {
+        Ok(())
+    } else {
+        Err(OpError::NotFound("rule"))
+    }
+}
+
+/// "Would this have fired in the last 30 days?": the rule evaluated on the window ending
+/// each day. Grouped rules show the overall value and breach when any value breaches.
+pub async fn test_rule(store: &Store, spec: RuleSpec, now_ms: i64) -> Result<RuleHistory, OpError> {
+    let spec = spec.validate()?;
+    let def = spec.def().ok_or(OpError::NotFound("metric"))?;
+    let today = Day::from_epoch_ms(now_ms);
+    let base_days = spec.condition.baseline_days().unwrap_or(0);
+    let mut samples = Samples::new(store, today, TEST_DAYS + spec.window_days + base_days);
+    let mut days = Vec::new();
+    for i in (0..TEST_DAYS).rev() {
+        let day = today.plus_days(-i);
+        let (from, to) = window(&spec, day);
+        let base = spec
+            .condition
+            .baseline_days()
+            .map(|b| (from.plus_days(-b), from.plus_days(-1)));
+        let cur = samples.sample(def, &spec.filters, from, to).await?;
+        let b = match base {
+            Some((bf, bt)) => Some(samples.sample(def, &spec.filters, bf, bt).await?),
+            None => None,
+        };
+        let overall = evaluate(&spec, def, cur, b);
+        let mut breach = matches!(overall, Outcome::Breach(_));
+        if let (Some(by), false) = (spec.group_by, breach) {
+            let keyed = samples.keyed(def, &spec.filters, by, from, to).await?;
+            let bk: HashMap<String, Sample> = match base {
+                Some((bf, bt)) => samples
+                    .keyed(def, &spec.filters, by, bf, bt)
+                    .await?
+                    .into_iter()
+                    .collect(),
+                None => HashMap::new(),
+            };
+            breach = keyed.into_iter().any(|(k, s)| {
+                let b = base.map(|_| bk.get(&k).copied().unwrap_or_default());
+                matches!(evaluate(&spec, def, s, b), Outcome::Breach(_))
+            });
+        }
+        days.push(HistoryPoint {
+            day,
+            value: cur.value,
+            n: cur.n,
+            threshold: overall.reading().map(|r| r.threshold),
+            breach,
+        });
+    }
+    let breaches: Vec<bool> = days.iter().map(|d| d.breach).collect();
+    Ok(RuleHistory {
+        breach_days: breaches.iter().filter(|b| **b).count() as i64,
+        would_fire: app::domain::alert::lifecycle::would_fire(&breaches, spec.for_secs),
+        days,
+    })
+}
+
+/// Applies a person's action to an alert, logs it and tells open inboxes.
+pub async fn act(
+    engine: &AlertEngine,
+    store: &Store,
+    id: &str,
+    action: AlertAction,
+    actor: &str,
+    now_ms: i64,
+) -> Result<AlertView, OpError> {
+    let alert = store::get_alert(store, id)
+        .await?
+        .ok_or(OpError::NotFound("alert"))?;
+    let closed = || {
+        OpError::Conflict(
+            "alert_resolved",
+            "this alert is resolved; a new breach raises a new alert".into(),
+        )
+    };
+    if alert.state == AlertState::Pending {
+        return Err(OpError::Conflict(
+            "alert_pending",
+            "this alert has not fired yet".into(),
+        ));
+    }
+    let text = |s: &str, max: usize, what: &str| -> Result<String, OpError> {
+        let t = s.trim();
+        if t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(OpError::Invalid(RuleError {
+                code: "invalid_text",
+                message: format!("{what} may have at most {max} characters"),
+            }));
+        }
+        Ok(t.to_string())
+    };
+    let mut c = HumanChange::default();
+    let (verb, detail) = match action {
+        AlertAction::Acknowledge => {
+            match alert.state {
+                AlertState::Resolved => return Err(closed()),
+                AlertState::Acknowledged => return Ok(alert),
+                _ => {}
+            }
+            c.state = Some(AlertState::Acknowledged);
+            c.acknowledged = true;
+            ("acknowledged", String::new())
+        }
+        AlertAction::Assign { to } => {
+            let to = text(&to, 200, "an assignee")?;
+            c.assignee = Some(to.clone());
+            let d = if to.is_empty() {
+                "unassigned".to_string()
+            } else {
+                format!("assigned to {to}")
+            };
+            ("assigned", d)
+        }
+        AlertAction::SetStatus { status } => {
+            if alert.state == AlertState::Resolved && status != WorkStatus::Resolved {
+                return Err(closed());
+            }
+            c.work_status = Some(status);
+            match status {
+                WorkStatus::Resolved => {
+                    if alert.state == AlertState::Resolved {
+                        return Ok(alert);
+                    }
+                    c.state = Some(AlertState::Resolved);
+                    c.resolved = true;
+                    c.acknowledged = true;
+                }
+                WorkStatus::InProgress if alert.state == AlertState::Firing => {
+                    c.state = Some(AlertState::Acknowledged);
+                    c.acknowledged = true;
+                }
+                _ => {}
+            }
+            ("status", status.as_str().to_string())
+        }
+        AlertAction::RecordAction { text: t } => {
+            let t = text(&t, 2000, "an action")?;
+            if t.is_empty() {
+                return Err(OpError::Invalid(RuleError {
+                    code: "invalid_text",
+                    message: "describe the action taken".into(),
+                }));
+            }
+            c.action_taken = Some(t.clone());
+            ("action", t)
+        }
+        AlertAction::Silence { until, reason } => {
+            if until <= now_ms || until > now_ms + MAX_SILENCE_MS {
+                return Err(OpError::Invalid(RuleError {
+                    code: "invalid_silence",
+                    message: "a silence ends in the future, at most 30 days ahead".into(),
+                }));
+            }
+            let reason = text(&reason, 500, "a reason")?;
+            c.silence = Some((until, reason.clone()));
+            let mut d = format!(
+                "silenced until {}",
+                app::domain::date::format_rfc3339(until)
+            );
+            if !reason.is_empty() {
+                d.push_str(&format!(": {reason}"));
+            }
+            ("silenced", d)
+        }
+    };
+    store::apply_human(store, &alert, &c, actor, (verb, &detail), now_ms).await?;
+    engine.announce(1, now_ms);
+    store::get_alert(store, id)
+        .await?
+        .ok_or(OpError::NotFound("alert"))
+}
+
+/// The catalogue ids of an audience's metrics.
+pub fn audience_metrics(a: Audience) -> Vec<&'static str> {
+    catalogue::CATALOGUE
+        .iter()
+        .filter(|m| m.audience == a)
+        .map(|m| m.id)
+        .collect()
+}
+
+/// The bell's counts: active alerts by severity, and those nobody has acknowledged (and
+/// that are not silenced).
+pub async fn counts(store: &Store, now_ms: i64) -> Result<AlertCounts, StoreError> {
+    let active = store::list_alerts(
+        store,
+        &AlertFilter {
+            states: vec![AlertState::Firing, AlertState::Acknowledged],
+            limit: 1000,
+            ..AlertFilter::default()
+        },
+    )
+    .await?;
+    let mut c = AlertCounts::default();
+    for a in &active {
+        match a.severity {
+            app::domain::alert::rule::Severity::Critical => c.critical += 1,
+            app::domain::alert::rule::Severity::Warning => c.warning += 1,
+            app::domain::alert::rule::Severity::Info => c.info += 1,
+        }
+        if a.state == AlertState::Firing && a.silenced_until.is_none_or(|t| t <= now_ms) {
+            c.unread += 1;
+        }
+    }
+    Ok(c)
+}
+
+/// The alerts dashboard for an audience.
+pub async fn page(
+    store: &Store,
+    audience: Audience,
+    can_edit: bool,
+    now_ms: i64,
+) -> Result<AlertsPage, StoreError> {
+    let metrics = audience_metrics(audience);
+    let active = store::list_alerts(
+        store,
+        &AlertFilter {
+            states: vec![AlertState::Firing, AlertState::Acknowledged],
+            metrics: Some(metrics.clone()),
+            limit: 200,
+            ..AlertFilter::default()
+        },
+    )
+    .await?;
+    let (counts, log, fired, deliveries) = tokio::try_join!(
+        counts(store, now_ms),
+        store::log(store, None, Some(&metrics), 100),
+        store::fired_since(store, now_ms - 90 * 86_400_000, Some(&metrics)),
+        store::deliveries(store, 50),
+    )?;
+    let mut heatmap = vec![[0i64; 24]; 7];
+    for t in fired {
+        let (wd, h) = weekday_hour(t);
+        if let Some(row) = heatmap.get_mut(wd) {
+            row[h.min(23)] += 1;
+        }
+    }
+    Ok(AlertsPage {
+        counts,
+        active,
+        log,
+        heatmap,
+        deliveries,
+        can_edit,
+        audience: audience.as_str().into(),
+    })
+}

@@ -1,0 +1,251 @@
+//! Samples of catalogue metrics over day windows, read from the rollups and memoised for
+//! one engine pass: a thousand rules over the same filters cost one read per filter set.
+
+use crate::store::{surveys, tickets, Store, StoreError};
+use app::domain::alert::catalogue::{Family, MetricDef};
+use app::domain::alert::evaluate::Sample;
+use app::domain::date::Day;
+use app::domain::dimension::Dimension;
+use app::domain::metric::{figure, SurveyAgg};
+use app::domain::summary::DailyAgg;
+use app::domain::survey::SurveyKind;
+use app::domain::ticket::{SupportAgg, TicketRecord};
+use std::collections::{BTreeMap, HashMap};
+
+/// Filters as a cache key.
+type Filters = BTreeMap<Dimension, String>;
+
+/// The CES scale alert rules watch (see the catalogue).
+const CES_SCALE: i64 = 7;
+
+/// Reads samples for one engine pass. Survey windows come from one fetch of daily
+/// aggregates per filter set covering `span` days back from `today`.
+pub struct Samples<'a> {
+    store: &'a Store,
+    today: Day,
+    span: i64,
+    survey_daily: HashMap<Filters, Vec<DailyAgg>>,
+    survey_keyed: HashMap<(Filters, Dimension, SurveyKind, Day, Day), Vec<(String, SurveyAgg)>>,
+    ticket_aggs: HashMap<(Filters, Day, Day), SupportAgg>,
+    ticket_keyed: HashMap<(Filters, Dimension, Day, Day), Vec<(String, SupportAgg)>>,
+}
+
+impl<'a> Samples<'a> {
+    /// A fresh memo; `span` is the longest window + baseline (days) any rule needs.
+    pub fn new(store: &'a Store, today: Day, span: i64) -> Samples<'a> {
+        Samples {
+            store,
+            today,
+            span: span.max(1),
+            survey_daily: HashMap::new(),
+            survey_keyed: HashMap::new(),
+            ticket_aggs: HashMap::new(),
+            ticket_keyed: HashMap::new(),
+        }
+    }
+
+    /// `def` over `from..=to` under `filters`.
+    pub async fn sample(
+        &mut self,
+        def: &MetricDef,
+        filters: &Filters,
+        from: Day,
+        to: Day,
+    ) -> Result<Sample, StoreError> {
+        match def.family {
+            Family::Surveys => {
+                let kind = survey_kind(def);
+                let earliest = self.today.plus_days(1 - self.span);
+                if from < earliest {
+                    // Outside the memoised span (a rule test reaching further back).
+                    let daily = surveys::daily_aggs(self.store, filters, from, to).await?;
+                    return Ok(survey_sample(def, &sum_daily(&daily, kind, from, to)));
+                }
+                if !self.survey_daily.contains_key(filters) {
+                    let daily = surveys::daily_aggs(self.store, filters, earliest, self.today).await?;
+                    self.survey_daily.insert(filters.clone(), daily);
+                }
+                let daily = self.survey_daily.get(filters).map(Vec::as_slice).unwrap_or(&[]);
+                Ok(survey_sample(def, &sum_daily(daily, kind, from, to)))
+            }
+            Family::Tickets => {
+                let key = (filters.clone(), from, to);
+                if !self.ticket_aggs.contains_key(&key) {
+                    let agg = ticket_agg(self.store, filters, from, to).await?;
+                    self.ticket_aggs.insert(key.clone(), agg);
+                }
+                Ok(self
+                    .ticket_aggs
+                    .get(&key)
+                    .map(|a| ticket_sample(def, a))
+                    .unwrap_or_default())
+            }
+        }
+    }
+
+    /// `def` over `from..=to` under `filters`, per value of `by`.
+    pub async fn keyed(
+        &mut self,
+        def: &MetricDef,
+        filters: &Filters,
+        by: Dimension,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(String, Sample)>, StoreError> {
+        match def.family {
+            Family::Surveys => {
+                let kind = survey_kind(def);
+                let key = (filters.clone(), by, kind, from, to);
+                if !self.survey_keyed.contains_key(&key) {
+                    let rows = surveys::breakdown(self.store, by, filters, kind, from, to).await?;
+                    let mut per: BTreeMap<String, SurveyAgg> = BTreeMap::new();
+                    for r in rows
+                        .into_iter()
+                        .filter(|r| kind != SurveyKind::Ces || r.scale == CES_SCALE)
+                    {
+                        per.entry(r.key).or_default().merge(&r.agg);
+                    }
+                    self.survey_keyed.insert(key.clone(), per.into_iter().collect());
+                }
+                Ok(self
+                    .survey_keyed
+                    .get(&key)
+                    .map(|v| {
+                        v.iter()
+                            .map(|(k, a)| (k.clone(), survey_sample(def, a)))
+                            .collect()
+                    })
+                    .unwrap_or_default())
+            }
+            Family::Tickets => {
+                let key = (filters.clone(), by, from, to);
+                if !self.ticket_keyed.contains_key(&key) {
+                    let rows = ticket_keyed(self.store, filters, by, from, to).await?;
+                    self.ticket_keyed.insert(key.clone(), rows);
+                }
+                Ok(self
+                    .ticket_keyed
+                    .get(&key)
+                    .map(|v| {
+                        v.iter()
+                            .map(|(k, a)| (k.clone(), ticket_sample(def, a)))
+                            .collect()
+                    })
+                    .unwrap_or_default())
+            }
+        }
+    }
+}
+
+fn survey_kind(def: &MetricDef) -> SurveyKind {
+    def.survey_metric()
+        .map(|m| m.kind())
+        .unwrap_or(SurveyKind::Csat)
+}
+
+fn sum_daily(daily: &[DailyAgg], kind: SurveyKind, from: Day, to: Day) -> SurveyAgg {
+    let mut agg = SurveyAgg::default();
+    for r in daily.iter().filter(|r| {
+        r.kind == kind
+            && r.day >= from
+            && r.day <= to
+            && (kind != SurveyKind::Ces || r.scale == CES_SCALE)
+    }) {
+        agg.merge(&r.agg);
+    }
+    agg
+}
+
+fn survey_sample(def: &MetricDef, agg: &SurveyAgg) -> Sample {
+    let Some(metric) = def.survey_metric() else {
+        return Sample::default();
+    };
+    // The rule's own minimum sample decides; the formula only needs one answer.
+    let f = figure(metric, agg, 1);
+    Sample {
+        value: f.value,
+        n: f.n,
+    }
+}
+
+fn ticket_sample(def: &MetricDef, a: &SupportAgg) -> Sample {
+    match def.id {
+        "first_response_time" => Sample {
+            value: a.first_response.quantile(0.5),
+            n: a.first_response.count(),
+        },
+        "resolution_time" => Sample {
+            value: a.resolution.quantile(0.5),
+            n: a.resolution.count(),
+        },
+        "fcr" => Sample {
+            value: a.fcr_pct(),
+            n: a.resolved,
+        },
+        "support_csat" => Sample {
+            value: a.csat_pct(),
+            n: a.csat_n,
+        },
+        // Volume: the count is both the value and the sample.
+        _ => Sample {
+            value: Some(a.tickets as f64),
+            n: a.tickets,
+        },
+    }
+}
+
+/// The support aggregate from the rollups (at most one filter) or the facts.
+async fn ticket_agg(
+    store: &Store,
+    filters: &Filters,
+    from: Day,
+    to: Day,
+) -> Result<SupportAgg, StoreError> {
+    if filters.len() <= 1 {
+        let f = filters.iter().next().map(|(d, v)| (*d, v.as_str()));
+        return tickets::support_from_rollups(store, f, from.0, to.0).await;
+    }
+    let mut agg = SupportAgg::default();
+    for t in tickets::facts(store, filters, from.0, to.0).await? {
+        agg.add(&t);
+    }
+    Ok(agg)
+}
+
+fn ticket_value(t: &TicketRecord, by: Dimension) -> &str {
+    match by {
+        Dimension::Channel => &t.channel,
+        Dimension::Segment => &t.segment,
+        Dimension::ProductCategory => &t.category,
+        Dimension::Region => &t.region,
+        Dimension::Partner => &t.partner_id,
+        Dimension::Touchpoint => "",
+    }
+}
+
+/// Support aggregates per value of `by`: per-value rollup reads when unfiltered, else one
+/// pass over the facts.
+async fn ticket_keyed(
+    store: &Store,
+    filters: &Filters,
+    by: Dimension,
+    from: Day,
+    to: Day,
+) -> Result<Vec<(String, SupportAgg)>, StoreError> {
+    if filters.is_empty() {
+        let mut out = Vec::new();
+        for v in tickets::rollup_values(store, by, from.0, to.0).await? {
+            let agg = tickets::support_from_rollups(store, Some((by, &v)), from.0, to.0).await?;
+            out.push((v, agg));
+        }
+        return Ok(out);
+    }
+    let mut per: BTreeMap<String, SupportAgg> = BTreeMap::new();
+    for t in tickets::facts(store, filters, from.0, to.0).await? {
+        let v = ticket_value(&t, by);
+        if !v.is_empty() {
+            per.entry(v.to_string()).or_default().add(&t);
+        }
+    }
+    Ok(per.into_iter().collect())
+}

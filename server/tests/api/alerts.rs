@@ -1,0 +1,373 @@
+use crate::helpers::*;
+use app::domain::access::Role;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::{json, Value};
+use server::clock::now_ms;
+use std::time::Duration;
+
+/// A rule on CSAT of one segment: fires below 50% with at least 5 answers.
+fn csat_rule(segment: &str, extra: Value) -> Value {
+    let mut r = json!({
+        "name": format!("CSAT low in {segment}"),
+        "metric": "csat",
+        "filters": {"segment": segment},
+        "condition": {"type": "below", "threshold": 50},
+        "severity": "critical",
+        "min_sample": 5,
+        "for_secs": 0
+    });
+    if let (Some(o), Some(e)) = (r.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    r
+}
+
+/// `n` CSAT answers of `score` in `segment`, with a comment each.
+fn answers(prefix: &str, segment: &str, score: i64, n: usize) -> Value {
+    Value::Array(
+        (0..n)
+            .map(|i| {
+                json!({"id": format!("{prefix}{i}"), "kind": "csat", "score": score,
+                       "responded_at": ts(0), "segment": segment,
+                       "comment": format!("answer {i}: {}", if score < 3 { "slow and rude" } else { "great" })})
+            })
+            .collect(),
+    )
+}
+
+impl TestApp {
+    /// Sends JSON with a method, as a session (`cookie`) or with a bearer key.
+    async fn json_call(&self, method: &str, path: &str, auth: Auth<'_>, body: Option<Value>) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::HOST, "localhost")
+            .header("origin", "http://localhost");
+        req = match auth {
+            Auth::Cookie(c) => req.header(header::COOKIE, c),
+            Auth::Key(k) => req.header(header::AUTHORIZATION, format!("Bearer {k}")),
+            Auth::None => req,
+        };
+        let body = body.map(|b| Body::from(b.to_string())).unwrap_or_default();
+        self.send(req.body(body).expect("request")).await
+    }
+
+    async fn create_rule(&self, cookie: &str, rule: Value) -> Value {
+        let r = self.json_call("POST", "/api/v1/alert-rules", Auth::Cookie(cookie), Some(rule)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json()
+    }
+
+    async fn alerts_of(&self, cookie: &str, rule_id: &str, states: &str) -> Vec<Value> {
+        let r = self
+            .get_with(&format!("/api/v1/alerts?rule_id={rule_id}&state={states}"), cookie)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json()["alerts"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Auth<'a> {
+    Cookie(&'a str),
+    Key(&'a str),
+    None,
+}
+
+/// An instant early in the UTC day the test data falls on, so controlled evaluations stay
+/// inside that day's window.
+fn early_in_data_day() -> i64 {
+    app::domain::date::Day::from_epoch_ms(now_ms() - 3_600_000).start_ms() + 60_000
+}
+
+#[tokio::test]
+async fn the_default_rules_are_seeded_once() {
+    let app = spawn().await;
+    let cookie = app.session(Role::Viewer, None).await;
+    let r = app.get_with("/api/v1/alert-rules", &cookie).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let rules = r.json()["rules"].as_array().cloned().unwrap();
+    let names: Vec<&str> = rules.iter().filter_map(|r| r["name"].as_str()).collect();
+    assert!(names.contains(&"CSAT below 60%"), "{names:?}");
+    assert!(names.contains(&"First response time above target"));
+    assert!(rules.iter().all(|r| r["builtin"] == true));
+    // A second start does not re-seed (nor restore a deleted default).
+    let admin = app.session(Role::Admin, None).await;
+    let id = rules[0]["id"].as_str().unwrap();
+    let d = app
+        .json_call("DELETE", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&admin), None)
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT);
+    server::alerts::defaults::seed_once(&app.state.store, now_ms()).await.unwrap();
+    let after = app.get_with("/api/v1/alert-rules", &cookie).await.json();
+    assert_eq!(after["rules"].as_array().unwrap().len(), rules.len() - 1);
+}
+
+#[tokio::test]
+async fn rules_are_validated_and_need_the_right_credentials() {
+    let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    let viewer = app.session(Role::Viewer, None).await;
+    let partner = app.session(Role::Partner, Some("p1")).await;
+    let rule = csat_rule("smb", json!({}));
+    let r = app.json_call("POST", "/api/v1/alert-rules", Auth::None, Some(rule.clone())).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = app.json_call("POST", "/api/v1/alert-rules", Auth::Cookie(&viewer), Some(rule.clone())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app.json_call("POST", "/api/v1/alert-rules", Auth::Key("not-a-key-at-all"), Some(rule.clone())).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = app.get_with("/api/v1/alerts", &partner).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    for (bad, code) in [
+        (csat_rule("smb", json!({"metric": "revenue"})), "unknown_metric"),
+        (csat_rule("smb", json!({"window_days": 400})), "invalid_window"),
+        (csat_rule("smb", json!({"severity": "meh"})), "malformed_body"),
+        (csat_rule("smb", json!({"webhooks": [{"url": "https://example.com"}]})), "unsupported_scheme"),
+    ] {
+        let r = app.json_call("POST", "/api/v1/alert-rules", Auth::Cookie(&analyst), Some(bad)).await;
+        assert!(r.status.is_client_error(), "{}", r.text);
+        assert_eq!(r.json()["code"], code, "{}", r.text);
+    }
+    let created = app.create_rule(&analyst, rule.clone()).await;
+    assert!(created["signing_secret"].as_str().unwrap().starts_with("whsec_"));
+    let id = created["rule"]["id"].as_str().unwrap().to_string();
+    assert_eq!(created["rule"]["description"], "CSAT below 50.0% over today, segment=smb");
+    // Update: a bad version changes nothing; a good one replaces the rule.
+    let r = app
+        .json_call("PUT", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&analyst),
+            Some(csat_rule("smb", json!({"min_sample": 0}))))
+        .await;
+    assert_eq!(r.json()["code"], "invalid_min_sample");
+    let r = app
+        .json_call("PUT", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&analyst),
+            Some(csat_rule("smb", json!({"enabled": false, "name": "renamed"}))))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let got = app.get_with(&format!("/api/v1/alert-rules/{id}"), &viewer).await.json();
+    assert_eq!((got["name"].as_str(), got["enabled"].as_bool()), (Some("renamed"), Some(false)));
+    let r = app.json_call("DELETE", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&analyst), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = app.json_call("DELETE", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&analyst), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_ingest_that_breaks_a_rule_raises_an_alert_within_one_tick() {
+    let app = spawn_with(|c| c.alert_tick = Duration::from_secs(1)).await;
+    app.state.alerts.spawn(app.state.shutdown.clone());
+    let analyst = app.session(Role::Analyst, None).await;
+    let rule = app.create_rule(&analyst, csat_rule("tick", json!({}))).await;
+    let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
+    let mut rx = app.state.bus.subscribe();
+    assert_eq!(app.post_surveys(&answers("t", "tick", 1, 8)).await.status, StatusCode::OK);
+    let mut found = Vec::new();
+    for _ in 0..40 {
+        found = app.alerts_of(&analyst, &rule_id, "firing").await;
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(found.len(), 1, "no alert within 4 s");
+    let a = &found[0];
+    assert_eq!(a["severity"], "critical");
+    assert_eq!(a["evidence"]["value"], 0.0);
+    assert_eq!(a["evidence"]["n"], 8);
+    assert_eq!(a["evidence"]["threshold"], 50.0);
+    let verbatims = a["evidence"]["verbatims"].as_array().unwrap();
+    assert_eq!(verbatims.len(), 3);
+    assert!(verbatims[0]["text"].as_str().unwrap().contains("slow and rude"));
+    // The inbox heard of it.
+    let mut heard = false;
+    while let Ok(Ok(c)) = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await {
+        if c.notice.family == "alerts" {
+            heard = true;
+            break;
+        }
+    }
+    assert!(heard, "no alerts notice on the bus");
+    // Acknowledge through the API: the log records who and when.
+    let id = a["id"].as_str().unwrap();
+    let r = app
+        .json_call("POST", &format!("/api/v1/alerts/{id}/actions"), Auth::Cookie(&analyst),
+            Some(json!({"action": "acknowledge"})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["state"], "acknowledged");
+    let one = app.get_with(&format!("/api/v1/alerts/{id}"), &analyst).await.json();
+    let log: Vec<(String, String)> = one["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap().into(), e["actor"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(log[0].0, "acknowledged");
+    assert!(log[0].1.starts_with("analyst"), "{log:?}");
+    assert_eq!(log[1], ("fired".to_string(), "engine".to_string()));
+    assert!(one["alert"]["acknowledged_by"].as_str().unwrap().starts_with("analyst"));
+    // Bad actions are refused with stable codes; nothing changes.
+    for (body, status, code) in [
+        (json!({"action": "explode"}), StatusCode::BAD_REQUEST, "malformed_body"),
+        (json!({"action": "silence", "until": 1, "reason": ""}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_silence"),
+        (json!({"action": "record_action", "text": "  "}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
+    ] {
+        let r = app
+            .json_call("POST", &format!("/api/v1/alerts/{id}/actions"), Auth::Cookie(&analyst), Some(body))
+            .await;
+        assert_eq!((r.status, r.json()["code"].as_str().unwrap()), (status, code), "{}", r.text);
+    }
+    let viewer = app.session(Role::Viewer, None).await;
+    let r = app
+        .json_call("POST", &format!("/api/v1/alerts/{id}/actions"), Auth::Cookie(&viewer),
+            Some(json!({"action": "acknowledge"})))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .json_call("POST", "/api/v1/alerts/nope/actions", Auth::Cookie(&analyst),
+            Some(json!({"action": "acknowledge"})))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn small_samples_do_not_fire_and_repeated_passes_never_duplicate() {
+    let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    let rule = app.create_rule(&analyst, csat_rule("dup", json!({"min_sample": 10}))).await;
+    let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
+    app.post_surveys(&answers("a", "dup", 1, 9)).await;
+    let t0 = early_in_data_day();
+    app.state.alerts.evaluate(t0).await.unwrap();
+    assert!(app.alerts_of(&analyst, &rule_id, "pending,firing").await.is_empty());
+    app.post_surveys(&answers("b", "dup", 1, 1)).await;
+    for i in 0..5 {
+        app.state.alerts.evaluate(t0 + i * 30_000).await.unwrap();
+    }
+    let firing = app.alerts_of(&analyst, &rule_id, "firing").await;
+    assert_eq!(firing.len(), 1);
+    // A restart (a new state over the same store) keeps the alert and does not re-raise it.
+    let id = firing[0]["id"].clone();
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    let reopened = server::AppState::open((*app.state.config).clone(), rx).await.unwrap();
+    reopened.alerts.evaluate(t0 + 10 * 60_000).await.unwrap();
+    let after = app.alerts_of(&analyst, &rule_id, "pending,firing,acknowledged,resolved").await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0]["id"], id);
+    assert_eq!(after[0]["state"], "firing");
+}
+
+#[tokio::test]
+async fn recovery_resolves_after_the_hysteresis_period() {
+    let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    let rule = app.create_rule(&analyst, csat_rule("rec", json!({"for_secs": 60}))).await;
+    let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
+    app.post_surveys(&answers("a", "rec", 1, 6)).await;
+    let t0 = early_in_data_day();
+    app.state.alerts.evaluate(t0).await.unwrap();
+    assert_eq!(app.alerts_of(&analyst, &rule_id, "pending").await.len(), 1);
+    app.state.alerts.evaluate(t0 + 60_000).await.unwrap();
+    assert_eq!(app.alerts_of(&analyst, &rule_id, "firing").await.len(), 1);
+    // Good answers bring CSAT to 75%: clear, but only resolved after 5 minutes clear.
+    app.post_surveys(&answers("b", "rec", 5, 18)).await;
+    app.state.alerts.evaluate(t0 + 2 * 60_000).await.unwrap();
+    assert_eq!(app.alerts_of(&analyst, &rule_id, "firing").await.len(), 1);
+    app.state.alerts.evaluate(t0 + 6 * 60_000).await.unwrap();
+    assert_eq!(app.alerts_of(&analyst, &rule_id, "firing").await.len(), 1);
+    app.state.alerts.evaluate(t0 + 7 * 60_000).await.unwrap();
+    let resolved = app.alerts_of(&analyst, &rule_id, "resolved").await;
+    assert_eq!(resolved.len(), 1, "{resolved:?}");
+    assert_eq!(resolved[0]["resolved_by"], "engine");
+    assert_eq!(resolved[0]["work_status"], "resolved");
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_and_a_dead_target_does_not_block_delivery() {
+    use axum::routing::post;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, String, String)>(4);
+    let receiver = axum::Router::new().route(
+        "/hook",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let tx = tx.clone();
+            async move {
+                let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let _ = tx.send((h("x-signalroom-signature"), h("x-signalroom-event"), body)).await;
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    // A port nobody listens on.
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_addr = dead.local_addr().unwrap();
+    drop(dead);
+
+    let app = spawn_with(|c| c.webhook_retry_base_ms = 50).await;
+    app.state.alerts.spawn(app.state.shutdown.clone());
+    let analyst = app.session(Role::Analyst, None).await;
+    let rule = app
+        .create_rule(&analyst, csat_rule("hook", json!({"webhooks": [
+            {"url": format!("http://{dead_addr}/gone")},
+            {"url": format!("http://{addr}/hook")}
+        ]})))
+        .await;
+    let secret = rule["signing_secret"].as_str().unwrap().to_string();
+    app.post_surveys(&answers("w", "hook", 2, 6)).await;
+    let (sig, event, body) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("a delivery within 10 s")
+        .unwrap();
+    assert_eq!(event, "alert.fired");
+    let t: i64 = sig
+        .strip_prefix("t=")
+        .and_then(|s| s.split(',').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert!((now_ms() / 1000 - t).abs() < 60);
+    assert_eq!(sig, server::alerts::webhook::sign(&secret, t, &body));
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["event"], "alert.fired");
+    assert_eq!(doc["alert"]["title"], "CSAT low in hook");
+    assert!(doc["link"].as_str().unwrap().contains("/alerts?alert="));
+    // The dead target is retried and then marked failed; the log shows both.
+    let mut failed = false;
+    for _ in 0..100 {
+        let d = app.get_with("/api/v1/alerts/deliveries", &analyst).await.json();
+        let list = d["deliveries"].as_array().cloned().unwrap_or_default();
+        let dead_one = list.iter().find(|x| x["url"].as_str().unwrap().contains("/gone"));
+        let ok_one = list.iter().find(|x| x["url"].as_str().unwrap().contains("/hook"));
+        if ok_one.is_some_and(|x| x["status"] == "delivered")
+            && dead_one.is_some_and(|x| x["status"] == "failed")
+        {
+            assert_eq!(dead_one.unwrap()["attempts"], 6);
+            failed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(failed, "the dead target was not given up on");
+}
+
+#[tokio::test]
+async fn a_rule_test_shows_what_would_have_fired() {
+    let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    app.post_surveys(&answers("a", "hist", 1, 6)).await;
+    let r = app
+        .json_call("POST", "/api/v1/alert-rules/test", Auth::Cookie(&analyst), Some(csat_rule("hist", json!({}))))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let h = r.json();
+    let days = h["days"].as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    assert_eq!(h["breach_days"], 1);
+    assert_eq!(h["would_fire"], true);
+    assert_eq!(days[29]["breach"], true);
+    assert_eq!(days[0]["n"], 0);
+}
