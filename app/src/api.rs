@@ -2,6 +2,7 @@
 //! call it; the data itself comes from the backends the server provides.
 
 pub mod access;
+pub mod alerts;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,6 @@
 //! Leptos components, one per file, grouped by area.
 
+pub mod alerts;
 pub mod charts;
 pub mod filters;
 pub mod format;

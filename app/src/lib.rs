@@ -16,6 +16,8 @@ use leptos_router::{SsrMode, StaticSegment};
 use pages::admin_audit::AdminAuditPage;
 use pages::admin_keys::AdminKeysPage;
 use pages::admin_users::AdminUsersPage;
+use pages::alert_rules::AlertRulesPage;
+use pages::alerts::AlertsPage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::shares::SharesPage;
@@ -61,6 +63,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("login") view=LoginPage />
                 <Route path=StaticSegment("support") view=SupportPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("support"), StaticSegment("tickets")) view=TicketListPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("alerts") view=AlertsPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("alerts"), StaticSegment("rules")) view=AlertRulesPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("shares") view=SharesPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("users")) view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("keys")) view=AdminKeysPage ssr=SsrMode::Async />

@@ -4,6 +4,8 @@ pub mod access_error;
 pub mod admin_audit;
 pub mod admin_keys;
 pub mod admin_users;
+pub mod alert_rules;
+pub mod alerts;
 pub mod login;
 pub mod not_found;
 pub mod shares;

@@ -14,7 +14,7 @@ mod support;
 use crate::access::AccessService;
 use crate::auth::middleware;
 use crate::state::AppState;
-use app::api::backend::{Access, Backend};
+use app::api::backend::{Access, Alerts, Backend};
 use app::{shell, App};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::{get, post};
@@ -33,6 +33,10 @@ pub fn router(state: AppState) -> Router {
     let access = Access(Arc::new(AccessService {
         store: state.store.clone(),
         auth: state.auth.clone(),
+    }));
+    let alerts_backend = Alerts(Arc::new(crate::alerts::service::AlertsService {
+        store: state.store.clone(),
+        engine: state.alerts.clone(),
     }));
     let leptos_options = state.leptos.clone();
     let routes = generate_route_list(App);
@@ -93,6 +97,7 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(backend.clone());
                 provide_context(access.clone());
+                provide_context(alerts_backend.clone());
             },
             move || shell(leptos_options.clone()),
         )

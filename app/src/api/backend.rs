@@ -113,3 +113,48 @@ pub struct NewUserInput {
 /// The access backend, as provided in Leptos context.
 #[derive(Clone)]
 pub struct Access(pub Arc<dyn AccessBackend>);
+
+/// What the alert server functions need from the server. The server functions check the
+/// caller's permission first.
+pub trait AlertsBackend: Send + Sync + 'static {
+    /// The bell's counts.
+    fn counts(&self) -> BoxFuture<'_, Result<crate::model::alerts::AlertCounts, AppError>>;
+    /// The alerts dashboard of an audience.
+    fn page(
+        &self,
+        audience: crate::domain::alert::catalogue::Audience,
+        can_edit: bool,
+    ) -> BoxFuture<'_, Result<crate::model::alerts::AlertsPage, AppError>>;
+    /// One alert with its log and the metric's trend leading up to it.
+    fn detail(
+        &self,
+        id: String,
+    ) -> BoxFuture<'_, Result<crate::model::alerts::AlertDetail, AppError>>;
+    /// A person's action on an alert; `actor` names them in the log.
+    fn act(
+        &self,
+        actor: String,
+        id: String,
+        action: crate::model::alerts::AlertAction,
+    ) -> BoxFuture<'_, Result<crate::model::alerts::AlertView, AppError>>;
+    /// Every rule.
+    fn rules(&self) -> BoxFuture<'_, Result<Vec<crate::model::alerts::RuleView>, AppError>>;
+    /// Creates (`id` empty) or replaces a rule.
+    fn save_rule(
+        &self,
+        actor: String,
+        id: Option<String>,
+        spec: crate::domain::alert::rule::RuleSpec,
+    ) -> BoxFuture<'_, Result<crate::model::alerts::RuleView, AppError>>;
+    /// Deletes a rule.
+    fn delete_rule(&self, actor: String, id: String) -> BoxFuture<'_, Result<(), AppError>>;
+    /// The rule evaluated on each of the last 30 days.
+    fn test_rule(
+        &self,
+        spec: crate::domain::alert::rule::RuleSpec,
+    ) -> BoxFuture<'_, Result<crate::model::alerts::RuleHistory, AppError>>;
+}
+
+/// The alerts backend, as provided in Leptos context.
+#[derive(Clone)]
+pub struct Alerts(pub Arc<dyn AlertsBackend>);

@@ -33,16 +33,27 @@ pub fn is_relevant(notice: &ChangeNotice, window: Option<(Day, Day)>) -> bool {
     window.is_none_or(|(from, to)| notice.to >= from && notice.from <= to)
 }
 
-/// Subscribes to the change stream for the life of the page. Browser-only work happens inside
-/// an effect, so server rendering and hydration see the same markup.
+/// Subscribes to the change stream for the life of the page: data notices (alert notices are
+/// the inbox's, not the charts'). Browser-only work happens inside an effect, so server
+/// rendering and hydration see the same markup.
 pub fn use_live_updates() -> Live {
+    use_live_where(|n| n.family != "alerts")
+}
+
+/// Subscribes to alert notices only (the bell and the inbox).
+pub fn use_alert_updates() -> Live {
+    use_live_where(|n| n.family == "alerts" || n.family == "*")
+}
+
+/// Subscribes to the change stream, counting notices that `accept` and that touch the window.
+fn use_live_where(accept: fn(&ChangeNotice) -> bool) -> Live {
     let (version, set_version) = signal(0u64);
     let (status, set_status) = signal(LiveStatus::Off);
     let window = RwSignal::new(None);
     Effect::new(move |_| {
         imp::connect(
             move |notice| {
-                if is_relevant(&notice, window.get_untracked()) {
+                if accept(&notice) && is_relevant(&notice, window.get_untracked()) {
                     set_version.update(|v| *v += 1);
                 }
             },

@@ -126,6 +126,8 @@ pub struct AlertLogEntry {
     pub detail: String,
     pub title: String,
     pub severity: Severity,
+    /// The alert's recorded action taken, as it stands now.
+    pub action_taken: String,
 }
 
 /// Something a person does to an alert from the inbox or the API.
@@ -134,13 +136,22 @@ pub struct AlertLogEntry {
 pub enum AlertAction {
     Acknowledge,
     /// Assign to a person or team (empty clears).
-    Assign { to: String },
+    Assign {
+        to: String,
+    },
     /// Set the handling status; `resolved` closes the alert.
-    SetStatus { status: WorkStatus },
+    SetStatus {
+        status: WorkStatus,
+    },
     /// Record what was done about it.
-    RecordAction { text: String },
+    RecordAction {
+        text: String,
+    },
     /// Mute deliveries and the unread count until a time (epoch ms).
-    Silence { until: i64, reason: String },
+    Silence {
+        until: i64,
+        reason: String,
+    },
 }
 
 /// One webhook delivery and its attempts.
@@ -204,4 +215,13 @@ pub struct AlertsPage {
     pub can_edit: bool,
     /// `customer` or `partner`.
     pub audience: String,
+}
+
+/// One alert with its log and the metric's daily values leading up to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertDetail {
+    pub alert: AlertView,
+    pub log: Vec<AlertLogEntry>,
+    /// `None` when the rule no longer exists.
+    pub history: Option<RuleHistory>,
 }

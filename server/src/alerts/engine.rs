@@ -168,9 +168,7 @@ impl AlertEngine {
             let Some(def) = rule.spec.def() else {
                 continue;
             };
-            let outcomes = self
-                .outcomes(&mut samples, rule, def, today, &open)
-                .await?;
+            let outcomes = self.outcomes(&mut samples, rule, def, today, &open).await?;
             report.evaluations += outcomes.len();
             for (key, outcome) in outcomes {
                 let prev = open.get(&(rule.id.clone(), key.clone()));
@@ -424,9 +422,11 @@ impl AlertEngine {
                 .into_iter()
                 .collect();
             for (v, s) in cur {
-                let (Some(c), Some(b)) = (s.value, base.get(&v).and_then(|b| {
-                    (b.n >= MOVER_MIN_N).then_some(b.value).flatten()
-                })) else {
+                let (Some(c), Some(b)) = (
+                    s.value,
+                    base.get(&v)
+                        .and_then(|b| (b.n >= MOVER_MIN_N).then_some(b.value).flatten()),
+                ) else {
                     continue;
                 };
                 if s.n < MOVER_MIN_N {

@@ -328,3 +328,156 @@ pub async fn page(
         audience: audience.as_str().into(),
     })
 }
+
+/// The alerts backend of the server functions.
+pub struct AlertsService {
+    pub store: std::sync::Arc<Store>,
+    pub engine: std::sync::Arc<AlertEngine>,
+}
+
+fn app_error(e: OpError) -> app::error::AppError {
+    use app::error::AppError;
+    match e {
+        OpError::Invalid(r) => AppError::bad_request(r.code, r.message),
+        OpError::NotFound(_) => AppError::NotFound,
+        OpError::Conflict(code, message) => AppError::bad_request(code, message),
+        OpError::Store(e) => {
+            tracing::error!(error = %e, "alerts operation failed");
+            AppError::Internal
+        }
+    }
+}
+
+impl app::api::backend::AlertsBackend for AlertsService {
+    fn counts(
+        &self,
+    ) -> app::api::backend::BoxFuture<'_, Result<AlertCounts, app::error::AppError>> {
+        Box::pin(async move {
+            counts(&self.store, crate::clock::now_ms())
+                .await
+                .map_err(|e| app_error(e.into()))
+        })
+    }
+
+    fn page(
+        &self,
+        audience: Audience,
+        can_edit: bool,
+    ) -> app::api::backend::BoxFuture<'_, Result<AlertsPage, app::error::AppError>> {
+        Box::pin(async move {
+            page(&self.store, audience, can_edit, crate::clock::now_ms())
+                .await
+                .map_err(|e| app_error(e.into()))
+        })
+    }
+
+    fn detail(
+        &self,
+        id: String,
+    ) -> app::api::backend::BoxFuture<
+        '_,
+        Result<app::model::alerts::AlertDetail, app::error::AppError>,
+    > {
+        Box::pin(async move { detail(&self.store, &id).await.map_err(app_error) })
+    }
+
+    fn act(
+        &self,
+        actor: String,
+        id: String,
+        action: AlertAction,
+    ) -> app::api::backend::BoxFuture<'_, Result<AlertView, app::error::AppError>> {
+        Box::pin(async move {
+            act(
+                &self.engine,
+                &self.store,
+                &id,
+                action,
+                &actor,
+                crate::clock::now_ms(),
+            )
+            .await
+            .map_err(app_error)
+        })
+    }
+
+    fn rules(
+        &self,
+    ) -> app::api::backend::BoxFuture<'_, Result<Vec<RuleView>, app::error::AppError>> {
+        Box::pin(async move {
+            store::list_rules(&self.store)
+                .await
+                .map_err(|e| app_error(e.into()))
+        })
+    }
+
+    fn save_rule(
+        &self,
+        actor: String,
+        id: Option<String>,
+        spec: RuleSpec,
+    ) -> app::api::backend::BoxFuture<'_, Result<RuleView, app::error::AppError>> {
+        Box::pin(async move {
+            let now = crate::clock::now_ms();
+            let r = match id.filter(|i| !i.is_empty()) {
+                Some(id) => update_rule(&self.store, &id, spec, &actor, now).await,
+                None => create_rule(&self.store, spec, &actor, now)
+                    .await
+                    .map(|c| c.rule),
+            };
+            r.map_err(app_error)
+        })
+    }
+
+    fn delete_rule(
+        &self,
+        actor: String,
+        id: String,
+    ) -> app::api::backend::BoxFuture<'_, Result<(), app::error::AppError>> {
+        Box::pin(async move {
+            let now = crate::clock::now_ms();
+            delete_rule(&self.store, &id, &actor, now)
+                .await
+                .map_err(app_error)?;
+            self.engine.announce(1, now);
+            Ok(())
+        })
+    }
+
+    fn test_rule(
+        &self,
+        spec: RuleSpec,
+    ) -> app::api::backend::BoxFuture<'_, Result<RuleHistory, app::error::AppError>> {
+        Box::pin(async move {
+            test_rule(&self.store, spec, crate::clock::now_ms())
+                .await
+                .map_err(app_error)
+        })
+    }
+}
+
+/// One alert, its log, and its rule evaluated on the 30 days up to when it fired.
+pub async fn detail(store: &Store, id: &str) -> Result<app::model::alerts::AlertDetail, OpError> {
+    let alert = store::get_alert(store, id)
+        .await?
+        .ok_or(OpError::NotFound("alert"))?;
+    let log = store::log(store, Some(id), None, 200).await?;
+    let history = match store::get_rule(store, &alert.rule_id).await? {
+        Some(rule) => {
+            let mut spec = rule.spec;
+            // The alert's own dimension value, for grouped rules.
+            if let (Some(by), Some((_, v))) = (spec.group_by, alert.dim_key.split_once('=')) {
+                spec.filters.insert(by, v.to_string());
+                spec.group_by = None;
+            }
+            let at = alert.fired_at.unwrap_or(alert.started_at);
+            Some(test_rule(store, spec, at).await?)
+        }
+        None => None,
+    };
+    Ok(app::model::alerts::AlertDetail {
+        alert,
+        log,
+        history,
+    })
+}

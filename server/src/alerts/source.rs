@@ -15,6 +15,11 @@ use std::collections::{BTreeMap, HashMap};
 /// Filters as a cache key.
 type Filters = BTreeMap<Dimension, String>;
 
+/// Survey aggregates per value of a dimension, memoised by filters, dimension, kind, window.
+type SurveyKeyed = HashMap<(Filters, Dimension, SurveyKind, Day, Day), Vec<(String, SurveyAgg)>>;
+/// Support aggregates per value of a dimension, memoised by filters, dimension, window.
+type TicketKeyed = HashMap<(Filters, Dimension, Day, Day), Vec<(String, SupportAgg)>>;
+
 /// The CES scale alert rules watch (see the catalogue).
 const CES_SCALE: i64 = 7;
 
@@ -25,9 +30,9 @@ pub struct Samples<'a> {
     today: Day,
     span: i64,
     survey_daily: HashMap<Filters, Vec<DailyAgg>>,
-    survey_keyed: HashMap<(Filters, Dimension, SurveyKind, Day, Day), Vec<(String, SurveyAgg)>>,
+    survey_keyed: SurveyKeyed,
     ticket_aggs: HashMap<(Filters, Day, Day), SupportAgg>,
-    ticket_keyed: HashMap<(Filters, Dimension, Day, Day), Vec<(String, SupportAgg)>>,
+    ticket_keyed: TicketKeyed,
 }
 
 impl<'a> Samples<'a> {
@@ -62,10 +67,15 @@ impl<'a> Samples<'a> {
                     return Ok(survey_sample(def, &sum_daily(&daily, kind, from, to)));
                 }
                 if !self.survey_daily.contains_key(filters) {
-                    let daily = surveys::daily_aggs(self.store, filters, earliest, self.today).await?;
+                    let daily =
+                        surveys::daily_aggs(self.store, filters, earliest, self.today).await?;
                     self.survey_daily.insert(filters.clone(), daily);
                 }
-                let daily = self.survey_daily.get(filters).map(Vec::as_slice).unwrap_or(&[]);
+                let daily = self
+                    .survey_daily
+                    .get(filters)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
                 Ok(survey_sample(def, &sum_daily(daily, kind, from, to)))
             }
             Family::Tickets => {
@@ -105,7 +115,8 @@ impl<'a> Samples<'a> {
                     {
                         per.entry(r.key).or_default().merge(&r.agg);
                     }
-                    self.survey_keyed.insert(key.clone(), per.into_iter().collect());
+                    self.survey_keyed
+                        .insert(key.clone(), per.into_iter().collect());
                 }
                 Ok(self
                     .survey_keyed

@@ -93,7 +93,9 @@ pub async fn deliver_due(
     let mut secrets: HashMap<String, String> = HashMap::new();
     for d in &due {
         if !secrets.contains_key(&d.rule_id) {
-            let s = store::rule_secret(store, &d.rule_id).await?.unwrap_or_default();
+            let s = store::rule_secret(store, &d.rule_id)
+                .await?
+                .unwrap_or_default();
             secrets.insert(d.rule_id.clone(), s);
         }
     }
@@ -137,7 +139,11 @@ async fn attempt(
         Err(e) => return (false, None, format!("invalid request: {e}")),
     };
     match tokio::time::timeout(timeout, client.request(req)).await {
-        Err(_) => (false, None, format!("timed out after {} s", timeout.as_secs())),
+        Err(_) => (
+            false,
+            None,
+            format!("timed out after {} s", timeout.as_secs()),
+        ),
         Ok(Err(e)) => (false, None, format!("connection failed: {e}")),
         Ok(Ok(resp)) => {
             let status = i64::from(resp.status().as_u16());

@@ -27,10 +27,14 @@ use serde_json::{json, Value};
 impl From<OpError> for ApiError {
     fn from(e: OpError) -> ApiError {
         match e {
-            OpError::Invalid(r) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code, r.message),
-            OpError::NotFound(what) => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no such {what}"))
+            OpError::Invalid(r) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code, r.message)
             }
+            OpError::NotFound(what) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no such {what}"),
+            ),
             OpError::Conflict(code, message) => ApiError::new(StatusCode::CONFLICT, code, message),
             OpError::Store(e) => ApiError::from(e),
         }
@@ -57,7 +61,10 @@ async fn require_editor(
 
 fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request("malformed_body", format!("the body is not a valid document: {e}"))
+        ApiError::bad_request(
+            "malformed_body",
+            format!("the body is not a valid document: {e}"),
+        )
     })
 }
 
@@ -173,7 +180,10 @@ pub async fn list_alerts(
             }
             "severity" => {
                 f.severity = Some(Severity::parse(v).ok_or_else(|| {
-                    ApiError::bad_request("invalid_severity", "severity is critical, warning or info")
+                    ApiError::bad_request(
+                        "invalid_severity",
+                        "severity is critical, warning or info",
+                    )
                 })?)
             }
             "rule_id" => f.rule_id = Some(v.to_string()),

@@ -4,9 +4,7 @@ use super::sql::{Bind, Sql};
 use super::{Store, StoreError};
 use app::domain::alert::lifecycle::AlertState;
 use app::domain::alert::rule::{RuleSpec, Severity};
-use app::model::alerts::{
-    AlertLogEntry, AlertView, DeliveryView, Evidence, RuleView, WorkStatus,
-};
+use app::model::alerts::{AlertLogEntry, AlertView, DeliveryView, Evidence, RuleView, WorkStatus};
 
 /// A stored rule as read back; rows whose spec no longer parses are skipped with a warning.
 #[derive(Debug, sqlx::FromRow)]
@@ -46,18 +44,16 @@ fn spec_json(spec: &RuleSpec) -> String {
 /// Every rule, by name.
 pub async fn list_rules(store: &Store) -> Result<Vec<RuleView>, StoreError> {
     let sql = format!("SELECT {RULE_COLUMNS} FROM alert_rules ORDER BY created_at, id");
-    let rows: Vec<RuleRow> =
-        dispatch!(store, p => sqlx::query_as(&sql).fetch_all(p).await?);
+    let rows: Vec<RuleRow> = dispatch!(store, p => sqlx::query_as(&sql).fetch_all(p).await?);
     let mut rules: Vec<RuleView> = rows.into_iter().filter_map(RuleRow::view).collect();
-    rules.sort_by(|a, b| a.spec.name.to_lowercase().cmp(&b.spec.name.to_lowercase()));
+    rules.sort_by_key(|r| r.spec.name.to_lowercase());
     Ok(rules)
 }
 
 /// Enabled rules, for the engine.
 pub async fn enabled_rules(store: &Store) -> Result<Vec<RuleView>, StoreError> {
     let sql = format!("SELECT {RULE_COLUMNS} FROM alert_rules WHERE enabled = 1");
-    let rows: Vec<RuleRow> =
-        dispatch!(store, p => sqlx::query_as(&sql).fetch_all(p).await?);
+    let rows: Vec<RuleRow> = dispatch!(store, p => sqlx::query_as(&sql).fetch_all(p).await?);
     Ok(rows.into_iter().filter_map(RuleRow::view).collect())
 }
 
@@ -71,10 +67,12 @@ pub async fn get_rule(store: &Store, id: &str) -> Result<Option<RuleView>, Store
 
 /// A rule's webhook signing secret.
 pub async fn rule_secret(store: &Store, id: &str) -> Result<Option<String>, StoreError> {
-    Ok(dispatch!(store, p => sqlx::query_scalar("SELECT signing_secret FROM alert_rules WHERE id = $1")
+    Ok(
+        dispatch!(store, p => sqlx::query_scalar("SELECT signing_secret FROM alert_rules WHERE id = $1")
         .bind(id)
         .fetch_optional(p)
-        .await?))
+        .await?),
+    )
 }
 
 /// Stores a new rule.
@@ -172,7 +170,12 @@ pub async fn update_rule(
 }
 
 /// Deletes a rule and resolves its open alerts; `false` when there is no such rule.
-pub async fn delete_rule(store: &Store, id: &str, by: &str, now_ms: i64) -> Result<bool, StoreError> {
+pub async fn delete_rule(
+    store: &Store,
+    id: &str,
+    by: &str,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
     let _w = store.write_guard().await;
     dispatch!(store, p => {
         let mut tx = p.begin().await?;
@@ -191,7 +194,9 @@ pub async fn delete_rule(store: &Store, id: &str, by: &str, now_ms: i64) -> Resu
 
 /// Number of rules (the default set is seeded into an empty table once).
 pub async fn count_rules(store: &Store) -> Result<i64, StoreError> {
-    Ok(dispatch!(store, p => sqlx::query_scalar("SELECT COUNT(*) FROM alert_rules").fetch_one(p).await?))
+    Ok(
+        dispatch!(store, p => sqlx::query_scalar("SELECT COUNT(*) FROM alert_rules").fetch_one(p).await?),
+    )
 }
 
 /// What the engine keeps of an unresolved alert between ticks.
@@ -522,7 +527,8 @@ pub async fn list_alerts(store: &Store, f: &AlertFilter) -> Result<Vec<AlertView
         sql.push(")");
     }
     if let Some(s) = f.severity {
-        sql.push(" AND severity = ").bind(Bind::Text(s.as_str().into()));
+        sql.push(" AND severity = ")
+            .bind(Bind::Text(s.as_str().into()));
     }
     if let Some(r) = &f.rule_id {
         sql.push(" AND rule_id = ").bind(Bind::Text(r.clone()));
@@ -644,6 +650,7 @@ struct LogRow {
     detail: String,
     title: String,
     severity: String,
+    action_taken: String,
 }
 
 /// The alert log, newest first: every transition with who and when, optionally of one alert
@@ -656,7 +663,7 @@ pub async fn log(
 ) -> Result<Vec<AlertLogEntry>, StoreError> {
     let mut sql = Sql::default();
     sql.push(
-        "SELECT l.id, l.alert_id, l.at, l.actor, l.action, l.detail, a.title, a.severity \
+        "SELECT l.id, l.alert_id, l.at, l.actor, l.action, l.detail, a.title, a.severity, a.action_taken \
          FROM alert_log l JOIN alerts a ON a.id = l.alert_id WHERE 1 = 1",
     );
     if let Some(id) = alert_id {
@@ -686,6 +693,7 @@ pub async fn log(
             detail: r.detail,
             title: r.title,
             severity: Severity::parse(&r.severity).unwrap_or(Severity::Info),
+            action_taken: r.action_taken,
         })
         .collect())
 }
@@ -765,7 +773,11 @@ pub struct DueDelivery {
 }
 
 /// Pending deliveries whose next attempt is due, oldest first.
-pub async fn due_deliveries(store: &Store, now_ms: i64, limit: i64) -> Result<Vec<DueDelivery>, StoreError> {
+pub async fn due_deliveries(
+    store: &Store,
+    now_ms: i64,
+    limit: i64,
+) -> Result<Vec<DueDelivery>, StoreError> {
     Ok(dispatch!(store, p => sqlx::query_as(
         "SELECT id, rule_id, url, format, event, payload, attempts FROM webhook_deliveries \
          WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",

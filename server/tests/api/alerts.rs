@@ -40,7 +40,13 @@ fn answers(prefix: &str, segment: &str, score: i64, n: usize) -> Value {
 
 impl TestApp {
     /// Sends JSON with a method, as a session (`cookie`) or with a bearer key.
-    async fn json_call(&self, method: &str, path: &str, auth: Auth<'_>, body: Option<Value>) -> Reply {
+    async fn json_call(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Auth<'_>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
@@ -57,14 +63,24 @@ impl TestApp {
     }
 
     async fn create_rule(&self, cookie: &str, rule: Value) -> Value {
-        let r = self.json_call("POST", "/api/v1/alert-rules", Auth::Cookie(cookie), Some(rule)).await;
+        let r = self
+            .json_call(
+                "POST",
+                "/api/v1/alert-rules",
+                Auth::Cookie(cookie),
+                Some(rule),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         r.json()
     }
 
     async fn alerts_of(&self, cookie: &str, rule_id: &str, states: &str) -> Vec<Value> {
         let r = self
-            .get_with(&format!("/api/v1/alerts?rule_id={rule_id}&state={states}"), cookie)
+            .get_with(
+                &format!("/api/v1/alerts?rule_id={rule_id}&state={states}"),
+                cookie,
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         r.json()["alerts"].as_array().cloned().unwrap_or_default()
@@ -99,10 +115,17 @@ async fn the_default_rules_are_seeded_once() {
     let admin = app.session(Role::Admin, None).await;
     let id = rules[0]["id"].as_str().unwrap();
     let d = app
-        .json_call("DELETE", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&admin), None)
+        .json_call(
+            "DELETE",
+            &format!("/api/v1/alert-rules/{id}"),
+            Auth::Cookie(&admin),
+            None,
+        )
         .await;
     assert_eq!(d.status, StatusCode::NO_CONTENT);
-    server::alerts::defaults::seed_once(&app.state.store, now_ms()).await.unwrap();
+    server::alerts::defaults::seed_once(&app.state.store, now_ms())
+        .await
+        .unwrap();
     let after = app.get_with("/api/v1/alert-rules", &cookie).await.json();
     assert_eq!(after["rules"].as_array().unwrap().len(), rules.len() - 1);
 }
@@ -114,44 +137,121 @@ async fn rules_are_validated_and_need_the_right_credentials() {
     let viewer = app.session(Role::Viewer, None).await;
     let partner = app.session(Role::Partner, Some("p1")).await;
     let rule = csat_rule("smb", json!({}));
-    let r = app.json_call("POST", "/api/v1/alert-rules", Auth::None, Some(rule.clone())).await;
+    let r = app
+        .json_call(
+            "POST",
+            "/api/v1/alert-rules",
+            Auth::None,
+            Some(rule.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let r = app.json_call("POST", "/api/v1/alert-rules", Auth::Cookie(&viewer), Some(rule.clone())).await;
+    let r = app
+        .json_call(
+            "POST",
+            "/api/v1/alert-rules",
+            Auth::Cookie(&viewer),
+            Some(rule.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = app.json_call("POST", "/api/v1/alert-rules", Auth::Key("not-a-key-at-all"), Some(rule.clone())).await;
+    let r = app
+        .json_call(
+            "POST",
+            "/api/v1/alert-rules",
+            Auth::Key("not-a-key-at-all"),
+            Some(rule.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = app.get_with("/api/v1/alerts", &partner).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     for (bad, code) in [
-        (csat_rule("smb", json!({"metric": "revenue"})), "unknown_metric"),
-        (csat_rule("smb", json!({"window_days": 400})), "invalid_window"),
-        (csat_rule("smb", json!({"severity": "meh"})), "malformed_body"),
-        (csat_rule("smb", json!({"webhooks": [{"url": "https://example.com"}]})), "unsupported_scheme"),
+        (
+            csat_rule("smb", json!({"metric": "revenue"})),
+            "unknown_metric",
+        ),
+        (
+            csat_rule("smb", json!({"window_days": 400})),
+            "invalid_window",
+        ),
+        (
+            csat_rule("smb", json!({"severity": "meh"})),
+            "malformed_body",
+        ),
+        (
+            csat_rule("smb", json!({"webhooks": [{"url": "https://example.com"}]})),
+            "unsupported_scheme",
+        ),
     ] {
-        let r = app.json_call("POST", "/api/v1/alert-rules", Auth::Cookie(&analyst), Some(bad)).await;
+        let r = app
+            .json_call(
+                "POST",
+                "/api/v1/alert-rules",
+                Auth::Cookie(&analyst),
+                Some(bad),
+            )
+            .await;
         assert!(r.status.is_client_error(), "{}", r.text);
         assert_eq!(r.json()["code"], code, "{}", r.text);
     }
     let created = app.create_rule(&analyst, rule.clone()).await;
-    assert!(created["signing_secret"].as_str().unwrap().starts_with("whsec_"));
+    assert!(created["signing_secret"]
+        .as_str()
+        .unwrap()
+        .starts_with("whsec_"));
     let id = created["rule"]["id"].as_str().unwrap().to_string();
-    assert_eq!(created["rule"]["description"], "CSAT below 50.0% over today, segment=smb");
+    assert_eq!(
+        created["rule"]["description"],
+        "CSAT below 50.0% over today, segment=smb"
+    );
     // Update: a bad version changes nothing; a good one replaces the rule.
     let r = app
-        .json_call("PUT", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&analyst),
-            Some(csat_rule("smb", json!({"min_sample": 0}))))
+        .json_call(
+            "PUT",
+            &format!("/api/v1/alert-rules/{id}"),
+            Auth::Cookie(&analyst),
+            Some(csat_rule("smb", json!({"min_sample": 0}))),
+        )
         .await;
     assert_eq!(r.json()["code"], "invalid_min_sample");
     let r = app
-        .json_call("PUT", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&analyst),
-            Some(csat_rule("smb", json!({"enabled": false, "name": "renamed"}))))
+        .json_call(
+            "PUT",
+            &format!("/api/v1/alert-rules/{id}"),
+            Auth::Cookie(&analyst),
+            Some(csat_rule(
+                "smb",
+                json!({"enabled": false, "name": "renamed"}),
+            )),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let got = app.get_with(&format!("/api/v1/alert-rules/{id}"), &viewer).await.json();
-    assert_eq!((got["name"].as_str(), got["enabled"].as_bool()), (Some("renamed"), Some(false)));
-    let r = app.json_call("DELETE", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&analyst), None).await;
+    let got = app
+        .get_with(&format!("/api/v1/alert-rules/{id}"), &viewer)
+        .await
+        .json();
+    assert_eq!(
+        (got["name"].as_str(), got["enabled"].as_bool()),
+        (Some("renamed"), Some(false))
+    );
+    let r = app
+        .json_call(
+            "DELETE",
+            &format!("/api/v1/alert-rules/{id}"),
+            Auth::Cookie(&analyst),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let r = app.json_call("DELETE", &format!("/api/v1/alert-rules/{id}"), Auth::Cookie(&analyst), None).await;
+    let r = app
+        .json_call(
+            "DELETE",
+            &format!("/api/v1/alert-rules/{id}"),
+            Auth::Cookie(&analyst),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -160,10 +260,15 @@ async fn an_ingest_that_breaks_a_rule_raises_an_alert_within_one_tick() {
     let app = spawn_with(|c| c.alert_tick = Duration::from_secs(1)).await;
     app.state.alerts.spawn(app.state.shutdown.clone());
     let analyst = app.session(Role::Analyst, None).await;
-    let rule = app.create_rule(&analyst, csat_rule("tick", json!({}))).await;
+    let rule = app
+        .create_rule(&analyst, csat_rule("tick", json!({})))
+        .await;
     let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
     let mut rx = app.state.bus.subscribe();
-    assert_eq!(app.post_surveys(&answers("t", "tick", 1, 8)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.post_surveys(&answers("t", "tick", 1, 8)).await.status,
+        StatusCode::OK
+    );
     let mut found = Vec::new();
     for _ in 0..40 {
         found = app.alerts_of(&analyst, &rule_id, "firing").await;
@@ -180,7 +285,10 @@ async fn an_ingest_that_breaks_a_rule_raises_an_alert_within_one_tick() {
     assert_eq!(a["evidence"]["threshold"], 50.0);
     let verbatims = a["evidence"]["verbatims"].as_array().unwrap();
     assert_eq!(verbatims.len(), 3);
-    assert!(verbatims[0]["text"].as_str().unwrap().contains("slow and rude"));
+    assert!(verbatims[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("slow and rude"));
     // The inbox heard of it.
     let mut heard = false;
     while let Ok(Ok(c)) = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await {
@@ -193,42 +301,87 @@ async fn an_ingest_that_breaks_a_rule_raises_an_alert_within_one_tick() {
     // Acknowledge through the API: the log records who and when.
     let id = a["id"].as_str().unwrap();
     let r = app
-        .json_call("POST", &format!("/api/v1/alerts/{id}/actions"), Auth::Cookie(&analyst),
-            Some(json!({"action": "acknowledge"})))
+        .json_call(
+            "POST",
+            &format!("/api/v1/alerts/{id}/actions"),
+            Auth::Cookie(&analyst),
+            Some(json!({"action": "acknowledge"})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["state"], "acknowledged");
-    let one = app.get_with(&format!("/api/v1/alerts/{id}"), &analyst).await.json();
+    let one = app
+        .get_with(&format!("/api/v1/alerts/{id}"), &analyst)
+        .await
+        .json();
     let log: Vec<(String, String)> = one["log"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["action"].as_str().unwrap().into(), e["actor"].as_str().unwrap().into()))
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().into(),
+                e["actor"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(log[0].0, "acknowledged");
     assert!(log[0].1.starts_with("analyst"), "{log:?}");
     assert_eq!(log[1], ("fired".to_string(), "engine".to_string()));
-    assert!(one["alert"]["acknowledged_by"].as_str().unwrap().starts_with("analyst"));
+    assert!(one["alert"]["acknowledged_by"]
+        .as_str()
+        .unwrap()
+        .starts_with("analyst"));
     // Bad actions are refused with stable codes; nothing changes.
     for (body, status, code) in [
-        (json!({"action": "explode"}), StatusCode::BAD_REQUEST, "malformed_body"),
-        (json!({"action": "silence", "until": 1, "reason": ""}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_silence"),
-        (json!({"action": "record_action", "text": "  "}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
+        (
+            json!({"action": "explode"}),
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+        ),
+        (
+            json!({"action": "silence", "until": 1, "reason": ""}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_silence",
+        ),
+        (
+            json!({"action": "record_action", "text": "  "}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_text",
+        ),
     ] {
         let r = app
-            .json_call("POST", &format!("/api/v1/alerts/{id}/actions"), Auth::Cookie(&analyst), Some(body))
+            .json_call(
+                "POST",
+                &format!("/api/v1/alerts/{id}/actions"),
+                Auth::Cookie(&analyst),
+                Some(body),
+            )
             .await;
-        assert_eq!((r.status, r.json()["code"].as_str().unwrap()), (status, code), "{}", r.text);
+        assert_eq!(
+            (r.status, r.json()["code"].as_str().unwrap()),
+            (status, code),
+            "{}",
+            r.text
+        );
     }
     let viewer = app.session(Role::Viewer, None).await;
     let r = app
-        .json_call("POST", &format!("/api/v1/alerts/{id}/actions"), Auth::Cookie(&viewer),
-            Some(json!({"action": "acknowledge"})))
+        .json_call(
+            "POST",
+            &format!("/api/v1/alerts/{id}/actions"),
+            Auth::Cookie(&viewer),
+            Some(json!({"action": "acknowledge"})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app
-        .json_call("POST", "/api/v1/alerts/nope/actions", Auth::Cookie(&analyst),
-            Some(json!({"action": "acknowledge"})))
+        .json_call(
+            "POST",
+            "/api/v1/alerts/nope/actions",
+            Auth::Cookie(&analyst),
+            Some(json!({"action": "acknowledge"})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
@@ -237,12 +390,17 @@ async fn an_ingest_that_breaks_a_rule_raises_an_alert_within_one_tick() {
 async fn small_samples_do_not_fire_and_repeated_passes_never_duplicate() {
     let app = spawn().await;
     let analyst = app.session(Role::Analyst, None).await;
-    let rule = app.create_rule(&analyst, csat_rule("dup", json!({"min_sample": 10}))).await;
+    let rule = app
+        .create_rule(&analyst, csat_rule("dup", json!({"min_sample": 10})))
+        .await;
     let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
     app.post_surveys(&answers("a", "dup", 1, 9)).await;
     let t0 = early_in_data_day();
     app.state.alerts.evaluate(t0).await.unwrap();
-    assert!(app.alerts_of(&analyst, &rule_id, "pending,firing").await.is_empty());
+    assert!(app
+        .alerts_of(&analyst, &rule_id, "pending,firing")
+        .await
+        .is_empty());
     app.post_surveys(&answers("b", "dup", 1, 1)).await;
     for i in 0..5 {
         app.state.alerts.evaluate(t0 + i * 30_000).await.unwrap();
@@ -252,9 +410,13 @@ async fn small_samples_do_not_fire_and_repeated_passes_never_duplicate() {
     // A restart (a new state over the same store) keeps the alert and does not re-raise it.
     let id = firing[0]["id"].clone();
     let (_tx, rx) = tokio::sync::watch::channel(false);
-    let reopened = server::AppState::open((*app.state.config).clone(), rx).await.unwrap();
+    let reopened = server::AppState::open((*app.state.config).clone(), rx)
+        .await
+        .unwrap();
     reopened.alerts.evaluate(t0 + 10 * 60_000).await.unwrap();
-    let after = app.alerts_of(&analyst, &rule_id, "pending,firing,acknowledged,resolved").await;
+    let after = app
+        .alerts_of(&analyst, &rule_id, "pending,firing,acknowledged,resolved")
+        .await;
     assert_eq!(after.len(), 1);
     assert_eq!(after[0]["id"], id);
     assert_eq!(after[0]["state"], "firing");
@@ -264,7 +426,9 @@ async fn small_samples_do_not_fire_and_repeated_passes_never_duplicate() {
 async fn recovery_resolves_after_the_hysteresis_period() {
     let app = spawn().await;
     let analyst = app.session(Role::Analyst, None).await;
-    let rule = app.create_rule(&analyst, csat_rule("rec", json!({"for_secs": 60}))).await;
+    let rule = app
+        .create_rule(&analyst, csat_rule("rec", json!({"for_secs": 60})))
+        .await;
     let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
     app.post_surveys(&answers("a", "rec", 1, 6)).await;
     let t0 = early_in_data_day();
@@ -294,8 +458,16 @@ async fn webhooks_are_signed_and_a_dead_target_does_not_block_delivery() {
         post(move |headers: axum::http::HeaderMap, body: String| {
             let tx = tx.clone();
             async move {
-                let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-                let _ = tx.send((h("x-signalroom-signature"), h("x-signalroom-event"), body)).await;
+                let h = |n: &str| {
+                    headers
+                        .get(n)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_string()
+                };
+                let _ = tx
+                    .send((h("x-signalroom-signature"), h("x-signalroom-event"), body))
+                    .await;
                 StatusCode::NO_CONTENT
             }
         }),
@@ -312,10 +484,16 @@ async fn webhooks_are_signed_and_a_dead_target_does_not_block_delivery() {
     app.state.alerts.spawn(app.state.shutdown.clone());
     let analyst = app.session(Role::Analyst, None).await;
     let rule = app
-        .create_rule(&analyst, csat_rule("hook", json!({"webhooks": [
-            {"url": format!("http://{dead_addr}/gone")},
-            {"url": format!("http://{addr}/hook")}
-        ]})))
+        .create_rule(
+            &analyst,
+            csat_rule(
+                "hook",
+                json!({"webhooks": [
+                    {"url": format!("http://{dead_addr}/gone")},
+                    {"url": format!("http://{addr}/hook")}
+                ]}),
+            ),
+        )
         .await;
     let secret = rule["signing_secret"].as_str().unwrap().to_string();
     app.post_surveys(&answers("w", "hook", 2, 6)).await;
@@ -338,10 +516,17 @@ async fn webhooks_are_signed_and_a_dead_target_does_not_block_delivery() {
     // The dead target is retried and then marked failed; the log shows both.
     let mut failed = false;
     for _ in 0..100 {
-        let d = app.get_with("/api/v1/alerts/deliveries", &analyst).await.json();
+        let d = app
+            .get_with("/api/v1/alerts/deliveries", &analyst)
+            .await
+            .json();
         let list = d["deliveries"].as_array().cloned().unwrap_or_default();
-        let dead_one = list.iter().find(|x| x["url"].as_str().unwrap().contains("/gone"));
-        let ok_one = list.iter().find(|x| x["url"].as_str().unwrap().contains("/hook"));
+        let dead_one = list
+            .iter()
+            .find(|x| x["url"].as_str().unwrap().contains("/gone"));
+        let ok_one = list
+            .iter()
+            .find(|x| x["url"].as_str().unwrap().contains("/hook"));
         if ok_one.is_some_and(|x| x["status"] == "delivered")
             && dead_one.is_some_and(|x| x["status"] == "failed")
         {
@@ -360,7 +545,12 @@ async fn a_rule_test_shows_what_would_have_fired() {
     let analyst = app.session(Role::Analyst, None).await;
     app.post_surveys(&answers("a", "hist", 1, 6)).await;
     let r = app
-        .json_call("POST", "/api/v1/alert-rules/test", Auth::Cookie(&analyst), Some(csat_rule("hist", json!({}))))
+        .json_call(
+            "POST",
+            "/api/v1/alert-rules/test",
+            Auth::Cookie(&analyst),
+            Some(csat_rule("hist", json!({}))),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let h = r.json();

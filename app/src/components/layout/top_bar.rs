@@ -1,5 +1,6 @@
 use super::live_badge::LiveBadge;
 use super::user_menu::UserMenu;
+use crate::components::alerts::alert_bell::AlertBell;
 use crate::components::live::LiveStatus;
 use leptos::prelude::*;
 
@@ -22,6 +23,7 @@ pub fn TopBar(
             <span class="crumb">{title}</span>
             {status.map(|s| view! { <LiveBadge status=s /> })}
             <span class="spacer"></span>
+            <AlertBell />
             <UserMenu share_path=share_path />
         </header>
     }

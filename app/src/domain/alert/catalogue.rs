@@ -129,8 +129,20 @@ const fn ticket(
 pub const CATALOGUE: &[MetricDef] = &[
     survey(MetricId::Nps, "nps", "NPS", Unit::Points, 30.0),
     survey(MetricId::Csat, "csat", "CSAT", Unit::Percent, 80.0),
-    survey(MetricId::Ces, "ces", "Customer effort (7-point)", Unit::Score, 5.5),
-    survey(MetricId::Pss, "pss", "Partner satisfaction", Unit::Percent, 80.0),
+    survey(
+        MetricId::Ces,
+        "ces",
+        "Customer effort (7-point)",
+        Unit::Score,
+        5.5,
+    ),
+    survey(
+        MetricId::Pss,
+        "pss",
+        "Partner satisfaction",
+        Unit::Percent,
+        80.0,
+    ),
     survey(MetricId::Pnps, "pnps", "Partner NPS", Unit::Points, 30.0),
     ticket(
         "first_response_time",

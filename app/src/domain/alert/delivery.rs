@@ -10,7 +10,7 @@ pub const MAX_ATTEMPTS: i64 = 6;
 /// Delay before attempt `attempt + 1` after `attempt` failed (1-based), doubling from
 /// `base_ms`; `None` once attempts are exhausted.
 pub fn retry_delay_ms(attempt: i64, base_ms: i64) -> Option<i64> {
-    if attempt >= MAX_ATTEMPTS || attempt < 1 {
+    if !(1..MAX_ATTEMPTS).contains(&attempt) {
         return None;
     }
     Some(base_ms.saturating_mul(1 << (attempt - 1).min(30)))
@@ -79,7 +79,14 @@ mod tests {
         let d: Vec<_> = (1..=6).map(|a| retry_delay_ms(a, 1000)).collect();
         assert_eq!(
             d,
-            [Some(1000), Some(2000), Some(4000), Some(8000), Some(16000), None]
+            [
+                Some(1000),
+                Some(2000),
+                Some(4000),
+                Some(8000),
+                Some(16000),
+                None
+            ]
         );
         assert_eq!(retry_delay_ms(0, 1000), None);
     }

@@ -89,7 +89,8 @@ pub fn evaluate(
                 }
             }
         }
-        Condition::ChangePct { direction, pct, .. } | Condition::ChangeAbs {
+        Condition::ChangePct { direction, pct, .. }
+        | Condition::ChangeAbs {
             direction,
             amount: pct,
             ..
@@ -179,7 +180,11 @@ mod tests {
         let r = rule("csat", Condition::Below { threshold: 60.0 }, 10);
         assert!(matches!(eval(&r, s(59.9, 50), None), Outcome::Breach(x) if x.threshold == 60.0));
         assert!(matches!(eval(&r, s(60.0, 50), None), Outcome::Clear(_)));
-        let a = rule("first_response_time", Condition::Above { threshold: 3600.0 }, 10);
+        let a = rule(
+            "first_response_time",
+            Condition::Above { threshold: 3600.0 },
+            10,
+        );
         assert!(matches!(eval(&a, s(3601.0, 50), None), Outcome::Breach(_)));
     }
 
@@ -187,7 +192,17 @@ mod tests {
     fn small_samples_and_missing_values_are_unknown() {
         let r = rule("csat", Condition::Below { threshold: 60.0 }, 30);
         assert_eq!(eval(&r, s(10.0, 29), None), Outcome::Unknown);
-        assert_eq!(eval(&r, Sample { value: None, n: 100 }, None), Outcome::Unknown);
+        assert_eq!(
+            eval(
+                &r,
+                Sample {
+                    value: None,
+                    n: 100
+                },
+                None
+            ),
+            Outcome::Unknown
+        );
         let c = rule(
             "csat",
             Condition::ChangePct {
@@ -221,7 +236,10 @@ mod tests {
             }
             o => panic!("{o:?}"),
         }
-        assert!(matches!(eval(&up, s(120.0, 120), Some(s(100.0, 700))), Outcome::Clear(_)));
+        assert!(matches!(
+            eval(&up, s(120.0, 120), Some(s(100.0, 700))),
+            Outcome::Clear(_)
+        ));
         // A negative NPS baseline: −20 falling 50% means below −30.
         let down = rule(
             "nps",
@@ -232,8 +250,13 @@ mod tests {
             },
             1,
         );
-        assert!(matches!(eval(&down, s(-31.0, 50), Some(s(-20.0, 50))), Outcome::Breach(r) if r.threshold == -30.0));
-        assert!(matches!(eval(&down, s(-29.0, 50), Some(s(-20.0, 50))), Outcome::Clear(_)));
+        assert!(
+            matches!(eval(&down, s(-31.0, 50), Some(s(-20.0, 50))), Outcome::Breach(r) if r.threshold == -30.0)
+        );
+        assert!(matches!(
+            eval(&down, s(-29.0, 50), Some(s(-20.0, 50))),
+            Outcome::Clear(_)
+        ));
         // No relative change from zero.
         assert_eq!(eval(&down, s(-5.0, 50), Some(s(0.0, 50))), Outcome::Unknown);
     }
@@ -249,9 +272,16 @@ mod tests {
             },
             1,
         );
-        assert!(matches!(eval(&any, s(41.0, 50), Some(s(30.0, 50))), Outcome::Breach(r) if r.threshold == 40.0));
-        assert!(matches!(eval(&any, s(19.0, 50), Some(s(30.0, 50))), Outcome::Breach(r) if r.threshold == 20.0));
-        assert!(matches!(eval(&any, s(25.0, 50), Some(s(30.0, 50))), Outcome::Clear(_)));
+        assert!(
+            matches!(eval(&any, s(41.0, 50), Some(s(30.0, 50))), Outcome::Breach(r) if r.threshold == 40.0)
+        );
+        assert!(
+            matches!(eval(&any, s(19.0, 50), Some(s(30.0, 50))), Outcome::Breach(r) if r.threshold == 20.0)
+        );
+        assert!(matches!(
+            eval(&any, s(25.0, 50), Some(s(30.0, 50))),
+            Outcome::Clear(_)
+        ));
     }
 
     #[test]
@@ -262,7 +292,9 @@ mod tests {
         assert!(matches!(eval(&r, s(75.0, 50), None), Outcome::Clear(_)));
         let f = rule("first_response_time", Condition::OffTarget { pct: 10.0 }, 1);
         // Target 3600 s, lower is better → above 3960 s breaches.
-        assert!(matches!(eval(&f, s(4000.0, 50), None), Outcome::Breach(x) if x.threshold == 3960.0));
+        assert!(
+            matches!(eval(&f, s(4000.0, 50), None), Outcome::Breach(x) if x.threshold == 3960.0)
+        );
         assert!(matches!(eval(&f, s(3000.0, 50), None), Outcome::Clear(_)));
     }
 }

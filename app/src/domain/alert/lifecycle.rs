@@ -38,9 +38,14 @@ impl AlertState {
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<AlertState> {
-        [Self::Pending, Self::Firing, Self::Acknowledged, Self::Resolved]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Self::Pending,
+            Self::Firing,
+            Self::Acknowledged,
+            Self::Resolved,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 
     /// Firing or acknowledged: visible in the inbox and still to be resolved.
@@ -202,7 +207,9 @@ mod tests {
     #[test]
     fn flapping_input_does_not_produce_a_storm() {
         // Breach and clear alternating for an hour: with a 2-minute "for" it never fires.
-        let flap: Vec<_> = (0..120).map(|i| if i % 2 == 0 { Breach } else { Clear }).collect();
+        let flap: Vec<_> = (0..120)
+            .map(|i| if i % 2 == 0 { Breach } else { Clear })
+            .collect();
         let (_, seen) = run(&flap, 120);
         assert!(!seen.contains(&Transition::Fired));
         // With no "for" it fires once and holds: recovery never lasts long enough.
@@ -217,7 +224,12 @@ mod tests {
         // The unknown dropped the pending alert; the breach restarted it.
         assert_eq!(
             seen,
-            [Transition::Opened, Transition::Cancelled, Transition::Opened, Transition::Fired]
+            [
+                Transition::Opened,
+                Transition::Cancelled,
+                Transition::Opened,
+                Transition::Fired
+            ]
         );
         let t = t.unwrap();
         let (held, tr) = step(Some(t), Unknown, 10 * 60 * MIN, 30);
@@ -238,12 +250,18 @@ mod tests {
         let (t, tr) = step(t, Clear, 5 * MIN, 60);
         assert_eq!((t.unwrap().state, tr), (AlertState::Acknowledged, None));
         let (t, tr) = step(t, Clear, 6 * MIN, 60);
-        assert_eq!((t.unwrap().state, tr), (AlertState::Resolved, Some(Transition::Recovered)));
+        assert_eq!(
+            (t.unwrap().state, tr),
+            (AlertState::Resolved, Some(Transition::Recovered))
+        );
         // A long "for" stretches recovery too.
         let (t, _) = step(Some(firing), Clear, 0, 3600);
         let (t, tr) = step(t, Clear, 59 * MIN, 3600);
         assert_eq!(tr, None);
-        assert_eq!(step(t, Clear, 60 * MIN, 3600).1, Some(Transition::Recovered));
+        assert_eq!(
+            step(t, Clear, 60 * MIN, 3600).1,
+            Some(Transition::Recovered)
+        );
     }
 
     #[test]

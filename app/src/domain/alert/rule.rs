@@ -180,7 +180,10 @@ impl RuleSpec {
     pub fn validate(mut self) -> Result<RuleSpec, RuleError> {
         self.name = self.name.trim().to_string();
         if self.name.is_empty() || self.name.chars().count() > 120 {
-            return Err(err("invalid_name", "a rule needs a name of 1–120 characters"));
+            return Err(err(
+                "invalid_name",
+                "a rule needs a name of 1–120 characters",
+            ));
         }
         let def = self.def().ok_or_else(|| {
             err(
@@ -207,7 +210,10 @@ impl RuleSpec {
             if v.is_empty() || v.chars().count() > 200 {
                 return Err(err(
                     "invalid_filter",
-                    format!("the {} filter needs a value of 1–200 characters", d.as_str()),
+                    format!(
+                        "the {} filter needs a value of 1–200 characters",
+                        d.as_str()
+                    ),
                 ));
             }
         }
@@ -388,7 +394,10 @@ fn check_baseline(days: i64) -> Result<(), RuleError> {
 /// receivers sit behind a local relay (see the README).
 fn check_webhook_url(url: &str) -> Result<(), RuleError> {
     if url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(err("invalid_webhook", "a webhook URL has no spaces and at most 2000 characters"));
+        return Err(err(
+            "invalid_webhook",
+            "a webhook URL has no spaces and at most 2000 characters",
+        ));
     }
     if url.starts_with("https://") {
         return Err(err(
@@ -401,7 +410,10 @@ fn check_webhook_url(url: &str) -> Result<(), RuleError> {
         .ok_or_else(|| err("invalid_webhook", "a webhook URL starts with http://"))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host.is_empty() || host.contains('@') {
-        return Err(err("invalid_webhook", "a webhook URL names a host (no credentials)"));
+        return Err(err(
+            "invalid_webhook",
+            "a webhook URL names a host (no credentials)",
+        ));
     }
     Ok(())
 }
@@ -446,11 +458,17 @@ mod tests {
         assert_eq!(with("for_secs", (-1).into()), "invalid_for");
         assert_eq!(with("min_sample", 0.into()), "invalid_min_sample");
         assert_eq!(
-            with("condition", serde_json::json!({"type": "change_pct", "direction": "up", "pct": 0, "baseline_days": 7})),
+            with(
+                "condition",
+                serde_json::json!({"type": "change_pct", "direction": "up", "pct": 0, "baseline_days": 7})
+            ),
             "invalid_pct"
         );
         assert_eq!(
-            with("condition", serde_json::json!({"type": "change_abs", "direction": "up", "amount": 5, "baseline_days": 0})),
+            with(
+                "condition",
+                serde_json::json!({"type": "change_abs", "direction": "up", "amount": 5, "baseline_days": 0})
+            ),
             "invalid_baseline"
         );
         assert_eq!(
@@ -458,7 +476,10 @@ mod tests {
             "invalid_filter"
         );
         assert_eq!(
-            with("webhooks", serde_json::json!([{"url": "https://hooks.slack.com/x"}])),
+            with(
+                "webhooks",
+                serde_json::json!([{"url": "https://hooks.slack.com/x"}])
+            ),
             "unsupported_scheme"
         );
         assert_eq!(
