@@ -66,7 +66,7 @@ fn AlertsView(page: Page, changed: RwSignal<u64>) -> impl IntoView {
     let cards = page
         .active
         .into_iter()
-        .map(|a| view! { <AlertCard alert=a can_edit=can_edit changed=changed /> })
+        .map(|a| view! { <AlertCard alert=a can_edit=can_edit changed=changed /> }.into_any())
         .collect_view();
     let deliveries = page
         .deliveries
@@ -97,8 +97,8 @@ fn AlertsView(page: Page, changed: RwSignal<u64>) -> impl IntoView {
             {empty}
             {cards}
         </section>
-        <AlertLogTable entries=page.log />
-        <AlertHeatmap counts=page.heatmap />
+        {view! { <AlertLogTable entries=page.log /> }.into_any()}
+        {view! { <AlertHeatmap counts=page.heatmap /> }.into_any()}
         <section class="panel wide" data-testid="deliveries">
             <h2>"Webhook deliveries"</h2>
             <div class="table-scroll">

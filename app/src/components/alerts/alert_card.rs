@@ -66,6 +66,7 @@ pub fn AlertCard(alert: AlertView, can_edit: bool, changed: RwSignal<u64>) -> im
             {mover}
             {quotes}
         }
+        .into_any()
     });
     let mut meta = Vec::new();
     if let Some(t) = alert.fired_at {
@@ -150,6 +151,7 @@ pub fn AlertCard(alert: AlertView, can_edit: bool, changed: RwSignal<u64>) -> im
                 {error}
             </div>
         }
+        .into_any()
     });
     let (open_trend, set_open_trend) = signal(false);
     let detail_id = id.clone();
