@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
 source scripts/env.sh
-cargo build --release -p server --bin signalroom-bench
+# The same package selection as scripts/build-site.sh, so the bench reuses its artefacts.
+cargo build --release -p server -p app --bins
 "$CARGO_TARGET_DIR/release/signalroom-bench" "$@"

@@ -433,6 +433,86 @@ pub async fn seed_support_if_empty(store: &Store, now_ms: i64) -> Result<i64, St
     Ok(stored)
 }
 
+/// How far back the demo replays the alert engine, and how often. The odd step spreads the
+/// fire times over the hours of the day, as a live engine's would be.
+const ALERT_HISTORY_DAYS: i64 = 45;
+const ALERT_REPLAY_STEP_MS: i64 = 5 * 3_600_000 + 17 * 60_000;
+
+/// Gives a new demo store alert history: two per-channel rules that catch the demo's dips,
+/// then the last weeks replayed through the engine (the same evaluation the live engine
+/// runs), so the inbox, log and heatmap show what the rules would have raised. Returns the
+/// alerts that exist afterwards; 0 when the store was seeded before.
+pub async fn seed_alert_history(
+    store: &Store,
+    engine: &crate::alerts::AlertEngine,
+    now_ms: i64,
+) -> Result<i64, StoreError> {
+    use app::domain::alert::rule::{Condition, RuleSpec, Severity};
+    use app::domain::dimension::Dimension;
+    let token = crate::auth::tokens::random_token(16);
+    let marker =
+        crate::store::settings::get_or_init(store, "demo.alerts_seeded", || token.clone()).await?;
+    if marker != token {
+        return Ok(0);
+    }
+    let rule = |name: &str, metric: &str, condition, severity, team: &str| RuleSpec {
+        name: name.into(),
+        metric: metric.into(),
+        filters: Default::default(),
+        group_by: None,
+        condition,
+        window_days: 1,
+        severity,
+        for_secs: 900,
+        min_sample: 20,
+        team: team.into(),
+        owner: String::new(),
+        webhooks: Vec::new(),
+        enabled: true,
+    };
+    // About 17 CSAT answers reach each channel a day, so the per-channel rule looks at two.
+    let mut per_channel = rule(
+        "CSAT below 60% on a channel",
+        "csat",
+        Condition::Below { threshold: 60.0 },
+        Severity::Critical,
+        "CX",
+    );
+    per_channel.group_by = Some(Dimension::Channel);
+    per_channel.window_days = 2;
+    let mut chat = rule(
+        "Chat first response above 5 min",
+        "first_response_time",
+        Condition::Above { threshold: 300.0 },
+        Severity::Warning,
+        "Support",
+    );
+    chat.filters.insert(Dimension::Channel, "chat".into());
+    for spec in [per_channel, chat] {
+        crate::alerts::service::create_rule(store, spec, "demo", now_ms)
+            .await
+            .map_err(|e| match e {
+                crate::alerts::service::OpError::Store(e) => e,
+                other => StoreError::Io(std::io::Error::other(other.to_string())),
+            })?;
+    }
+    let mut t = now_ms - ALERT_HISTORY_DAYS * MS_PER_DAY;
+    while t < now_ms {
+        engine.evaluate(t).await?;
+        t += ALERT_REPLAY_STEP_MS;
+    }
+    engine.evaluate(now_ms).await?;
+    let all = crate::store::alerts::list_alerts(
+        store,
+        &crate::store::alerts::AlertFilter {
+            limit: 1000,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(all.len() as i64)
+}
+
 /// Seeds demo survey data into an empty store; returns the records stored.
 pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError> {
     if crate::store::surveys::count(store).await? > 0 {

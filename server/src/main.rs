@@ -59,6 +59,10 @@ async fn main() -> anyhow::Result<()> {
         if t > 0 {
             tracing::info!(tickets = t, "seeded demo tickets and incidents");
         }
+        let a = demo::seed_alert_history(&state.store, &state.alerts, now_ms()).await?;
+        if a > 0 {
+            tracing::info!(alerts = a, "replayed the demo's alert history");
+        }
         if demo::ensure_demo_users(&state.store, &state.auth).await? > 0 {
             tracing::info!("created the demo accounts");
         }

@@ -61,10 +61,21 @@ fn RulesTable(
             let id = r.id.clone();
             let edit_rule = r.clone();
             let buttons = editor.then(|| {
+                // Deleting takes a second click: a rule and its open alerts go for good.
+                let (armed, set_armed) = signal(false);
                 view! {
                     <td class="row-actions">
                         <button type="button" on:click=move |_| editing.set(Some(edit_rule.clone()))>"Edit"</button>
-                        <button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteAlertRule { id: id.clone() }); }>"Delete"</button>
+                        <button type="button" class="danger" data-testid="rule-delete"
+                            on:click=move |_| {
+                                if armed.get_untracked() {
+                                    delete.dispatch(DeleteAlertRule { id: id.clone() });
+                                } else {
+                                    set_armed.set(true);
+                                }
+                            }>
+                            {move || if armed.get() { "Confirm delete" } else { "Delete" }}
+                        </button>
                     </td>
                 }
             });

@@ -56,7 +56,7 @@ fn AlertsView(page: Page, changed: RwSignal<u64>) -> impl IntoView {
             <div class="tile sev-tile critical"><h3>"Critical"</h3><p class="tile-value">{c.critical}</p></div>
             <div class="tile sev-tile warning"><h3>"Warning"</h3><p class="tile-value">{c.warning}</p></div>
             <div class="tile sev-tile info"><h3>"Info"</h3><p class="tile-value">{c.info}</p></div>
-            <div class="tile"><h3>"Unacknowledged"</h3><p class="tile-value" data-testid="unread-count">{c.unread}</p></div>
+            <div class="tile sev-tile"><h3>"Unacknowledged"</h3><p class="tile-value" data-testid="unread-count">{c.unread}</p></div>
         </section>
     };
     let empty = page.active.is_empty().then(|| {

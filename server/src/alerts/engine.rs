@@ -81,7 +81,8 @@ fn mover_dimensions(def: &MetricDef) -> Vec<Dimension> {
     }
 }
 
-/// Smallest sample on both sides for a dimension value to count as a mover.
+/// Smallest sample on both sides for a dimension value to count as a mover; among those, the
+/// largest move in the bad direction times the value's sample wins.
 const MOVER_MIN_N: i64 = 10;
 
 impl AlertEngine {
@@ -432,14 +433,16 @@ impl AlertEngine {
                 if s.n < MOVER_MIN_N {
                     continue;
                 }
-                // Worse is what explains an alert: measure the move in the bad direction.
+                // Worse is what explains an alert: the move in the bad direction, weighted by
+                // the value's sample, so a big segment's slide outranks a tiny one's noise.
                 let worse = match ctx.def.direction {
                     Direction::HigherIsBetter => b - c,
                     Direction::LowerIsBetter => c - b,
                 };
-                if worse > 0.0 && mover.as_ref().is_none_or(|(m, _)| worse > *m) {
+                let impact = worse * s.n as f64;
+                if worse > 0.0 && mover.as_ref().is_none_or(|(m, _)| impact > *m) {
                     mover = Some((
-                        worse,
+                        impact,
                         Mover {
                             dimension: d,
                             value: v,

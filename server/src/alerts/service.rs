@@ -85,7 +85,15 @@ pub async fn delete_rule(store: &Store, id: &str, by: &str, now_ms: i64) -> Resu
 
 /// "Would this have fired in the last 30 days?": the rule evaluated on the window ending
 /// each day. Grouped rules show the overall value and breach when any value breaches.
-pub async fn test_rule(store: &Store, spec: RuleSpec, now_ms: i64) -> Result<RuleHistory, OpError> {
+pub async fn test_rule(
+    store: &Store,
+    mut spec: RuleSpec,
+    now_ms: i64,
+) -> Result<RuleHistory, OpError> {
+    // A draft may be tested before it is named.
+    if spec.name.trim().is_empty() {
+        spec.name = "Untitled rule".into();
+    }
     let spec = spec.validate()?;
     let def = spec.def().ok_or(OpError::NotFound("metric"))?;
     let today = Day::from_epoch_ms(now_ms);

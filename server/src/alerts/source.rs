@@ -32,6 +32,9 @@ pub struct Samples<'a> {
     survey_daily: HashMap<Filters, Vec<DailyAgg>>,
     survey_keyed: SurveyKeyed,
     ticket_aggs: HashMap<(Filters, Day, Day), SupportAgg>,
+    /// Daily ticket rollups over the span per filter set (at most one filter), with
+    /// histograms once a duration metric needs them.
+    ticket_days: HashMap<Filters, (tickets::DailyRollups, bool)>,
     ticket_keyed: TicketKeyed,
 }
 
@@ -45,6 +48,7 @@ impl<'a> Samples<'a> {
             survey_daily: HashMap::new(),
             survey_keyed: HashMap::new(),
             ticket_aggs: HashMap::new(),
+            ticket_days: HashMap::new(),
             ticket_keyed: HashMap::new(),
         }
     }
@@ -81,7 +85,7 @@ impl<'a> Samples<'a> {
             Family::Tickets => {
                 let key = (filters.clone(), from, to);
                 if !self.ticket_aggs.contains_key(&key) {
-                    let agg = ticket_agg(self.store, filters, from, to).await?;
+                    let agg = self.ticket_agg(def, filters, from, to).await?;
                     self.ticket_aggs.insert(key.clone(), agg);
                 }
                 Ok(self
@@ -131,7 +135,16 @@ impl<'a> Samples<'a> {
             Family::Tickets => {
                 let key = (filters.clone(), by, from, to);
                 if !self.ticket_keyed.contains_key(&key) {
-                    let rows = ticket_keyed(self.store, filters, by, from, to).await?;
+                    let rows = if filters.is_empty() {
+                        let mut out = Vec::new();
+                        for v in tickets::rollup_values(self.store, by, from.0, to.0).await? {
+                            let one = Filters::from([(by, v.clone())]);
+                            out.push((v, self.ticket_agg(def, &one, from, to).await?));
+                        }
+                        out
+                    } else {
+                        ticket_keyed_facts(self.store, filters, by, from, to).await?
+                    };
                     self.ticket_keyed.insert(key.clone(), rows);
                 }
                 Ok(self
@@ -145,6 +158,40 @@ impl<'a> Samples<'a> {
                     .unwrap_or_default())
             }
         }
+    }
+}
+
+impl Samples<'_> {
+    /// The support aggregate over `from..=to`: summed from the memoised daily rollups of the
+    /// span (at most one filter), else read directly (two or more filters read facts).
+    async fn ticket_agg(
+        &mut self,
+        def: &MetricDef,
+        filters: &Filters,
+        from: Day,
+        to: Day,
+    ) -> Result<SupportAgg, StoreError> {
+        let earliest = self.today.plus_days(1 - self.span);
+        if filters.len() > 1 || from < earliest {
+            return ticket_agg(self.store, filters, from, to).await;
+        }
+        let durations = matches!(def.id, "first_response_time" | "resolution_time");
+        let stale = self
+            .ticket_days
+            .get(filters)
+            .is_none_or(|(_, with_hist)| durations && !with_hist);
+        if stale {
+            let f = filters.iter().next().map(|(d, v)| (*d, v.as_str()));
+            // Histograms are read only once a duration metric asks; counters always.
+            let days =
+                tickets::daily_rollups(self.store, f, earliest.0, self.today.0, durations).await?;
+            self.ticket_days.insert(filters.clone(), (days, durations));
+        }
+        Ok(self
+            .ticket_days
+            .get(filters)
+            .map(|(d, _)| d.sum(from.0, to.0))
+            .unwrap_or_default())
     }
 }
 
@@ -234,23 +281,14 @@ fn ticket_value(t: &TicketRecord, by: Dimension) -> &str {
     }
 }
 
-/// Support aggregates per value of `by`: per-value rollup reads when unfiltered, else one
-/// pass over the facts.
-async fn ticket_keyed(
+/// Support aggregates per value of `by` under filters, in one pass over the facts.
+async fn ticket_keyed_facts(
     store: &Store,
     filters: &Filters,
     by: Dimension,
     from: Day,
     to: Day,
 ) -> Result<Vec<(String, SupportAgg)>, StoreError> {
-    if filters.is_empty() {
-        let mut out = Vec::new();
-        for v in tickets::rollup_values(store, by, from.0, to.0).await? {
-            let agg = tickets::support_from_rollups(store, Some((by, &v)), from.0, to.0).await?;
-            out.push((v, agg));
-        }
-        return Ok(out);
-    }
     let mut per: BTreeMap<String, SupportAgg> = BTreeMap::new();
     for t in tickets::facts(store, filters, from.0, to.0).await? {
         let v = ticket_value(&t, by);

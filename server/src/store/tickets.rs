@@ -814,6 +814,97 @@ pub async fn count(store: &Store) -> Result<i64, StoreError> {
     Ok(n.0)
 }
 
+/// Daily counter rows `(day, [tickets, resolved, fcr, csat_n, csat_good, frt_sum, res_sum])`
+/// of one dimension value (`None`: totals) over `from..=to`, and, when `hist`, its daily
+/// histogram buckets `(day, metric, bucket, n)`: the alert engine reads a span once and sums
+/// its many windows in memory.
+pub async fn daily_rollups(
+    store: &Store,
+    filter: Option<(Dimension, &str)>,
+    from: i64,
+    to: i64,
+    hist: bool,
+) -> Result<DailyRollups, StoreError> {
+    let (dim, val) = match filter {
+        None => ("", ""),
+        Some((d, v)) => (d.as_str(), v),
+    };
+    let counters: Vec<CounterRow> = dispatch!(store, p => sqlx::query_as(
+        "SELECT day, tickets, resolved, fcr, csat_n, csat_good, frt_sum, res_sum FROM ticket_rollup \
+         WHERE dim = $1 AND val = $2 AND day >= $3 AND day <= $4",
+    )
+    .bind(dim)
+    .bind(val)
+    .bind(from)
+    .bind(to)
+    .fetch_all(p)
+    .await?);
+    let buckets: Vec<(i64, String, i64, i64)> = if hist {
+        dispatch!(store, p => sqlx::query_as(
+            "SELECT day, metric, bucket, n FROM ticket_hist \
+             WHERE dim = $1 AND val = $2 AND day >= $3 AND day <= $4",
+        )
+        .bind(dim)
+        .bind(val)
+        .bind(from)
+        .bind(to)
+        .fetch_all(p)
+        .await?)
+    } else {
+        Vec::new()
+    };
+    Ok(DailyRollups {
+        counters: counters
+            .into_iter()
+            .map(|(d, a, b, c, e, f, g, h)| (d, [a, b, c, e, f, g, h]))
+            .collect(),
+        buckets,
+    })
+}
+
+/// `(day, tickets, resolved, fcr, csat_n, csat_good, frt_sum, res_sum)`.
+type CounterRow = (i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// What [`daily_rollups`] reads.
+#[derive(Clone, Debug, Default)]
+pub struct DailyRollups {
+    /// `(day, [tickets, resolved, fcr, csat_n, csat_good, frt_sum, res_sum])`.
+    pub counters: Vec<(i64, [i64; 7])>,
+    /// `(day, metric, bucket, n)`, metric `frt` or `res`.
+    pub buckets: Vec<(i64, String, i64, i64)>,
+}
+
+impl DailyRollups {
+    /// The support aggregate of the days `from..=to`.
+    pub fn sum(&self, from: i64, to: i64) -> SupportAgg {
+        let mut c = [0i64; 7];
+        for (_, row) in self.counters.iter().filter(|(d, _)| *d >= from && *d <= to) {
+            for (acc, v) in c.iter_mut().zip(row) {
+                *acc += v;
+            }
+        }
+        let mut frt: BTreeMap<i32, i64> = BTreeMap::new();
+        let mut res: BTreeMap<i32, i64> = BTreeMap::new();
+        for (_, metric, bucket, n) in self.buckets.iter().filter(|(d, ..)| *d >= from && *d <= to) {
+            let b = i32::try_from(*bucket).unwrap_or(0);
+            match metric.as_str() {
+                "frt" => *frt.entry(b).or_default() += n,
+                "res" => *res.entry(b).or_default() += n,
+                _ => {}
+            }
+        }
+        SupportAgg {
+            tickets: c[0],
+            resolved: c[1],
+            fcr: c[2],
+            csat_n: c[3],
+            csat_good: c[4],
+            first_response: Histogram::from_parts(frt, c[5]),
+            resolution: Histogram::from_parts(res, c[6]),
+        }
+    }
+}
+
 /// Values of `by` with tickets created on `from..=to` (from the rollups).
 pub async fn rollup_values(
     store: &Store,

@@ -561,3 +561,61 @@ async fn a_rule_test_shows_what_would_have_fired() {
     assert_eq!(days[29]["breach"], true);
     assert_eq!(days[0]["n"], 0);
 }
+
+#[tokio::test]
+async fn ticket_rules_see_what_the_support_report_sees() {
+    let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    // Six chat tickets created an hour ago, answered after 10, 20, … 60 minutes.
+    let base = now_ms() - 3_600_000;
+    let fmt = app::domain::date::format_rfc3339;
+    let tickets: Vec<Value> = (1..=6)
+        .map(|i| {
+            json!({"id": format!("k{i}"), "created_at": fmt(base - 3 * 3_600_000),
+                   "first_response_at": fmt(base - 3 * 3_600_000 + i * 600_000), "channel": "chat"})
+        })
+        .collect();
+    let r = app
+        .post(
+            "/api/v1/tickets",
+            "application/json",
+            Value::Array(tickets).to_string(),
+            Some(KEY),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rule = app
+        .create_rule(
+            &analyst,
+            json!({
+                "name": "slow chat", "metric": "first_response_time", "group_by": "channel",
+                "condition": {"type": "above", "threshold": 1200}, "severity": "warning",
+                "min_sample": 5, "for_secs": 0
+            }),
+        )
+        .await;
+    let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
+    let data_day = app::domain::date::Day::from_epoch_ms(base - 3 * 3_600_000);
+    app.state
+        .alerts
+        .evaluate(data_day.start_ms() + 60_000)
+        .await
+        .unwrap();
+    let firing = app.alerts_of(&analyst, &rule_id, "firing").await;
+    assert_eq!(firing.len(), 1, "{firing:?}");
+    assert_eq!(firing[0]["dim_key"], "channel=chat");
+    assert_eq!(firing[0]["title"], "slow chat · channel=chat");
+    let day = data_day.to_string();
+    let report = app
+        .get(
+            &format!("/api/v1/support?from={day}&to={day}&channel=chat"),
+            true,
+        )
+        .await
+        .json();
+    assert_eq!(
+        firing[0]["evidence"]["value"],
+        report["first_response_time"]["median_secs"]
+    );
+    assert_eq!(firing[0]["evidence"]["n"], 6);
+}
