@@ -82,6 +82,14 @@ pub fn router(state: AppState) -> Router {
                 .put(alerts::put_rule)
                 .delete(alerts::delete_rule),
         )
+        .route(
+            "/api/v1/alert-silences",
+            get(alerts::list_silences).post(alerts::create_silence),
+        )
+        .route(
+            "/api/v1/alert-silences/{id}",
+            axum::routing::delete(alerts::end_silence),
+        )
         .route("/api/v1/alerts", get(alerts::list_alerts))
         .route("/api/v1/alerts/deliveries", get(alerts::list_deliveries))
         .route("/api/v1/alerts/{id}", get(alerts::get_alert))

@@ -31,14 +31,20 @@ mod guard {
     }
 }
 
-/// The bell's counts. Who may call it: team members (not partner accounts or share links).
+/// The bell's counts; `None` for people who do not see alerts (partner accounts, share
+/// links), so the bell on their pages stays hidden without failing the page. Who may call
+/// it: anyone signed in.
 #[server(prefix = "/api/fn", endpoint = "get_alert_counts", input = GetUrl)]
-pub async fn get_alert_counts() -> Result<AlertCounts, AppError> {
+pub async fn get_alert_counts() -> Result<Option<AlertCounts>, AppError> {
     use crate::domain::access::Permission;
     crate::api::auth::answer(
         async move {
+            let principal = crate::api::auth::require(Permission::ReadData)?;
+            if principal.is_share() || principal.partner.is_some() {
+                return Ok(None);
+            }
             let (_, b) = guard::team(Permission::ReadData)?;
-            b.0.counts().await
+            b.0.counts().await.map(Some)
         }
         .await,
     )

@@ -225,3 +225,30 @@ pub struct AlertDetail {
     /// `None` when the rule no longer exists.
     pub history: Option<RuleHistory>,
 }
+
+/// A silence: mutes deliveries and the unread count of matching alerts until a time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SilenceView {
+    pub id: String,
+    /// The rule it covers; empty: every rule.
+    pub rule_id: String,
+    /// The dimension key it covers (`channel=phone`); empty: every key.
+    pub dim_key: String,
+    pub until: i64,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// A silence as the API takes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSilence {
+    #[serde(default)]
+    pub rule_id: String,
+    #[serde(default)]
+    pub dim_key: String,
+    pub until: i64,
+    #[serde(default)]
+    pub reason: String,
+}

@@ -260,6 +260,79 @@ pub async fn act(
         .ok_or(OpError::NotFound("alert"))
 }
 
+/// Creates a silence: `rule_id` empty covers every rule, `dim_key` empty every key.
+pub async fn create_silence(
+    engine: &AlertEngine,
+    store: &Store,
+    s: app::model::alerts::NewSilence,
+    by: &str,
+    now_ms: i64,
+) -> Result<app::model::alerts::SilenceView, OpError> {
+    let invalid = |code: &'static str, message: &str| {
+        OpError::Invalid(RuleError {
+            code,
+            message: message.into(),
+        })
+    };
+    if s.until <= now_ms || s.until > now_ms + MAX_SILENCE_MS {
+        return Err(invalid(
+            "invalid_silence",
+            "a silence ends in the future, at most 30 days ahead",
+        ));
+    }
+    let rule_id = s.rule_id.trim().to_string();
+    if !rule_id.is_empty() && store::get_rule(store, &rule_id).await?.is_none() {
+        return Err(invalid("unknown_rule", "no rule has this id"));
+    }
+    let dim_key = s.dim_key.trim().to_string();
+    if !dim_key.is_empty() {
+        let ok = dim_key.split_once('=').is_some_and(|(d, v)| {
+            app::domain::dimension::Dimension::parse(d).is_some()
+                && !v.is_empty()
+                && v.chars().count() <= 200
+        });
+        if !ok {
+            return Err(invalid(
+                "invalid_dim_key",
+                "dim_key is `dimension=value`, e.g. `channel=phone`",
+            ));
+        }
+    }
+    let reason = s.reason.trim().to_string();
+    if reason.chars().count() > 500 {
+        return Err(invalid(
+            "invalid_text",
+            "a reason may have at most 500 characters",
+        ));
+    }
+    let view = app::model::alerts::SilenceView {
+        id: random_id(),
+        rule_id,
+        dim_key,
+        until: s.until,
+        reason,
+        created_by: by.to_string(),
+        created_at: now_ms,
+    };
+    store::insert_silence(store, &view).await?;
+    engine.announce(1, now_ms);
+    Ok(view)
+}
+
+/// Ends a silence now.
+pub async fn end_silence(
+    engine: &AlertEngine,
+    store: &Store,
+    id: &str,
+    now_ms: i64,
+) -> Result<(), OpError> {
+    if !store::end_silence(store, id, now_ms).await? {
+        return Err(OpError::NotFound("silence in force"));
+    }
+    engine.announce(1, now_ms);
+    Ok(())
+}
+
 /// The catalogue ids of an audience's metrics.
 pub fn audience_metrics(a: Audience) -> Vec<&'static str> {
     catalogue::CATALOGUE

@@ -1,5 +1,5 @@
 //! The alerting API: `/api/v1/alert-rules` (list, create, update, delete, test) and
-//! `/api/v1/alerts` (list, one with its log, actions, deliveries, counts).
+//! `/api/v1/alerts` (list, one with its log, actions, deliveries) and `/api/v1/alert-silences`.
 //!
 //! Reading needs a team session (not partner accounts or share links: alerts are the
 //! team's) or a `read` key. Changing rules and acting on alerts needs the `EditRules`
@@ -242,4 +242,41 @@ pub async fn list_deliveries(
     internal_reader(&state, &headers, principal.map(|p| p.0)).await?;
     let deliveries = store::deliveries(&state.store, 200).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+/// `GET /api/v1/alert-silences`: silences in force and those ended in the last week.
+pub async fn list_silences(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    principal: Option<Extension<Principal>>,
+) -> Result<Json<Value>, ApiError> {
+    internal_reader(&state, &headers, principal.map(|p| p.0)).await?;
+    let silences = store::list_silences(&state.store, now_ms()).await?;
+    Ok(Json(json!({ "silences": silences })))
+}
+
+/// `POST /api/v1/alert-silences` with `{rule_id?, dim_key?, until, reason?}`: mutes matching
+/// alerts (deliveries and the unread count) until `until` (epoch ms, ≤ 30 days ahead).
+pub async fn create_silence(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    principal: Option<Extension<Principal>>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let by = require_editor(&state, &headers, principal.map(|p| p.0)).await?;
+    let s: app::model::alerts::NewSilence = parse_body(&body)?;
+    let view = service::create_silence(&state.alerts, &state.store, s, &by, now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(json!(view))))
+}
+
+/// `DELETE /api/v1/alert-silences/{id}`: ends a silence now.
+pub async fn end_silence(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    principal: Option<Extension<Principal>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require_editor(&state, &headers, principal.map(|p| p.0)).await?;
+    service::end_silence(&state.alerts, &state.store, &id, now_ms()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

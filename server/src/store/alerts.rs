@@ -4,7 +4,9 @@ use super::sql::{Bind, Sql};
 use super::{Store, StoreError};
 use app::domain::alert::lifecycle::AlertState;
 use app::domain::alert::rule::{RuleSpec, Severity};
-use app::model::alerts::{AlertLogEntry, AlertView, DeliveryView, Evidence, RuleView, WorkStatus};
+use app::model::alerts::{
+    AlertLogEntry, AlertView, DeliveryView, Evidence, RuleView, SilenceView, WorkStatus,
+};
 
 /// A stored rule as read back; rows whose spec no longer parses are skipped with a warning.
 #[derive(Debug, sqlx::FromRow)]
@@ -829,4 +831,109 @@ pub async fn record_attempt(
         .await?;
     });
     Ok(())
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct SilenceRow {
+    id: String,
+    rule_id: String,
+    dim_key: String,
+    until_at: i64,
+    reason: String,
+    created_by: String,
+    created_at: i64,
+}
+
+/// Silences in force at `now_ms` and those that ended in the week before, newest first.
+pub async fn list_silences(store: &Store, now_ms: i64) -> Result<Vec<SilenceView>, StoreError> {
+    let rows: Vec<SilenceRow> = dispatch!(store, p => sqlx::query_as(
+        "SELECT id, rule_id, dim_key, until_at, reason, created_by, created_at FROM alert_silences \
+         WHERE until_at > $1 ORDER BY created_at DESC, id LIMIT 500",
+    )
+    .bind(now_ms - 7 * 86_400_000)
+    .fetch_all(p)
+    .await?);
+    Ok(rows
+        .into_iter()
+        .map(|r| SilenceView {
+            id: r.id,
+            rule_id: r.rule_id,
+            dim_key: r.dim_key,
+            until: r.until_at,
+            reason: r.reason,
+            created_by: r.created_by,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// Stores a silence and mutes the open alerts it covers, in one transaction.
+pub async fn insert_silence(store: &Store, s: &SilenceView) -> Result<(), StoreError> {
+    let _g = store.write_guard().await;
+    dispatch!(store, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "INSERT INTO alert_silences (id, rule_id, dim_key, until_at, reason, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(s.id.as_str())
+        .bind(s.rule_id.as_str())
+        .bind(s.dim_key.as_str())
+        .bind(s.until)
+        .bind(s.reason.as_str())
+        .bind(s.created_by.as_str())
+        .bind(s.created_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE alerts SET silenced_until = $1, updated_at = $2 WHERE state <> 'resolved' \
+             AND ($3 = '' OR rule_id = $3) AND ($4 = '' OR dim_key = $4) \
+             AND (silenced_until IS NULL OR silenced_until < $1)",
+        )
+        .bind(s.until)
+        .bind(s.created_at)
+        .bind(s.rule_id.as_str())
+        .bind(s.dim_key.as_str())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Ends a silence now and unmutes the open alerts it muted in the inbox (deliveries stay
+/// muted while any other silence covers them). `false` when there is no such silence in
+/// force.
+pub async fn end_silence(store: &Store, id: &str, now_ms: i64) -> Result<bool, StoreError> {
+    let _g = store.write_guard().await;
+    dispatch!(store, p => {
+        let mut tx = p.begin().await?;
+        let row: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT rule_id, dim_key, until_at FROM alert_silences WHERE id = $1 AND until_at > $2",
+        )
+        .bind(id)
+        .bind(now_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((rule_id, dim_key, until)) = row else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE alert_silences SET until_at = $1 WHERE id = $2")
+            .bind(now_ms)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE alerts SET silenced_until = NULL, updated_at = $1 WHERE state <> 'resolved' \
+             AND ($2 = '' OR rule_id = $2) AND ($3 = '' OR dim_key = $3) AND silenced_until = $4",
+        )
+        .bind(now_ms)
+        .bind(rule_id.as_str())
+        .bind(dim_key.as_str())
+        .bind(until)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    })
 }

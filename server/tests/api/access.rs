@@ -859,6 +859,17 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
             see_other,
         ),
         ("/api/v1/metrics/nps", [ok, ok, ok, ok], unauth),
+        // Alerts are the team's: partner accounts see neither inbox nor rules.
+        ("/alerts", [ok, ok, ok, forbidden], see_other),
+        ("/alerts/rules", [ok, ok, ok, forbidden], see_other),
+        ("/api/v1/alerts", [ok, ok, ok, forbidden], unauth),
+        ("/api/v1/alert-rules", [ok, ok, ok, forbidden], unauth),
+        (
+            "/api/fn/get_alerts_page?view=",
+            [ok, ok, ok, forbidden],
+            unauth,
+        ),
+        ("/api/fn/get_alert_counts", [ok, ok, ok, ok], unauth),
         ("/api/fn/get_summary?query=", [ok, ok, ok, ok], unauth),
         ("/api/fn/list_share_links", [ok, ok, ok, ok], unauth),
         (

@@ -619,3 +619,111 @@ async fn ticket_rules_see_what_the_support_report_sees() {
     );
     assert_eq!(firing[0]["evidence"]["n"], 6);
 }
+
+#[tokio::test]
+async fn a_silence_mutes_deliveries_and_the_unread_count_until_it_ends() {
+    let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    let viewer = app.session(Role::Viewer, None).await;
+    let rule = app
+        .create_rule(
+            &analyst,
+            csat_rule(
+                "quiet",
+                json!({"webhooks": [{"url": "http://127.0.0.1:9/hook"}]}),
+            ),
+        )
+        .await;
+    let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
+    let until = now_ms() + 3_600_000;
+    for (body, code) in [
+        (
+            json!({"rule_id": rule_id, "until": now_ms() - 1}),
+            "invalid_silence",
+        ),
+        (json!({"rule_id": "nope", "until": until}), "unknown_rule"),
+        (
+            json!({"rule_id": rule_id, "dim_key": "colour=red", "until": until}),
+            "invalid_dim_key",
+        ),
+    ] {
+        let r = app
+            .json_call(
+                "POST",
+                "/api/v1/alert-silences",
+                Auth::Cookie(&analyst),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert_eq!(r.json()["code"], code);
+    }
+    let r = app
+        .json_call(
+            "POST",
+            "/api/v1/alert-silences",
+            Auth::Cookie(&viewer),
+            Some(json!({"rule_id": rule_id, "until": until})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .json_call(
+            "POST",
+            "/api/v1/alert-silences",
+            Auth::Cookie(&analyst),
+            Some(json!({"rule_id": rule_id, "until": until, "reason": "maintenance"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let silence_id = r.json()["id"].as_str().unwrap().to_string();
+    app.post_surveys(&answers("q", "quiet", 1, 6)).await;
+    app.state
+        .alerts
+        .evaluate(early_in_data_day())
+        .await
+        .unwrap();
+    let firing = app.alerts_of(&analyst, &rule_id, "firing").await;
+    assert_eq!(firing.len(), 1);
+    assert_eq!(firing[0]["silenced_until"], until);
+    let list = app
+        .get_with("/api/v1/alerts?state=firing", &analyst)
+        .await
+        .json();
+    assert_eq!(list["counts"]["unread"], 0);
+    let d = app
+        .get_with("/api/v1/alerts/deliveries", &analyst)
+        .await
+        .json();
+    assert_eq!(
+        d["deliveries"].as_array().unwrap().len(),
+        0,
+        "a silenced alert was delivered"
+    );
+    let s = app.get_with("/api/v1/alert-silences", &viewer).await.json();
+    assert_eq!(s["silences"][0]["reason"], "maintenance");
+    // Ending it unmutes the alert.
+    let r = app
+        .json_call(
+            "DELETE",
+            &format!("/api/v1/alert-silences/{silence_id}"),
+            Auth::Cookie(&analyst),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let list = app
+        .get_with("/api/v1/alerts?state=firing", &analyst)
+        .await
+        .json();
+    assert_eq!(list["counts"]["unread"], 1);
+    let r = app
+        .json_call(
+            "DELETE",
+            &format!("/api/v1/alert-silences/{silence_id}"),
+            Auth::Cookie(&analyst),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -12,7 +12,7 @@ pub fn AlertBell() -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                counts.await.ok().map(|c| {
+                counts.await.ok().flatten().map(|c| {
                     let label = format!("Alerts: {} unacknowledged", c.unread);
                     let class = if c.critical > 0 && c.unread > 0 { "bell urgent" } else { "bell" };
                     view! {
