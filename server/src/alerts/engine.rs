@@ -230,34 +230,14 @@ impl AlertEngine {
         open: &HashMap<(String, String), OpenAlert>,
     ) -> Result<Vec<(String, Outcome)>, StoreError> {
         let spec = &rule.spec;
-        let (from, to) = window(spec, today);
-        let base = spec
-            .condition
-            .baseline_days()
-            .map(|b| (from.plus_days(-b), from.plus_days(-1)));
         let Some(by) = spec.group_by else {
-            let cur = samples.sample(def, &spec.filters, from, to).await?;
-            let b = match base {
-                Some((bf, bt)) => Some(samples.sample(def, &spec.filters, bf, bt).await?),
-                None => None,
-            };
-            return Ok(vec![(String::new(), evaluate(spec, def, cur, b))]);
+            let (_, outcome) = evaluate_total(samples, spec, def, today).await?;
+            return Ok(vec![(String::new(), outcome)]);
         };
-        let cur = samples.keyed(def, &spec.filters, by, from, to).await?;
-        let b: HashMap<String, Sample> = match base {
-            Some((bf, bt)) => samples
-                .keyed(def, &spec.filters, by, bf, bt)
-                .await?
-                .into_iter()
-                .collect(),
-            None => HashMap::new(),
-        };
-        let mut out: Vec<(String, Outcome)> = cur
+        let mut out: Vec<(String, Outcome)> = evaluate_keyed(samples, spec, def, by, today)
+            .await?
             .into_iter()
-            .map(|(v, s)| {
-                let baseline = base.map(|_| b.get(&v).copied().unwrap_or_default());
-                (dim_key(by, &v), evaluate(spec, def, s, baseline))
-            })
+            .map(|(v, o)| (dim_key(by, &v), o))
             .collect();
         for (rule_id, key) in open.keys() {
             if rule_id == &rule.id && !out.iter().any(|(k, _)| k == key) {
@@ -513,6 +493,60 @@ fn is_metric_change(c: &Change) -> bool {
 /// The evaluation window: `window_days` whole days ending today.
 pub fn window(spec: &RuleSpec, today: Day) -> (Day, Day) {
     (today.plus_days(1 - spec.window_days), today)
+}
+
+/// The baseline of a change condition: the `baseline_days` before the window.
+fn baseline(spec: &RuleSpec, today: Day) -> Option<(Day, Day)> {
+    let (from, _) = window(spec, today);
+    spec.condition
+        .baseline_days()
+        .map(|b| (from.plus_days(-b), from.plus_days(-1)))
+}
+
+/// The rule on its whole filtered population for the window ending `day`: the window's
+/// sample and the outcome.
+pub(crate) async fn evaluate_total(
+    samples: &mut Samples<'_>,
+    spec: &RuleSpec,
+    def: &MetricDef,
+    day: Day,
+) -> Result<(Sample, Outcome), StoreError> {
+    let (from, to) = window(spec, day);
+    let cur = samples.sample(def, &spec.filters, from, to).await?;
+    let base = match baseline(spec, day) {
+        Some((bf, bt)) => Some(samples.sample(def, &spec.filters, bf, bt).await?),
+        None => None,
+    };
+    Ok((cur, evaluate(spec, def, cur, base)))
+}
+
+/// The rule per value of `by` for the window ending `day` (values with data in the window).
+pub(crate) async fn evaluate_keyed(
+    samples: &mut Samples<'_>,
+    spec: &RuleSpec,
+    def: &MetricDef,
+    by: Dimension,
+    day: Day,
+) -> Result<Vec<(String, Outcome)>, StoreError> {
+    let (from, to) = window(spec, day);
+    let cur = samples.keyed(def, &spec.filters, by, from, to).await?;
+    let base = baseline(spec, day);
+    let b: HashMap<String, Sample> = match base {
+        Some((bf, bt)) => samples
+            .keyed(def, &spec.filters, by, bf, bt)
+            .await?
+            .into_iter()
+            .collect(),
+        None => HashMap::new(),
+    };
+    Ok(cur
+        .into_iter()
+        .map(|(v, s)| {
+            let baseline = base.map(|_| b.get(&v).copied().unwrap_or_default());
+            let o = evaluate(spec, def, s, baseline);
+            (v, o)
+        })
+        .collect())
 }
 
 /// `channel=phone`.

@@ -1,13 +1,13 @@
 //! What people and automation do with rules and alerts, shared by the HTTP API and the
 //! server functions: validation, state checks, the log, and the live notice.
 
-use super::engine::{window, AlertEngine};
+use super::engine::{evaluate_keyed, evaluate_total, AlertEngine};
 use super::source::Samples;
 use crate::auth::tokens::{random_id, random_token};
 use crate::store::alerts::{self as store, AlertFilter, HumanChange};
 use crate::store::{Store, StoreError};
 use app::domain::alert::catalogue::{self, Audience};
-use app::domain::alert::evaluate::{evaluate, Outcome, Sample};
+use app::domain::alert::evaluate::Outcome;
 use app::domain::alert::lifecycle::AlertState;
 use app::domain::alert::rule::{RuleError, RuleSpec};
 use app::domain::date::Day;
@@ -16,7 +16,6 @@ use app::model::alerts::{
     AlertAction, AlertCounts, AlertView, AlertsPage, CreatedRule, HistoryPoint, RuleHistory,
     RuleView, WorkStatus,
 };
-use std::collections::HashMap;
 
 /// Why an operation was refused.
 #[derive(Debug, thiserror::Error)]
@@ -102,32 +101,13 @@ pub async fn test_rule(
     let mut days = Vec::new();
     for i in (0..TEST_DAYS).rev() {
         let day = today.plus_days(-i);
-        let (from, to) = window(&spec, day);
-        let base = spec
-            .condition
-            .baseline_days()
-            .map(|b| (from.plus_days(-b), from.plus_days(-1)));
-        let cur = samples.sample(def, &spec.filters, from, to).await?;
-        let b = match base {
-            Some((bf, bt)) => Some(samples.sample(def, &spec.filters, bf, bt).await?),
-            None => None,
-        };
-        let overall = evaluate(&spec, def, cur, b);
+        let (cur, overall) = evaluate_total(&mut samples, &spec, def, day).await?;
         let mut breach = matches!(overall, Outcome::Breach(_));
         if let (Some(by), false) = (spec.group_by, breach) {
-            let keyed = samples.keyed(def, &spec.filters, by, from, to).await?;
-            let bk: HashMap<String, Sample> = match base {
-                Some((bf, bt)) => samples
-                    .keyed(def, &spec.filters, by, bf, bt)
-                    .await?
-                    .into_iter()
-                    .collect(),
-                None => HashMap::new(),
-            };
-            breach = keyed.into_iter().any(|(k, s)| {
-                let b = base.map(|_| bk.get(&k).copied().unwrap_or_default());
-                matches!(evaluate(&spec, def, s, b), Outcome::Breach(_))
-            });
+            breach = evaluate_keyed(&mut samples, &spec, def, by, day)
+                .await?
+                .iter()
+                .any(|(_, o)| matches!(o, Outcome::Breach(_)));
         }
         days.push(HistoryPoint {
             day,
