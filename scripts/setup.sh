@@ -36,6 +36,10 @@ if [ ! -f node_modules/echarts/dist/echarts.common.min.js ] || [ ! -x node_modul
   step "installing ECharts and binaryen from the npm registry"
   npm install --no-audit --no-fund --loglevel=error
 fi
+if [ "$what" = test ] && ! python3 -c "import vaderSentiment" 2>/dev/null; then
+  step "installing the reference vaderSentiment from PyPI (sentiment agreement test)"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore vaderSentiment==3.3.2
+fi
 if [ "$what" = test ] && [ ! -d end2end/node_modules/@playwright/test ]; then
   step "installing Playwright (driving Debian's Chromium; no browser download)"
   (cd end2end && npm install --no-audit --no-fund --loglevel=error)

@@ -9,3 +9,4 @@ pub mod auth;
 pub mod backend;
 pub mod summary;
 pub mod support;
+pub mod voice;

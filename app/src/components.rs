@@ -8,3 +8,4 @@ pub mod layout;
 pub mod live;
 pub mod summary;
 pub mod support;
+pub mod voice;

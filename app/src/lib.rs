@@ -24,6 +24,7 @@ use pages::shares::SharesPage;
 use pages::summary::SummaryPage;
 use pages::support::SupportPage;
 use pages::tickets::TicketListPage;
+use pages::voice::VoicePage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("login") view=LoginPage />
                 <Route path=StaticSegment("support") view=SupportPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("support"), StaticSegment("tickets")) view=TicketListPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("voice") view=VoicePage ssr=SsrMode::Async />
                 <Route path=StaticSegment("alerts") view=AlertsPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("alerts"), StaticSegment("rules")) view=AlertRulesPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("shares") view=SharesPage ssr=SsrMode::Async />

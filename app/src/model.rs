@@ -3,6 +3,7 @@
 pub mod access;
 pub mod alerts;
 pub mod support;
+pub mod voice;
 
 use crate::domain::date::Day;
 use crate::domain::dimension::Dimension;

@@ -12,6 +12,7 @@ pub mod shares;
 pub mod summary;
 pub mod support;
 pub mod tickets;
+pub mod voice;
 
 /// Pages whose view (path + query) can be shared with a link.
 pub const SHAREABLE_PATHS: &[&str] = &["/"];

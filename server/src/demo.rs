@@ -8,7 +8,9 @@ use crate::store::{Store, StoreError};
 use app::domain::access::Role;
 use app::domain::date::{Day, MS_PER_DAY};
 use app::domain::dimension::Channel;
+use app::domain::feedback::{round4, Audience, FeedbackRecord, FeedbackSource};
 use app::domain::incident::{IncidentRecord, Severity};
+use app::domain::sentiment::vader::Analyzer;
 use app::domain::survey::{Score, SurveyKind, SurveyRecord};
 use app::domain::ticket::{Priority, TicketRecord, TicketStatus};
 
@@ -523,7 +525,163 @@ pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError
     for chunk in records.chunks(10_000) {
         stored += insert_batch(store, chunk.to_vec(), now_ms).await?.accepted;
     }
+    crate::voice::backfill_survey_comments(store, now_ms).await?;
+    let feedback = generate_feedback(Day::from_epoch_ms(now_ms), 120, now_ms, 11);
+    for chunk in feedback.chunks(5_000) {
+        crate::store::feedback::upsert_batch(store, chunk.to_vec(), now_ms).await?;
+    }
     Ok(stored)
+}
+
+/// Review, social, email, chat and partner-portal texts for the `days` days ending `today`:
+/// subjects crossed with praise and complaints, so keywords have something to rank, with
+/// the chat dip of [`DIPS`] showing as a burst of complaints.
+pub fn generate_feedback(today: Day, days: i64, now_ms: i64, seed: u64) -> Vec<FeedbackRecord> {
+    const PRAISE: [&str; 8] = [
+        "Really love the {s}, so easy to use!",
+        "The {s} is fast and reliable.",
+        "Great {s}, the team was friendly and helpful.",
+        "Excellent {s} 😍 highly recommend",
+        "Smooth setup and a clear {s}. Thanks!",
+        "The {s} saves us hours every week, brilliant.",
+        "Happy with the {s}, support answered quickly.",
+        "Best {s} we have tried :)",
+    ];
+    const COMPLAINTS: [&str; 8] = [
+        "The {s} is slow and keeps crashing.",
+        "Terrible {s}, waited days for a response 😡",
+        "Confusing {s} and nobody called back.",
+        "The {s} broke again after the update. Not happy!",
+        "Frustrating {s}, the refund is still missing.",
+        "Awful experience with the {s}, slow response from support.",
+        "The {s} is not working and the agent was rude.",
+        "Disappointed: the {s} is buggy and late.",
+    ];
+    const NEUTRAL: [&str; 4] = [
+        "Is the {s} available in French?",
+        "We use the {s} every Monday.",
+        "Question about the {s} pricing tiers.",
+        "The {s} changed its layout this week.",
+    ];
+    const SUBJECTS: [&str; 8] = [
+        "dashboard",
+        "mobile app",
+        "checkout",
+        "billing page",
+        "onboarding",
+        "delivery",
+        "integration",
+        "reporting",
+    ];
+    const SOURCES: [(FeedbackSource, f64); 5] = [
+        (FeedbackSource::Review, 0.3),
+        (FeedbackSource::Social, 0.3),
+        (FeedbackSource::Email, 0.15),
+        (FeedbackSource::Chat, 0.15),
+        (FeedbackSource::Portal, 0.1),
+    ];
+    const AUTHORS: [(&str, i64); 8] = [
+        ("@techreviewer", 48_000),
+        ("@ops_jane", 3_200),
+        ("@retailguru", 12_500),
+        ("@devdan", 900),
+        ("@cx_watch", 27_000),
+        ("@sam_builds", 1_400),
+        ("@linda_k", 600),
+        ("@startupnews", 88_000),
+    ];
+    let mut rng = Rng::new(seed);
+    let analyzer = Analyzer::default();
+    let mut out = Vec::new();
+    for back in 0..days {
+        let day = today.plus_days(-back);
+        let in_dip = DIPS
+            .iter()
+            .any(|(start, len, _)| back <= *start && back > start - len);
+        let per_day = 25 + (rng.next_u64() % 15) as i64;
+        for i in 0..per_day {
+            let ms = day.0 * 86_400_000 + (rng.next_u64() % 86_400_000) as i64;
+            if ms > now_ms {
+                continue;
+            }
+            let source = *rng.pick(&SOURCES);
+            let partner_idx = (rng.next_u64() % PARTNERS.len() as u64) as usize;
+            let (partner_name, tilt) = PARTNERS[partner_idx];
+            let audience = if source == FeedbackSource::Portal {
+                Audience::Partner
+            } else {
+                Audience::Customer
+            };
+            let mut good = 0.55 + tilt * 2.0;
+            if in_dip {
+                good -= 0.35;
+            }
+            let subject = SUBJECTS[(rng.next_u64() % SUBJECTS.len() as u64) as usize];
+            let roll = rng.f64();
+            let pool: &[&str] = if roll < good {
+                &PRAISE
+            } else if roll < good + 0.1 {
+                &NEUTRAL
+            } else {
+                &COMPLAINTS
+            };
+            let template = pool[(rng.next_u64() % pool.len() as u64) as usize];
+            let text = template.replace("{s}", subject);
+            let (author, followers) = if source == FeedbackSource::Social {
+                let (a, f) = AUTHORS[(rng.next_u64() % AUTHORS.len() as u64) as usize];
+                (a.to_string(), f)
+            } else {
+                (String::new(), 0)
+            };
+            let reach = (followers as f64).sqrt();
+            let social = source == FeedbackSource::Social;
+            out.push(FeedbackRecord {
+                external_id: format!("demo-fb-{}-{i}", day.0),
+                source,
+                score: round4(analyzer.score(&text).compound),
+                text,
+                at_ms: ms,
+                audience,
+                customer_id: if audience == Audience::Customer {
+                    format!("cust-{}", rng.next_u64() % 20_000)
+                } else {
+                    String::new()
+                },
+                partner_id: if audience == Audience::Partner || rng.f64() < 0.3 {
+                    partner_name.to_string()
+                } else {
+                    String::new()
+                },
+                channel: match source {
+                    FeedbackSource::Social => Channel::Social.as_str().into(),
+                    FeedbackSource::Email => Channel::Email.as_str().into(),
+                    FeedbackSource::Chat => Channel::Chat.as_str().into(),
+                    _ => Channel::Web.as_str().into(),
+                },
+                segment: rng.pick(&SEGMENTS).to_string(),
+                product_category: rng.pick(&CATEGORIES).to_string(),
+                region: rng.pick(&REGIONS).to_string(),
+                likes: if social {
+                    (reach * rng.f64() * 0.8) as i64
+                } else {
+                    0
+                },
+                shares: if social {
+                    (reach * rng.f64() * 0.15) as i64
+                } else {
+                    0
+                },
+                comments: if social {
+                    (reach * rng.f64() * 0.2) as i64
+                } else {
+                    0
+                },
+                author,
+                followers,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod metrics;
 mod session;
 mod stream;
 mod support;
+mod voice;
 
 use crate::access::AccessService;
 use crate::auth::middleware;
@@ -62,6 +63,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/metrics/{metric}", get(metrics::get_metric))
         .route("/api/v1/support", get(support::get_support))
+        .route(
+            "/api/v1/feedback",
+            get(voice::list_feedback).post(voice::post_feedback),
+        )
+        .route("/api/v1/keywords", get(voice::get_keywords))
+        .route("/api/v1/sentiment", get(voice::get_sentiment))
+        .route("/api/v1/social", get(voice::get_social))
         .route(
             "/api/v1/support/vip-outreach",
             get(incidents::get_vip_outreach),

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod state;
 pub mod store;
 pub mod support;
+pub mod voice;
 
 pub use http::router;
 pub use state::AppState;

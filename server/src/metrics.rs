@@ -93,6 +93,26 @@ impl DashboardBackend for Engine {
         })
     }
 
+    fn voice(
+        &self,
+        query: DashboardQuery,
+        raw_query: String,
+    ) -> BoxFuture<'_, Result<app::model::voice::VoicePage, AppError>> {
+        Box::pin(async move {
+            let fail = |e: crate::voice::VoiceError| match e {
+                crate::voice::VoiceError::Query(q) => AppError::from(q),
+                crate::voice::VoiceError::Store(e) => {
+                    tracing::error!(error = %e, "voice read failed");
+                    AppError::Internal
+                }
+            };
+            let q = crate::voice::VoiceQuery::parse(query, &raw_query)?;
+            crate::voice::page(&self.store, &q, &raw_query)
+                .await
+                .map_err(fail)
+        })
+    }
+
     fn summary(&self, query: DashboardQuery) -> BoxFuture<'_, Result<Summary, AppError>> {
         Box::pin(async move {
             Engine::summary(self, &query).await.map_err(|e| {

@@ -42,6 +42,8 @@ impl AppState {
         let store = Arc::new(Store::connect(&config.database_url.0).await?);
         store.migrate().await?;
         crate::alerts::defaults::seed_once(&store, crate::clock::now_ms()).await?;
+        // Stores that predate customer voice get their survey comments as feedback, once.
+        crate::voice::backfill_once(&store, crate::clock::now_ms()).await?;
         let auth = Arc::new(Auth::open(&config, &store).await?);
         Ok(Self::with_store(config, store, auth, shutdown))
     }

@@ -36,6 +36,13 @@ pub trait DashboardBackend: Send + Sync + 'static {
         query: DashboardQuery,
         raw_query: String,
     ) -> BoxFuture<'_, Result<crate::model::support::TicketList, AppError>>;
+    /// The voice page (sentiment, keywords, feedback log; social mentions when asked) for a
+    /// resolved (already scoped) query; `raw_query` carries audience, source, search, page.
+    fn voice(
+        &self,
+        query: DashboardQuery,
+        raw_query: String,
+    ) -> BoxFuture<'_, Result<crate::model::voice::VoicePage, AppError>>;
 }
 
 /// The backend, as provided in Leptos context.

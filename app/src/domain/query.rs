@@ -115,7 +115,8 @@ pub struct QueryError {
 }
 
 impl QueryError {
-    fn new(code: &str, message: impl Into<String>) -> QueryError {
+    /// Builds an error from a code and a message.
+    pub fn new(code: &str, message: impl Into<String>) -> QueryError {
         QueryError {
             code: code.into(),
             message: message.into(),

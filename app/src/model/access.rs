@@ -105,4 +105,12 @@ pub struct CreatedShareLink {
 
 /// The key scopes a key can be given: a source to ingest into, `read` for the metrics API,
 /// or `*` for everything.
-pub const KEY_SCOPES: &[&str] = &["surveys", "tickets", "incidents", "read", "alerts", "*"];
+pub const KEY_SCOPES: &[&str] = &[
+    "surveys",
+    "tickets",
+    "incidents",
+    "feedback",
+    "read",
+    "alerts",
+    "*",
+];

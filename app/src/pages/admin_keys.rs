@@ -70,6 +70,7 @@ pub fn AdminKeysPage() -> impl IntoView {
                                                 <option value="surveys">"Ingest surveys"</option>
                                                 <option value="tickets">"Ingest tickets"</option>
                                                 <option value="incidents">"Ingest incidents"</option>
+                                                <option value="feedback">"Ingest feedback"</option>
                                                 <option value="read">"Read metrics"</option>
                                                 <option value="alerts,read">"Manage alert rules and alerts + read"</option>
                                                 <option value="surveys,read">"Ingest surveys + read"</option>

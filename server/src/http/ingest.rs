@@ -58,7 +58,7 @@ pub async fn post_pagerduty(
     Ok(Json(incidents::pagerduty(&state, signature, &bytes).await?))
 }
 
-async fn read_batch(
+pub(super) async fn read_batch(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
@@ -72,7 +72,7 @@ async fn read_batch(
     Ok((format, bytes))
 }
 
-fn answer(report: IngestReport) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
+pub(super) fn answer(report: IngestReport) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
     let status = if report.accepted == 0 && report.duplicates == 0 && report.rejected > 0 {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::store::surveys::insert_batch;
 use app::domain::survey::{RecordError, SurveyInput, SurveyRecord};
 use app::model::ChangeNotice;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Maps one CSV row to a survey input by header name. Unknown columns are ignored.
 pub fn survey_from_csv(
@@ -74,6 +74,11 @@ pub async fn ingest(
     for r in &records {
         *partners.entry(r.partner_id.clone()).or_default() += 1;
     }
+    let with_comments: Vec<SurveyRecord> = records
+        .iter()
+        .filter(|r| r.comment.is_some())
+        .cloned()
+        .collect();
     let outcome = insert_batch(&state.store, records, now).await?;
     tracing::debug!(
         records = count,
@@ -83,6 +88,18 @@ pub async fn ingest(
     );
     report.accepted = outcome.accepted;
     report.duplicates = outcome.duplicates;
+    if !outcome.commented.is_empty() {
+        let ids: HashSet<&str> = outcome.commented.iter().map(String::as_str).collect();
+        let fresh: Vec<&SurveyRecord> = with_comments
+            .iter()
+            .filter(|r| ids.contains(r.external_id.as_str()))
+            .collect();
+        // The responses are stored durably already; their feedback is derived data that
+        // `signalroom-voice backfill` rebuilds, so a failure here must not fail the batch.
+        if let Err(e) = super::feedback::from_surveys(state, &fresh, now).await {
+            tracing::warn!(error = %e, "storing survey comments as feedback failed");
+        }
+    }
     if let Some((from, to)) = outcome.days {
         state.bus.publish(Change {
             notice: ChangeNotice {

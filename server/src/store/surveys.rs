@@ -38,6 +38,8 @@ pub struct InsertOutcome {
     pub kinds: BTreeSet<SurveyKind>,
     /// Day range of the newly stored records.
     pub days: Option<(Day, Day)>,
+    /// Ids of the newly stored records that carry a comment (they become feedback).
+    pub commented: Vec<String>,
 }
 
 /// Key of one rollup row: (dim, val, day, kind, scale).
@@ -236,6 +238,9 @@ async fn write_group(
             };
             for r in unique.iter().filter(|r| inserted.contains(r.external_id.as_str())) {
                 outcome.kinds.insert(r.score.kind);
+                if r.comment.is_some() {
+                    outcome.commented.push(r.external_id.clone());
+                }
                 let d = r.day();
                 outcome.days = Some(outcome.days.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
                 fresh_all.push(r);

@@ -10,3 +10,4 @@ mod metrics;
 mod pages;
 mod stream;
 mod tickets;
+mod voice;

@@ -32,6 +32,7 @@ pub fn UserMenu(
                             <nav class="user-menu" aria-label="Account">
                                 <a href="/">"Summary"</a>
                                 <a href="/support">"Support"</a>
+                                <a href="/voice">"Voice"</a>
                                 {admin}
                                 <a href="/shares">"Share links"</a>
                                 <span class="who" data-testid="who">

@@ -1,0 +1,2 @@
+DROP TABLE feedback_rollup;
+DROP TABLE feedback;
