@@ -45,7 +45,11 @@ pub struct Mover {
 pub struct Verbatim {
     pub text: String,
     pub at: i64,
+    /// The survey answer's score (survey metrics).
     pub score: i64,
+    /// The text's compound sentiment, −1..1 (feedback metrics).
+    #[serde(default)]
+    pub sentiment: Option<f64>,
 }
 
 /// What an alert saw when it fired.

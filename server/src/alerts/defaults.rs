@@ -3,7 +3,7 @@
 
 use crate::auth::tokens::{random_id, random_token};
 use crate::store::{alerts, settings, Store, StoreError};
-use app::domain::alert::catalogue::CATALOGUE;
+use app::domain::alert::catalogue::{find, Family, CATALOGUE};
 use app::domain::alert::rule::{ChangeDirection, Condition, RuleSpec, Severity};
 
 fn rule(
@@ -32,7 +32,7 @@ fn rule(
     }
 }
 
-/// The default rules. Negative-feedback and churn rules join when those metrics exist.
+/// The default rules. The churn rule joins when churn exists.
 pub fn default_rules() -> Vec<RuleSpec> {
     let mut rules = vec![
         rule(
@@ -52,6 +52,19 @@ pub fn default_rules() -> Vec<RuleSpec> {
             1,
             900,
             "Support",
+        ),
+        rule(
+            "Negative feedback up 20% on the week before",
+            "negative_share",
+            Condition::ChangePct {
+                direction: ChangeDirection::Up,
+                pct: 20.0,
+                baseline_days: 7,
+            },
+            Severity::Warning,
+            1,
+            900,
+            "CX",
         ),
         rule(
             "Ticket volume up 50% on the week before",
@@ -81,14 +94,24 @@ pub fn default_rules() -> Vec<RuleSpec> {
     rules
 }
 
-/// Seeds the default rules the first time a store starts; returns how many were added.
+/// Seeds the default rules the first time a store starts; returns how many were added. A
+/// store seeded before the sentiment metrics existed gets their defaults once, on its first
+/// start with them.
 pub async fn seed_once(store: &Store, now_ms: i64) -> Result<usize, StoreError> {
     let token = random_token(16);
-    let marker = settings::get_or_init(store, "alerts.defaults_seeded", || token.clone()).await?;
-    if marker != token {
+    let first = settings::get_or_init(store, "alerts.defaults_seeded", || token.clone()).await?;
+    let feedback =
+        settings::get_or_init(store, "alerts.defaults_seeded.feedback", || token.clone()).await?;
+    let rules: Vec<RuleSpec> = if first == token {
+        default_rules()
+    } else if feedback == token {
+        default_rules()
+            .into_iter()
+            .filter(|r| find(&r.metric).is_some_and(|m| m.family == Family::Feedback))
+            .collect()
+    } else {
         return Ok(0);
-    }
-    let rules = default_rules();
+    };
     for spec in &rules {
         alerts::insert_rule(
             store,

@@ -77,7 +77,9 @@ pub struct AlertEngine {
 fn mover_dimensions(def: &MetricDef) -> Vec<Dimension> {
     match def.family {
         Family::Surveys => def.dimensions.to_vec(),
-        Family::Tickets => vec![Dimension::Channel, Dimension::Segment, Dimension::Region],
+        Family::Tickets | Family::Feedback => {
+            vec![Dimension::Channel, Dimension::Segment, Dimension::Region]
+        }
     }
 }
 
@@ -438,8 +440,16 @@ impl AlertEngine {
             Some(m) => surveys::comments(&self.store, m.kind(), &filters, from, to, 3)
                 .await?
                 .into_iter()
-                .map(|(text, at, score)| Verbatim { text, at, score })
+                .map(|(text, at, score)| Verbatim {
+                    text,
+                    at,
+                    score,
+                    sentiment: None,
+                })
                 .collect(),
+            None if ctx.def.family == Family::Feedback => {
+                super::source::feedback_verbatims(&self.store, ctx.def, &filters, from, to).await?
+            }
             None => Vec::new(),
         };
         Ok(Evidence {
@@ -487,7 +497,10 @@ struct Ctx<'a> {
 }
 
 fn is_metric_change(c: &Change) -> bool {
-    matches!(c.notice.family.as_str(), "surveys" | "tickets" | "*")
+    matches!(
+        c.notice.family.as_str(),
+        "surveys" | "tickets" | "feedback" | "*"
+    )
 }
 
 /// The evaluation window: `window_days` whole days ending today.

@@ -1,15 +1,19 @@
 //! Samples of catalogue metrics over day windows, read from the rollups and memoised for
 //! one engine pass: a thousand rules over the same filters cost one read per filter set.
 
+use crate::store::feedback::{self as voice_store, DailySentiment, FeedbackFilter};
 use crate::store::{surveys, tickets, Store, StoreError};
-use app::domain::alert::catalogue::{Family, MetricDef};
+use app::domain::alert::catalogue::{self, Family, MetricDef};
 use app::domain::alert::evaluate::Sample;
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
+use app::domain::feedback::Audience;
 use app::domain::metric::{figure, SurveyAgg};
+use app::domain::sentiment::{Polarity, SentimentCounts};
 use app::domain::summary::DailyAgg;
 use app::domain::survey::SurveyKind;
 use app::domain::ticket::{SupportAgg, TicketRecord};
+use app::model::alerts::Verbatim;
 use std::collections::{BTreeMap, HashMap};
 
 /// Filters as a cache key.
@@ -36,7 +40,14 @@ pub struct Samples<'a> {
     /// histograms once a duration metric needs them.
     ticket_days: HashMap<Filters, (tickets::DailyRollups, bool)>,
     ticket_keyed: TicketKeyed,
+    /// Daily sentiment over the span per audience and filter set.
+    feedback_days: HashMap<(Audience, Filters), Vec<DailySentiment>>,
+    feedback_keyed: FeedbackKeyed,
 }
+
+/// Sentiment counts per value of a dimension, memoised by audience, filters, dimension, window.
+type FeedbackKeyed =
+    HashMap<(Audience, Filters, Dimension, Day, Day), Vec<(String, SentimentCounts)>>;
 
 impl<'a> Samples<'a> {
     /// A fresh memo; `span` is the longest window + baseline (days) any rule needs.
@@ -50,6 +61,8 @@ impl<'a> Samples<'a> {
             ticket_aggs: HashMap::new(),
             ticket_days: HashMap::new(),
             ticket_keyed: HashMap::new(),
+            feedback_days: HashMap::new(),
+            feedback_keyed: HashMap::new(),
         }
     }
 
@@ -93,6 +106,27 @@ impl<'a> Samples<'a> {
                     .get(&key)
                     .map(|a| ticket_sample(def, a))
                     .unwrap_or_default())
+            }
+            Family::Feedback => {
+                let audience = audience(def);
+                let earliest = self.today.plus_days(1 - self.span);
+                if from < earliest {
+                    let rows = voice_store::daily(self.store, &filter(audience, filters, from, to))
+                        .await?;
+                    return Ok(feedback_sample(def, &sum_sentiment(&rows, from, to)));
+                }
+                let key = (audience, filters.clone());
+                if !self.feedback_days.contains_key(&key) {
+                    let f = filter(audience, filters, earliest, self.today);
+                    let rows = voice_store::daily(self.store, &f).await?;
+                    self.feedback_days.insert(key.clone(), rows);
+                }
+                let rows = self
+                    .feedback_days
+                    .get(&key)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                Ok(feedback_sample(def, &sum_sentiment(rows, from, to)))
             }
         }
     }
@@ -157,6 +191,28 @@ impl<'a> Samples<'a> {
                     })
                     .unwrap_or_default())
             }
+            Family::Feedback => {
+                let audience = audience(def);
+                let key = (audience, filters.clone(), by, from, to);
+                if !self.feedback_keyed.contains_key(&key) {
+                    let rows = voice_store::keyed_counts(
+                        self.store,
+                        &filter(audience, filters, from, to),
+                        by,
+                    )
+                    .await?;
+                    self.feedback_keyed.insert(key.clone(), rows);
+                }
+                Ok(self
+                    .feedback_keyed
+                    .get(&key)
+                    .map(|v| {
+                        v.iter()
+                            .map(|(k, c)| (k.clone(), feedback_sample(def, c)))
+                            .collect()
+                    })
+                    .unwrap_or_default())
+            }
         }
     }
 }
@@ -193,6 +249,67 @@ impl Samples<'_> {
             .map(|(d, _)| d.sum(from.0, to.0))
             .unwrap_or_default())
     }
+}
+
+fn audience(def: &MetricDef) -> Audience {
+    match def.audience {
+        catalogue::Audience::Partner => Audience::Partner,
+        catalogue::Audience::Customer => Audience::Customer,
+    }
+}
+
+fn filter(audience: Audience, filters: &Filters, from: Day, to: Day) -> FeedbackFilter {
+    FeedbackFilter {
+        audience,
+        from,
+        to,
+        filters: filters.clone(),
+        source: None,
+        sentiment: None,
+        patterns: Vec::new(),
+    }
+}
+
+fn sum_sentiment(rows: &[DailySentiment], from: Day, to: Day) -> SentimentCounts {
+    let mut c = SentimentCounts::default();
+    for r in rows.iter().filter(|r| r.day >= from.0 && r.day <= to.0) {
+        c.add(&r.counts, 1);
+    }
+    c
+}
+
+/// A sentiment metric of counts: the mean compound score or a class share.
+pub fn feedback_sample(def: &MetricDef, c: &SentimentCounts) -> Sample {
+    let mix = c.mix();
+    let value = match def.id {
+        "negative_share" | "partner_negative_share" => mix.negative_pct,
+        "positive_share" => mix.positive_pct,
+        _ => mix.score,
+    };
+    Sample { value, n: c.n }
+}
+
+/// Up to three of the window's negative texts under the rule's filters, newest first: what
+/// customers said while the metric moved.
+pub async fn feedback_verbatims(
+    store: &Store,
+    def: &MetricDef,
+    filters: &Filters,
+    from: Day,
+    to: Day,
+) -> Result<Vec<Verbatim>, StoreError> {
+    let mut f = filter(audience(def), filters, from, to);
+    f.sentiment = Some(Polarity::Negative);
+    let (items, _) = voice_store::list(store, &f, 1, 3).await?;
+    Ok(items
+        .into_iter()
+        .map(|i| Verbatim {
+            text: i.text,
+            at: i.at_ms,
+            score: 0,
+            sentiment: Some(i.sentiment_score),
+        })
+        .collect())
 }
 
 fn survey_kind(def: &MetricDef) -> SurveyKind {

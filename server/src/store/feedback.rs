@@ -406,6 +406,58 @@ pub async fn daily(store: &Store, f: &FeedbackFilter) -> Result<Vec<DailySentime
         .collect())
 }
 
+/// (key, n, pos, neu, neg, score_e4).
+type KeyedRow = (String, i64, i64, i64, i64, i64);
+
+/// Sentiment counts per value of `by` (values with texts only): from the rollup without
+/// filters, else from facts.
+pub async fn keyed_counts(
+    store: &Store,
+    f: &FeedbackFilter,
+    by: Dimension,
+) -> Result<Vec<(String, SentimentCounts)>, StoreError> {
+    let mut sql = Sql::default();
+    let sums = "CAST(SUM(n) AS BIGINT), CAST(SUM(pos) AS BIGINT), CAST(SUM(neu) AS BIGINT), \
+                CAST(SUM(neg) AS BIGINT), CAST(SUM(score_e4) AS BIGINT)";
+    if f.filters.is_empty() && f.source.is_none() && f.sentiment.is_none() && f.patterns.is_empty()
+    {
+        sql.push(&format!(
+            "SELECT val, {sums} FROM feedback_rollup WHERE audience = "
+        ))
+        .bind(Bind::Text(f.audience.as_str().into()))
+        .push(" AND dim = ")
+        .bind(Bind::Text(by.as_str().into()))
+        .days(f.from, f.to)
+        .push(" AND val <> '' GROUP BY val HAVING SUM(n) > 0");
+    } else {
+        let col = by.column();
+        sql.push(&format!(
+            "SELECT {col}, COUNT(*), \
+             CAST(SUM(CASE WHEN label = 'positive' THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN label = 'neutral' THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN label = 'negative' THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(SUM(score_e4) AS BIGINT) FROM feedback"
+        ));
+        f.push_where(&mut sql);
+        sql.push(&format!(" AND {col} <> '' GROUP BY {col}"));
+    }
+    Ok(fetch_as!(store, KeyedRow, sql)
+        .into_iter()
+        .map(|(k, n, pos, neu, neg, score_e4)| {
+            (
+                k,
+                SentimentCounts {
+                    n,
+                    pos,
+                    neu,
+                    neg,
+                    score_e4,
+                },
+            )
+        })
+        .collect())
+}
+
 /// One page of texts, newest first, and the number matching in all.
 pub async fn list(
     store: &Store,

@@ -110,6 +110,7 @@ async fn the_default_rules_are_seeded_once() {
     let names: Vec<&str> = rules.iter().filter_map(|r| r["name"].as_str()).collect();
     assert!(names.contains(&"CSAT below 60%"), "{names:?}");
     assert!(names.contains(&"First response time above target"));
+    assert!(names.contains(&"Negative feedback up 20% on the week before"));
     assert!(rules.iter().all(|r| r["builtin"] == true));
     // A second start does not re-seed (nor restore a deleted default).
     let admin = app.session(Role::Admin, None).await;
@@ -726,4 +727,60 @@ async fn a_silence_mutes_deliveries_and_the_unread_count_until_it_ends() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_negative_feedback_rule_fires_with_the_customers_words_as_evidence() {
+    let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    let rule = app
+        .create_rule(
+            &analyst,
+            json!({
+                "name": "Negative share in enterprise", "metric": "negative_share",
+                "filters": {"segment": "enterprise"}, "severity": "warning",
+                "condition": {"type": "above", "threshold": 50.0},
+                "window_days": 1, "for_secs": 0, "min_sample": 4
+            }),
+        )
+        .await;
+    let rule_id = rule["rule"]["id"].as_str().unwrap().to_string();
+    let texts = [
+        "The export is broken and support is useless.",
+        "Terrible update, everything is slow.",
+        "Awful invoice errors again.",
+        "Nice new dashboard.",
+    ];
+    let batch: Vec<Value> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            json!({"id": format!("neg{i}"), "source": "review", "text": t, "at": ts(0),
+                   "segment": "enterprise"})
+        })
+        .collect();
+    let r = app
+        .post(
+            "/api/v1/feedback",
+            "application/json",
+            Value::Array(batch).to_string(),
+            Some(KEY),
+        )
+        .await;
+    assert_eq!(r.json()["accepted"], 4, "{}", r.text);
+    app.state
+        .alerts
+        .evaluate(early_in_data_day())
+        .await
+        .unwrap();
+    let firing = app.alerts_of(&analyst, &rule_id, "firing").await;
+    assert_eq!(firing.len(), 1, "3 of 4 texts are negative: 75% > 50%");
+    let evidence = &firing[0]["evidence"];
+    assert_eq!(evidence["value"], 75.0);
+    assert_eq!(evidence["n"], 4);
+    let verbatims = evidence["verbatims"].as_array().unwrap();
+    assert_eq!(verbatims.len(), 3);
+    assert!(verbatims
+        .iter()
+        .all(|v| v["sentiment"].as_f64().unwrap() <= -0.05));
 }

@@ -53,7 +53,10 @@ pub fn AlertCard(alert: AlertView, can_edit: bool, changed: RwSignal<u64>) -> im
         let quotes = e
             .verbatims
             .into_iter()
-            .map(|v| view! { <blockquote class="verbatim">{v.text}<footer>{format!("score {} · {}", v.score, format::datetime(v.at))}</footer></blockquote> })
+            .map(|v| view! { <blockquote class="verbatim">{v.text}<footer>{match v.sentiment {
+                Some(s) => format!("sentiment {s:+.2} · {}", format::datetime(v.at)),
+                None => format!("score {} · {}", v.score, format::datetime(v.at)),
+            }}</footer></blockquote> })
             .collect_view();
         view! {
             <dl class="evidence">

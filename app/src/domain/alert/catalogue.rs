@@ -14,6 +14,8 @@ pub enum Family {
     Surveys,
     /// Support tickets (`ticket_rollup`, `ticket_hist`).
     Tickets,
+    /// Feedback texts and their sentiment (`feedback_rollup`).
+    Feedback,
 }
 
 impl Family {
@@ -22,6 +24,7 @@ impl Family {
         match self {
             Self::Surveys => "surveys",
             Self::Tickets => "tickets",
+            Self::Feedback => "feedback",
         }
     }
 }
@@ -124,6 +127,27 @@ const fn ticket(
     }
 }
 
+const fn feedback(
+    id: &'static str,
+    label: &'static str,
+    unit: Unit,
+    direction: Direction,
+    target: f64,
+    audience: Audience,
+) -> MetricDef {
+    MetricDef {
+        id,
+        label,
+        unit,
+        direction,
+        target,
+        family: Family::Feedback,
+        audience,
+        has_comments: true,
+        dimensions: TICKET_DIMS,
+    }
+}
+
 /// Every alertable metric. Survey targets match [`MetricId::target`]; CES is watched on the
 /// 7-point scale (higher is easier), the scale the demo and most tools use.
 pub const CATALOGUE: &[MetricDef] = &[
@@ -171,6 +195,46 @@ pub const CATALOGUE: &[MetricDef] = &[
         Unit::Percent,
         Direction::HigherIsBetter,
         80.0,
+    ),
+    feedback(
+        "sentiment_score",
+        "Sentiment score",
+        Unit::Score,
+        Direction::HigherIsBetter,
+        0.2,
+        Audience::Customer,
+    ),
+    feedback(
+        "negative_share",
+        "Negative feedback share",
+        Unit::Percent,
+        Direction::LowerIsBetter,
+        20.0,
+        Audience::Customer,
+    ),
+    feedback(
+        "positive_share",
+        "Positive feedback share",
+        Unit::Percent,
+        Direction::HigherIsBetter,
+        60.0,
+        Audience::Customer,
+    ),
+    feedback(
+        "partner_sentiment_score",
+        "Partner sentiment score",
+        Unit::Score,
+        Direction::HigherIsBetter,
+        0.2,
+        Audience::Partner,
+    ),
+    feedback(
+        "partner_negative_share",
+        "Partner negative feedback share",
+        Unit::Percent,
+        Direction::LowerIsBetter,
+        20.0,
+        Audience::Partner,
     ),
     ticket(
         "ticket_volume",

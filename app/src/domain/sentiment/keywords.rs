@@ -239,42 +239,47 @@ pub enum Term {
 
 /// Calls `f` with every content word and every candidate bigram of `text`, in order.
 pub fn for_each_term(text: &str, mut f: impl FnMut(Term)) {
-    // The previous token in the same clause: (word, is a content word or negation).
-    let mut prev: Option<String> = None;
+    // Words with whether clause punctuation came before them.
+    let mut words: Vec<(String, bool)> = Vec::new();
     let mut word = String::new();
-    let mut chars = text.chars().peekable();
-    loop {
-        let c = chars.next();
-        match c {
-            Some(c) if c.is_alphanumeric() => {
-                word.extend(c.to_lowercase());
-                continue;
-            }
-            Some('\'' | '\u{2019}') if !word.is_empty() => {
-                word.push('\'');
-                continue;
-            }
-            _ => {}
+    let mut clause_break = false;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+            continue;
+        }
+        if matches!(c, '\'' | '\u{2019}') && !word.is_empty() {
+            word.push('\'');
+            continue;
         }
         if !word.is_empty() {
-            let w = std::mem::take(&mut word);
-            match classify(&w) {
-                Class::Content(folded) => {
-                    if let Some(p) = prev.take() {
-                        f(Term::Bigram(p, folded.clone()));
-                    }
-                    f(Term::Word(folded.clone()));
-                    prev = Some(folded);
-                }
-                Class::Negation => prev = Some("not".to_string()),
-                Class::Stop => prev = None,
-            }
+            words.push((std::mem::take(&mut word), clause_break));
+            clause_break = false;
         }
-        match c {
-            None => break,
-            // Clause punctuation ends a phrase; spaces, hyphens and quotes do not.
-            Some('.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '\n') => prev = None,
-            Some(_) => {}
+        // Clause punctuation ends a phrase; spaces, hyphens and quotes do not.
+        if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '\n') {
+            clause_break = true;
+        }
+    }
+    // The previous content word (or "not") in the same clause.
+    let mut prev: Option<String> = None;
+    for (i, (w, after_break)) in words.iter().enumerate() {
+        if *after_break {
+            prev = None;
+        }
+        // "kind of" and "sort of" are hedges, not topics.
+        let hedge = matches!(w.as_str(), "kind" | "sort")
+            && words.get(i + 1).is_some_and(|(n, brk)| n == "of" && !brk);
+        match if hedge { Class::Stop } else { classify(w) } {
+            Class::Content(folded) => {
+                if let Some(p) = prev.take() {
+                    f(Term::Bigram(p, folded.clone()));
+                }
+                f(Term::Word(folded.clone()));
+                prev = Some(folded);
+            }
+            Class::Negation => prev = Some("not".to_string()),
+            Class::Stop => prev = None,
         }
     }
 }
@@ -573,6 +578,9 @@ mod tests {
         );
         // A stop word between two words breaks the phrase.
         assert_eq!(terms("slow and response"), vec!["slow", "response"]);
+        // Hedges are not topics; a kind agent is.
+        assert_eq!(terms("kind of slow"), vec!["slow"]);
+        assert_eq!(terms("kind agent"), vec!["kind", "kind agent", "agent"]);
     }
 
     #[test]
