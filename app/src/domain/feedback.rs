@@ -8,6 +8,7 @@ use super::survey::{
     channel, dimension, external_id, string_or_number, timestamp, RecordError, SurveyKind,
     SurveyRecord, MAX_COMMENT_CHARS,
 };
+use super::ticket::TicketRecord;
 use serde::{Deserialize, Serialize};
 
 /// Where a text came from.
@@ -266,6 +267,44 @@ impl FeedbackRecord {
             followers: 0,
             score: round4(analyzer.score(text).compound),
         })
+    }
+}
+
+impl FeedbackRecord {
+    /// The feedback a ticket's description becomes (`ticket:<ticket id>`), dated when the
+    /// ticket was opened.
+    pub fn from_ticket(t: &TicketRecord, text: &str, analyzer: &Analyzer) -> FeedbackRecord {
+        FeedbackRecord {
+            external_id: format!("ticket:{}", t.external_id),
+            source: FeedbackSource::Ticket,
+            text: text.to_string(),
+            at_ms: t.created_at_ms,
+            audience: Audience::Customer,
+            customer_id: t.customer_id.clone().unwrap_or_default(),
+            partner_id: t.partner_id.clone(),
+            channel: t.channel.clone(),
+            segment: t.segment.clone(),
+            product_category: t.category.clone(),
+            region: t.region.clone(),
+            likes: 0,
+            shares: 0,
+            comments: 0,
+            author: String::new(),
+            followers: 0,
+            score: round4(analyzer.score(text).compound),
+        }
+    }
+}
+
+/// A ticket description as stored: trimmed, bounded, absent when blank.
+pub fn ticket_description(text: Option<String>) -> Result<Option<String>, RecordError> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) if t.chars().count() > MAX_COMMENT_CHARS => Err(RecordError::new(
+            "field_too_long",
+            format!("`description` is longer than {MAX_COMMENT_CHARS} characters"),
+        )),
+        Some(t) => Ok(Some(t.to_string())),
     }
 }
 

@@ -109,6 +109,8 @@ pub struct TicketInput {
     pub segment: Option<String>,
     pub region: Option<String>,
     pub vip: Option<bool>,
+    /// The customer's own words (description or first message): stored as feedback.
+    pub description: Option<String>,
 }
 
 /// A validated ticket, ready to upsert. Missing dimensions are empty strings.

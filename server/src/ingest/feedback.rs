@@ -92,6 +92,16 @@ pub async fn from_surveys(
         .iter()
         .filter_map(|r| FeedbackRecord::from_survey(r, &analyzer))
         .collect();
+    store_derived(state, texts, now).await
+}
+
+/// Upserts feedback derived from other records (survey comments, ticket descriptions) and
+/// announces it.
+pub async fn store_derived(
+    state: &AppState,
+    texts: Vec<FeedbackRecord>,
+    now: i64,
+) -> Result<(), StoreError> {
     if texts.is_empty() {
         return Ok(());
     }

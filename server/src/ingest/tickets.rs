@@ -8,9 +8,12 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::tickets::upsert_batch;
 use app::domain::date::Day;
+use app::domain::feedback::{ticket_description, FeedbackRecord};
+use app::domain::sentiment::vader::Analyzer;
 use app::domain::survey::RecordError;
 use app::domain::ticket::{TicketInput, TicketRecord};
 use app::model::ChangeNotice;
+use std::collections::HashSet;
 
 fn int(field: &str, v: &str) -> Result<i64, RecordError> {
     v.trim().parse().map_err(|_| {
@@ -54,6 +57,7 @@ pub fn ticket_from_csv(
             "partner_id" => i.partner_id = text,
             "segment" => i.segment = text,
             "region" => i.region = text,
+            "description" => i.description = text,
             "vip" => {
                 i.vip = Some(match v.trim().to_ascii_lowercase().as_str() {
                     "true" | "1" | "yes" => true,
@@ -83,12 +87,40 @@ pub async fn ingest(
     let decoded = decode(format, bytes, ticket_from_csv)?;
     let now = now_ms();
     let mut report = IngestReport::default();
-    let records = validate_all(
+    let validated = validate_all(
         decoded,
-        |input| TicketRecord::validate(input, now),
+        |mut input| {
+            let description = ticket_description(input.description.take())?;
+            TicketRecord::validate(input, now).map(|r| (r, description))
+        },
         &mut report,
     );
+    let (records, descriptions): (Vec<TicketRecord>, Vec<Option<String>>) =
+        validated.into_iter().unzip();
+    let described: Vec<(TicketRecord, String)> = records
+        .iter()
+        .zip(descriptions)
+        .filter_map(|(r, d)| d.map(|d| (r.clone(), d)))
+        .collect();
     let outcome = upsert_batch(&state.store, records, now).await?;
+    if !described.is_empty() {
+        // Only the versions this batch stored speak: an older replay must not overwrite the
+        // newer description. Stored tickets are durable already; feedback is derived.
+        let stored: HashSet<(&str, i64)> = outcome
+            .changed
+            .iter()
+            .map(|(id, at)| (id.as_str(), *at))
+            .collect();
+        let analyzer = Analyzer::default();
+        let texts: Vec<FeedbackRecord> = described
+            .iter()
+            .filter(|(r, _)| stored.contains(&(r.external_id.as_str(), r.updated_at_ms)))
+            .map(|(r, d)| FeedbackRecord::from_ticket(r, d, &analyzer))
+            .collect();
+        if let Err(e) = super::feedback::store_derived(state, texts, now).await {
+            tracing::warn!(error = %e, "storing ticket descriptions as feedback failed");
+        }
+    }
     report.accepted = outcome.created + outcome.updated;
     report.updated = Some(outcome.updated);
     report.duplicates = outcome.unchanged;

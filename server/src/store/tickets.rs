@@ -45,6 +45,8 @@ pub struct UpsertOutcome {
     pub days: Option<(i64, i64)>,
     /// Tickets changed per partner (for partner-scoped change notices).
     pub partners: BTreeMap<String, i64>,
+    /// (id, updated_at) of the versions stored by this batch.
+    pub changed: Vec<(String, i64)>,
 }
 
 /// Additive counters of one rollup row.
@@ -412,6 +414,7 @@ pub async fn upsert_batch(
                 Some((a, b)) => (a.min(d), b.max(d)),
             });
             *out.partners.entry(r.partner_id.clone()).or_default() += 1;
+            out.changed.push((r.external_id.clone(), r.updated_at_ms));
         }
     });
     Ok(out)

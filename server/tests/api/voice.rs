@@ -347,3 +347,39 @@ async fn partner_accounts_read_their_own_partner_only() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Word cloud"), "{}", page.text);
 }
+
+#[tokio::test]
+async fn ticket_descriptions_become_feedback_and_older_versions_do_not_overwrite() {
+    let app = spawn().await;
+    let post = |body: Value| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/tickets",
+                "application/json",
+                body.to_string(),
+                Some(KEY),
+            )
+            .await
+        }
+    };
+    let created = ts(2);
+    let v2 = json!([{"id": "t1", "created_at": created, "updated_at": ts(1), "channel": "email",
+        "description": "The export is broken and nobody answers, awful."}]);
+    let r = post(v2).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // An older version with another description arrives late: the ticket keeps v2, and so
+    // does its feedback.
+    let v1 = json!([{"id": "t1", "created_at": created, "updated_at": created, "channel": "email",
+        "description": "Great help, thanks!"}]);
+    assert_eq!(post(v1).await.json()["duplicates"], 1);
+    let page = read(&app, "/api/v1/feedback?range=7d&source=ticket").await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["id"], "ticket:t1");
+    assert_eq!(page["items"][0]["channel"], "email");
+    assert_eq!(page["items"][0]["sentiment_label"], "negative");
+    let long = json!([{"id": "t2", "created_at": created, "description": "x".repeat(5_001)}]);
+    let r = post(long).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["code"], "field_too_long");
+}
