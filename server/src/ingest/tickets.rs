@@ -104,10 +104,11 @@ pub async fn ingest(
         .collect();
     let outcome = upsert_batch(&state.store, records, now).await?;
     if !described.is_empty() {
-        // Only the versions this batch stored speak: an older replay must not overwrite the
-        // newer description. Stored tickets are durable already; feedback is derived.
+        // Only the stored versions speak: an older version must not overwrite the newer
+        // description. A replay of the stored version writes it again (a no-op once stored),
+        // so a client retrying after a failure here gets its description stored.
         let stored: HashSet<(&str, i64)> = outcome
-            .changed
+            .current
             .iter()
             .map(|(id, at)| (id.as_str(), *at))
             .collect();
@@ -117,9 +118,7 @@ pub async fn ingest(
             .filter(|(r, _)| stored.contains(&(r.external_id.as_str(), r.updated_at_ms)))
             .map(|(r, d)| FeedbackRecord::from_ticket(r, d, &analyzer))
             .collect();
-        if let Err(e) = super::feedback::store_derived(state, texts, now).await {
-            tracing::warn!(error = %e, "storing ticket descriptions as feedback failed");
-        }
+        super::feedback::store_derived(state, texts, now).await?;
     }
     report.accepted = outcome.created + outcome.updated;
     report.updated = Some(outcome.updated);

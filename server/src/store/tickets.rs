@@ -45,8 +45,9 @@ pub struct UpsertOutcome {
     pub days: Option<(i64, i64)>,
     /// Tickets changed per partner (for partner-scoped change notices).
     pub partners: BTreeMap<String, i64>,
-    /// (id, updated_at) of the versions stored by this batch.
-    pub changed: Vec<(String, i64)>,
+    /// (id, updated_at) of this batch's versions that are now the stored ones: those it
+    /// stored and replays of the stored version.
+    pub current: Vec<(String, i64)>,
 }
 
 /// Additive counters of one rollup row.
@@ -277,7 +278,13 @@ pub async fn upsert_batch(
         let mut changed: Vec<&TicketRecord> = Vec::new();
         for r in &records {
             match stored.get(&r.external_id) {
-                Some(old) if !r.supersedes(old.updated_at_ms) => out.unchanged += 1,
+                Some(old) if !r.supersedes(old.updated_at_ms) => {
+                    out.unchanged += 1;
+                    // A replay of the stored version is still the current one.
+                    if r.updated_at_ms == old.updated_at_ms {
+                        out.current.push((r.external_id.clone(), r.updated_at_ms));
+                    }
+                }
                 Some(old) => {
                     deltas.apply(old, -1);
                     deltas.apply(r, 1);
@@ -414,7 +421,7 @@ pub async fn upsert_batch(
                 Some((a, b)) => (a.min(d), b.max(d)),
             });
             *out.partners.entry(r.partner_id.clone()).or_default() += 1;
-            out.changed.push((r.external_id.clone(), r.updated_at_ms));
+            out.current.push((r.external_id.clone(), r.updated_at_ms));
         }
     });
     Ok(out)

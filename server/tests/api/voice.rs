@@ -364,7 +364,8 @@ async fn ticket_descriptions_become_feedback_and_older_versions_do_not_overwrite
         }
     };
     let created = ts(2);
-    let v2 = json!([{"id": "t1", "created_at": created, "updated_at": ts(1), "channel": "email",
+    let updated = ts(1);
+    let v2 = json!([{"id": "t1", "created_at": created, "updated_at": updated, "channel": "email",
         "description": "The export is broken and nobody answers, awful."}]);
     let r = post(v2).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -373,6 +374,10 @@ async fn ticket_descriptions_become_feedback_and_older_versions_do_not_overwrite
     let v1 = json!([{"id": "t1", "created_at": created, "updated_at": created, "channel": "email",
         "description": "Great help, thanks!"}]);
     assert_eq!(post(v1).await.json()["duplicates"], 1);
+    // A replay of the stored version (a client retrying) leaves one text.
+    let v2_again = json!([{"id": "t1", "created_at": created, "updated_at": updated, "channel": "email",
+        "description": "The export is broken and nobody answers, awful."}]);
+    assert_eq!(post(v2_again).await.json()["duplicates"], 1);
     let page = read(&app, "/api/v1/feedback?range=7d&source=ticket").await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["id"], "ticket:t1");
