@@ -10,6 +10,7 @@ test('clicking a word in the cloud filters the feedback log to texts using it', 
   await expect(page.getByTestId('sentiment-score')).toBeVisible();
   await expect(page.getByTestId('word-cloud')).toBeVisible();
   await expect(page.getByTestId('keywords-negative').locator('li').first()).toBeVisible();
+  await expect(page.locator('#voice-trend canvas')).toHaveCount(1);
   const before = await total(page);
   expect(before).toBeGreaterThan(100);
 

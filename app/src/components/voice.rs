@@ -2,4 +2,5 @@
 
 pub mod feedback_log;
 pub mod sentiment_bar;
+pub mod sentiment_trend;
 pub mod word_cloud;

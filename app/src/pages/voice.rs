@@ -1,10 +1,10 @@
 use crate::api::voice::get_voice_page;
-use crate::components::charts::sparkline::Sparkline;
 use crate::components::filters::links::path_with;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
 use crate::components::voice::feedback_log::FeedbackLog;
 use crate::components::voice::sentiment_bar::SentimentBar;
+use crate::components::voice::sentiment_trend::SentimentTrend;
 use crate::components::voice::word_cloud::WordCloud;
 use crate::domain::feedback::FeedbackSource;
 use crate::domain::query::decode_pairs;
@@ -184,7 +184,6 @@ fn VoiceView(page: VoicePage, query: String) -> impl IntoView {
         view! { <a class="chip" href=href data-testid=format!("chip-{k}") title="Remove this filter">{format!("{k}: {v} ✕")}</a> }
     })
     .collect_view();
-    let trend: Vec<Option<f64>> = report.trend.iter().map(|p| p.mix.score).collect();
     let sources = report
         .by_source
         .iter()
@@ -215,13 +214,14 @@ fn VoiceView(page: VoicePage, query: String) -> impl IntoView {
         <nav class="tabs" aria-label="Audience">{views}</nav>
         <nav class="tabs" aria-label="Range">{ranges}</nav>
         <div class="chips">{active}</div>
-        {social.map(|s| view! { <SocialView report=s /> })}
+        {social.map(|s| view! { <SocialView report=s query=query.clone() /> })}
         {score_tiles(&report.overall, report.previous.as_ref())}
         <section class="grid-2">
             <section class="panel" data-testid="sentiment-trend">
                 <h2>"Sentiment trend"</h2>
-                <div class="trend-spark"><Sparkline values=trend /></div>
-                <p class="muted small">{format!("{} to {}", report.from, report.to)}</p>
+                <SentimentTrend points=report.trend.clone() to=report.to query=query.clone()
+                    id="voice-trend" name="Sentiment score" />
+                <p class="muted small">{format!("{} to {} · click a point to narrow the page to it", report.from, report.to)}</p>
             </section>
             <section class="panel" data-testid="sentiment-by-source">
                 <h2>"Volume and sentiment by source"</h2>
@@ -285,8 +285,7 @@ fn influencer_table(rows: Vec<Influencer>, testid: &'static str) -> impl IntoVie
 }
 
 #[component]
-fn SocialView(report: SocialReport) -> impl IntoView {
-    let trend: Vec<Option<f64>> = report.trend.iter().map(|p| Some(p.mix.n as f64)).collect();
+fn SocialView(report: SocialReport, query: String) -> impl IntoView {
     let rate = report
         .engagement_per_mention
         .map(|r| format!("{r:.1}"))
@@ -302,7 +301,8 @@ fn SocialView(report: SocialReport) -> impl IntoView {
         <section class="grid-2">
             <section class="panel">
                 <h2>"Mentions over time"</h2>
-                <div class="trend-spark"><Sparkline values=trend /></div>
+                <SentimentTrend points=report.trend.clone() to=report.to query=query.clone()
+                    id="social-trend" name="Mentions" volume=true />
             </section>
             <section class="panel">
                 <h2>"Top influencers"</h2>
