@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod histogram;
 pub mod incident;
 pub mod metric;
+pub mod order;
 pub mod query;
 pub mod sentiment;
 pub mod summary;

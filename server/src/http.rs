@@ -7,6 +7,7 @@ mod health;
 mod incidents;
 mod ingest;
 mod metrics;
+mod orders;
 mod session;
 mod stream;
 mod support;
@@ -68,6 +69,8 @@ pub fn router(state: AppState) -> Router {
             get(voice::list_feedback).post(voice::post_feedback),
         )
         .route("/api/v1/keywords", get(voice::get_keywords))
+        .route("/api/v1/orders", post(orders::post_orders))
+        .route("/api/v1/orders/summary", get(orders::get_summary))
         .route("/api/v1/sentiment", get(voice::get_sentiment))
         .route("/api/v1/social", get(voice::get_social))
         .route(

@@ -4,6 +4,7 @@
 pub mod body;
 pub mod feedback;
 pub mod incidents;
+pub mod orders;
 pub mod surveys;
 pub mod tickets;
 

@@ -42,6 +42,7 @@ pub mod audit;
 pub mod feedback;
 pub mod incidents;
 pub mod keys;
+pub mod orders;
 pub mod sessions;
 pub mod settings;
 pub mod shares;

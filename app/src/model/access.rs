@@ -109,6 +109,7 @@ pub const KEY_SCOPES: &[&str] = &[
     "surveys",
     "tickets",
     "incidents",
+    "orders",
     "feedback",
     "read",
     "alerts",

@@ -71,6 +71,7 @@ pub fn AdminKeysPage() -> impl IntoView {
                                                 <option value="tickets">"Ingest tickets"</option>
                                                 <option value="incidents">"Ingest incidents"</option>
                                                 <option value="feedback">"Ingest feedback"</option>
+                                                <option value="orders">"Ingest orders"</option>
                                                 <option value="read">"Read metrics"</option>
                                                 <option value="alerts,read">"Manage alert rules and alerts + read"</option>
                                                 <option value="surveys,read">"Ingest surveys + read"</option>

@@ -7,6 +7,7 @@ mod helpers;
 mod incidents;
 mod ingest;
 mod metrics;
+mod orders;
 mod pages;
 mod stream;
 mod tickets;

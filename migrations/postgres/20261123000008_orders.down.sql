@@ -1,0 +1,2 @@
+DROP TABLE order_rollup;
+DROP TABLE orders;

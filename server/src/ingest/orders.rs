@@ -1,0 +1,93 @@
+//! Order ingestion (`POST /api/v1/orders`): decode, validate, upsert by id, announce.
+
+use super::body::{decode, Decoded, Format};
+use super::{validate_all, IngestReport};
+use crate::bus::Change;
+use crate::clock::now_ms;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::orders::upsert_batch;
+use app::domain::date::Day;
+use app::domain::order::{OrderInput, OrderRecord};
+use app::domain::survey::RecordError;
+use app::model::ChangeNotice;
+
+fn number(field: &str, v: &str) -> Result<Option<f64>, RecordError> {
+    v.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| RecordError::new("invalid_amount", format!("`{field}` {v:?} is not a number")))
+}
+
+fn flag(field: &str, v: &str) -> Result<Option<bool>, RecordError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(Some(true)),
+        "false" | "0" | "no" => Ok(Some(false)),
+        _ => Err(RecordError::new(
+            "invalid_value",
+            format!("`{field}` {v:?} is not true or false"),
+        )),
+    }
+}
+
+/// Maps one CSV row to an order input by header name. Unknown columns are ignored.
+pub fn order_from_csv(headers: &csv::StringRecord, row: &csv::StringRecord) -> Decoded<OrderInput> {
+    let mut i = OrderInput::default();
+    for (h, v) in headers.iter().zip(row.iter()) {
+        if v.is_empty() {
+            continue;
+        }
+        let text = Some(v.to_string());
+        match h.trim().to_ascii_lowercase().as_str() {
+            "id" => i.id = text,
+            "customer_id" => i.customer_id = text,
+            "partner_id" => i.partner_id = text,
+            "amount" => i.amount = number("amount", v)?,
+            "currency" => i.currency = text,
+            "ordered_at" => i.ordered_at = text,
+            "promised_at" => i.promised_at = text,
+            "delivered_at" => i.delivered_at = text,
+            "accurate" => i.accurate = flag("accurate", v)?,
+            "returned" => i.returned = flag("returned", v)?,
+            "category" => i.category = text,
+            "channel" => i.channel = text,
+            "cost" => i.cost = number("cost", v)?,
+            _ => {}
+        }
+    }
+    Ok(i)
+}
+
+/// Validates and upserts a batch of orders, then announces the change.
+pub async fn ingest(
+    state: &AppState,
+    format: Format,
+    bytes: &[u8],
+) -> Result<IngestReport, ApiError> {
+    let decoded = decode(format, bytes, order_from_csv)?;
+    let now = now_ms();
+    let mut report = IngestReport::default();
+    let records = validate_all(
+        decoded,
+        |input| OrderRecord::validate(input, now),
+        &mut report,
+    );
+    let outcome = upsert_batch(&state.store, records, now).await?;
+    report.accepted = outcome.created + outcome.updated;
+    report.updated = Some(outcome.updated);
+    report.duplicates = outcome.unchanged;
+    if let Some((from, to)) = outcome.days {
+        state.bus.publish(Change {
+            notice: ChangeNotice {
+                family: "orders".into(),
+                kinds: Vec::new(),
+                from: Day(from),
+                to: Day(to),
+                count: report.accepted,
+                at: now,
+            },
+            partners: Some(outcome.partners),
+        });
+    }
+    Ok(report)
+}

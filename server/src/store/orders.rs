@@ -1,0 +1,328 @@
+//! Order facts and their rollups. An upsert moves an order's rollup contribution
+//! (−stored, +new) in the same transaction, so rollups always equal the facts.
+
+use super::sql::{Bind, Sql};
+use super::{Pool, Store, StoreError};
+use app::domain::order::{OrderAgg, OrderRecord};
+use sqlx::QueryBuilder;
+use std::collections::{BTreeMap, HashMap};
+
+/// Rows per multi-row statement (15 binds each).
+const CHUNK: usize = 200;
+
+const COLUMNS: &str = "external_id, customer_id, partner_id, amount_cents, currency, ordered_at, \
+     day, promised_at, delivered_at, accurate, returned, category, channel, cost_cents, ingested_at";
+
+/// What one upsert changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpsertOutcome {
+    pub created: i64,
+    pub updated: i64,
+    /// Identical to what is stored (replays), or repeated within the batch.
+    pub unchanged: i64,
+    /// Day range of the changed orders.
+    pub days: Option<(i64, i64)>,
+    /// Changed orders per partner id (`""` for none).
+    pub partners: BTreeMap<String, i64>,
+}
+
+/// (dim, val, day, currency).
+type RollupKey = (&'static str, String, i64, String);
+
+fn rollup_dims(o: &OrderRecord) -> [(&'static str, &str); 4] {
+    [
+        ("", ""),
+        ("channel", o.channel.as_str()),
+        ("product_category", o.category.as_str()),
+        ("partner", o.partner_id.as_str()),
+    ]
+}
+
+fn apply(deltas: &mut BTreeMap<RollupKey, OrderAgg>, o: &OrderRecord, sign: i64) {
+    let one = OrderAgg::one(o);
+    for (dim, val) in rollup_dims(o) {
+        deltas
+            .entry((dim, val.to_string(), o.day().0, o.currency.clone()))
+            .or_default()
+            .add(&one, sign);
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    external_id: String,
+    customer_id: String,
+    partner_id: String,
+    amount_cents: i64,
+    currency: String,
+    ordered_at: i64,
+    #[allow(dead_code)]
+    day: i64,
+    promised_at: Option<i64>,
+    delivered_at: Option<i64>,
+    accurate: Option<i64>,
+    returned: i64,
+    category: String,
+    channel: String,
+    cost_cents: Option<i64>,
+    #[allow(dead_code)]
+    ingested_at: i64,
+}
+
+impl From<OrderRow> for OrderRecord {
+    fn from(r: OrderRow) -> OrderRecord {
+        OrderRecord {
+            external_id: r.external_id,
+            customer_id: r.customer_id,
+            partner_id: r.partner_id,
+            amount_cents: r.amount_cents,
+            currency: r.currency,
+            ordered_at_ms: r.ordered_at,
+            promised_at_ms: r.promised_at,
+            delivered_at_ms: r.delivered_at,
+            accurate: r.accurate.map(|a| a != 0),
+            returned: r.returned != 0,
+            category: r.category,
+            channel: r.channel,
+            cost_cents: r.cost_cents,
+        }
+    }
+}
+
+/// Keeps the last version of each id in a batch (orders carry no version: arrival order
+/// decides, as in the source's own log).
+fn last_per_id(records: Vec<OrderRecord>) -> (Vec<OrderRecord>, i64) {
+    let total = records.len();
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(total);
+    let mut kept: Vec<OrderRecord> = Vec::with_capacity(total);
+    for r in records {
+        match index.get(&r.external_id) {
+            Some(&i) => kept[i] = r,
+            None => {
+                index.insert(r.external_id.clone(), kept.len());
+                kept.push(r);
+            }
+        }
+    }
+    let repeated = (total - kept.len()) as i64;
+    (kept, repeated)
+}
+
+/// Upserts a validated batch in one transaction. An order equal to the stored one changes
+/// nothing; a different one replaces it and moves its rollup contribution.
+pub async fn upsert_batch(
+    store: &Store,
+    records: Vec<OrderRecord>,
+    now_ms: i64,
+) -> Result<UpsertOutcome, StoreError> {
+    let (records, repeated) = last_per_id(records);
+    let mut out = UpsertOutcome {
+        unchanged: repeated,
+        ..UpsertOutcome::default()
+    };
+    if records.is_empty() {
+        return Ok(out);
+    }
+    let _w = store.write_guard().await;
+    let postgres = matches!(store.pool(), Pool::Postgres(_));
+    dispatch!(store, p => {
+        let mut tx = p.begin().await?;
+        if postgres {
+            // Read-then-move needs the stored version to stay put until commit.
+            sqlx::query("LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut stored: HashMap<String, OrderRecord> = HashMap::new();
+        for chunk in records.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM orders WHERE external_id IN "));
+            qb.push_tuples(chunk.iter(), |mut b, r| {
+                b.push_bind(r.external_id.as_str());
+            });
+            for row in qb.build_query_as::<OrderRow>().fetch_all(&mut *tx).await? {
+                let r = OrderRecord::from(row);
+                stored.insert(r.external_id.clone(), r);
+            }
+        }
+        let mut deltas: BTreeMap<RollupKey, OrderAgg> = BTreeMap::new();
+        let mut changed: Vec<&OrderRecord> = Vec::new();
+        for r in &records {
+            match stored.get(&r.external_id) {
+                Some(old) if old == r => out.unchanged += 1,
+                Some(old) => {
+                    apply(&mut deltas, old, -1);
+                    apply(&mut deltas, r, 1);
+                    out.updated += 1;
+                    changed.push(r);
+                }
+                None => {
+                    apply(&mut deltas, r, 1);
+                    out.created += 1;
+                    changed.push(r);
+                }
+            }
+        }
+        deltas.retain(|_, a| *a != OrderAgg::default());
+        for chunk in changed.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!("INSERT INTO orders ({COLUMNS}) "));
+            qb.push_values(chunk.iter(), |mut b, r| {
+                b.push_bind(r.external_id.as_str())
+                    .push_bind(r.customer_id.as_str())
+                    .push_bind(r.partner_id.as_str())
+                    .push_bind(r.amount_cents)
+                    .push_bind(r.currency.as_str())
+                    .push_bind(r.ordered_at_ms)
+                    .push_bind(r.day().0)
+                    .push_bind(r.promised_at_ms)
+                    .push_bind(r.delivered_at_ms)
+                    .push_bind(r.accurate.map(i64::from))
+                    .push_bind(i64::from(r.returned))
+                    .push_bind(r.category.as_str())
+                    .push_bind(r.channel.as_str())
+                    .push_bind(r.cost_cents)
+                    .push_bind(now_ms);
+            });
+            qb.push(
+                " ON CONFLICT (external_id) DO UPDATE SET customer_id = excluded.customer_id, \
+                 partner_id = excluded.partner_id, amount_cents = excluded.amount_cents, \
+                 currency = excluded.currency, ordered_at = excluded.ordered_at, day = excluded.day, \
+                 promised_at = excluded.promised_at, delivered_at = excluded.delivered_at, \
+                 accurate = excluded.accurate, returned = excluded.returned, \
+                 category = excluded.category, channel = excluded.channel, \
+                 cost_cents = excluded.cost_cents, ingested_at = excluded.ingested_at",
+            );
+            qb.build().execute(&mut *tx).await?;
+        }
+        let rollup: Vec<_> = deltas.iter().collect();
+        for chunk in rollup.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO order_rollup (dim, val, day, currency, orders, revenue_cents, returned, \
+                 accuracy_known, accurate, delivered, lead_ms_sum, promise_known, on_time, costed, \
+                 costed_revenue_cents, cost_cents) ",
+            );
+            qb.push_values(chunk.iter(), |mut b, ((dim, val, day, currency), a)| {
+                b.push_bind(*dim)
+                    .push_bind(val.as_str())
+                    .push_bind(*day)
+                    .push_bind(currency.as_str())
+                    .push_bind(a.orders)
+                    .push_bind(a.revenue_cents)
+                    .push_bind(a.returned)
+                    .push_bind(a.accuracy_known)
+                    .push_bind(a.accurate)
+                    .push_bind(a.delivered)
+                    .push_bind(a.lead_ms_sum)
+                    .push_bind(a.promise_known)
+                    .push_bind(a.on_time)
+                    .push_bind(a.costed)
+                    .push_bind(a.costed_revenue_cents)
+                    .push_bind(a.cost_cents);
+            });
+            qb.push(
+                " ON CONFLICT (dim, val, day, currency) DO UPDATE SET \
+                 orders = order_rollup.orders + excluded.orders, \
+                 revenue_cents = order_rollup.revenue_cents + excluded.revenue_cents, \
+                 returned = order_rollup.returned + excluded.returned, \
+                 accuracy_known = order_rollup.accuracy_known + excluded.accuracy_known, \
+                 accurate = order_rollup.accurate + excluded.accurate, \
+                 delivered = order_rollup.delivered + excluded.delivered, \
+                 lead_ms_sum = order_rollup.lead_ms_sum + excluded.lead_ms_sum, \
+                 promise_known = order_rollup.promise_known + excluded.promise_known, \
+                 on_time = order_rollup.on_time + excluded.on_time, \
+                 costed = order_rollup.costed + excluded.costed, \
+                 costed_revenue_cents = order_rollup.costed_revenue_cents + excluded.costed_revenue_cents, \
+                 cost_cents = order_rollup.cost_cents + excluded.cost_cents",
+            );
+            qb.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        for r in &changed {
+            let d = r.day().0;
+            out.days = Some(out.days.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+            *out.partners.entry(r.partner_id.clone()).or_default() += 1;
+        }
+    });
+    Ok(out)
+}
+
+/// (currency, the summed counters).
+type AggRow = (
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
+/// Order counters per currency over days `from..=to`, from the rollup: all orders
+/// (`dim = ""`) or one dimension value (`channel`, `product_category`, `partner`).
+pub async fn totals(
+    store: &Store,
+    filter: Option<(&str, &str)>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, OrderAgg)>, StoreError> {
+    let (dim, val) = filter.unwrap_or(("", ""));
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT currency, CAST(SUM(orders) AS BIGINT), CAST(SUM(revenue_cents) AS BIGINT), \
+         CAST(SUM(returned) AS BIGINT), CAST(SUM(accuracy_known) AS BIGINT), \
+         CAST(SUM(accurate) AS BIGINT), CAST(SUM(delivered) AS BIGINT), \
+         CAST(SUM(lead_ms_sum) AS BIGINT), CAST(SUM(promise_known) AS BIGINT), \
+         CAST(SUM(on_time) AS BIGINT), CAST(SUM(costed) AS BIGINT), \
+         CAST(SUM(costed_revenue_cents) AS BIGINT), CAST(SUM(cost_cents) AS BIGINT) \
+         FROM order_rollup WHERE dim = ",
+    )
+    .bind(Bind::Text(dim.into()))
+    .push(" AND val = ")
+    .bind(Bind::Text(val.into()))
+    .push(" AND day >= ")
+    .bind(Bind::Int(from))
+    .push(" AND day <= ")
+    .bind(Bind::Int(to))
+    .push(" GROUP BY currency HAVING SUM(orders) <> 0 ORDER BY currency");
+    Ok(fetch_as!(store, AggRow, sql)
+        .into_iter()
+        .map(|r| {
+            (
+                r.0,
+                OrderAgg {
+                    orders: r.1,
+                    revenue_cents: r.2,
+                    returned: r.3,
+                    accuracy_known: r.4,
+                    accurate: r.5,
+                    delivered: r.6,
+                    lead_ms_sum: r.7,
+                    promise_known: r.8,
+                    on_time: r.9,
+                    costed: r.10,
+                    costed_revenue_cents: r.11,
+                    cost_cents: r.12,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Every stored order placed on days `from..=to` (for checks against the rollup).
+pub async fn facts(store: &Store, from: i64, to: i64) -> Result<Vec<OrderRecord>, StoreError> {
+    let mut sql = Sql::default();
+    sql.push(&format!("SELECT {COLUMNS} FROM orders WHERE day >= "))
+        .bind(Bind::Int(from))
+        .push(" AND day <= ")
+        .bind(Bind::Int(to))
+        .push(" ORDER BY external_id");
+    Ok(fetch_as!(store, OrderRow, sql)
+        .into_iter()
+        .map(OrderRecord::from)
+        .collect())
+}
