@@ -192,6 +192,26 @@ impl Store {
     }
 }
 
+/// Keeps the last version of each id in a batch, in first-seen order; also says how many
+/// earlier versions were dropped (they count as duplicates).
+pub fn last_per_id<T>(records: Vec<T>, id: impl Fn(&T) -> &str) -> (Vec<T>, i64) {
+    let total = records.len();
+    let mut index: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(total);
+    let mut kept: Vec<T> = Vec::with_capacity(total);
+    for r in records {
+        match index.get(id(&r)) {
+            Some(&i) => kept[i] = r,
+            None => {
+                index.insert(id(&r).to_string(), kept.len());
+                kept.push(r);
+            }
+        }
+    }
+    let repeated = (total - kept.len()) as i64;
+    (kept, repeated)
+}
+
 /// A database URL with any password removed, for logs.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -218,5 +238,18 @@ mod tests {
             redact_url("sqlite://data/signalroom.db"),
             "sqlite://data/signalroom.db"
         );
+    }
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::last_per_id;
+
+    #[test]
+    fn the_last_version_of_each_id_wins_in_first_seen_order() {
+        let batch = vec![("a", 1), ("b", 1), ("a", 2), ("c", 1), ("a", 3)];
+        let (kept, dropped) = last_per_id(batch, |r| r.0);
+        assert_eq!(kept, vec![("a", 3), ("b", 1), ("c", 1)]);
+        assert_eq!(dropped, 2);
     }
 }

@@ -127,24 +127,6 @@ impl From<FeedbackRow> for FeedbackRecord {
     }
 }
 
-/// Keeps the last version of each id in a batch.
-fn last_per_id(records: Vec<FeedbackRecord>) -> (Vec<FeedbackRecord>, i64) {
-    let total = records.len();
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(total);
-    let mut kept: Vec<FeedbackRecord> = Vec::with_capacity(total);
-    for r in records {
-        match index.get(&r.external_id) {
-            Some(&i) => kept[i] = r,
-            None => {
-                index.insert(r.external_id.clone(), kept.len());
-                kept.push(r);
-            }
-        }
-    }
-    let repeated = (total - kept.len()) as i64;
-    (kept, repeated)
-}
-
 /// Upserts a validated batch in one transaction. A text equal to the stored one changes
 /// nothing; a different one replaces it and moves its rollup contribution.
 pub async fn upsert_batch(
@@ -152,7 +134,7 @@ pub async fn upsert_batch(
     records: Vec<FeedbackRecord>,
     now_ms: i64,
 ) -> Result<UpsertOutcome, StoreError> {
-    let (records, repeated) = last_per_id(records);
+    let (records, repeated) = super::last_per_id(records, |r| r.external_id.as_str());
     let mut out = UpsertOutcome {
         unchanged: repeated,
         ..UpsertOutcome::default()

@@ -89,33 +89,15 @@ impl From<OrderRow> for OrderRecord {
     }
 }
 
-/// Keeps the last version of each id in a batch (orders carry no version: arrival order
-/// decides, as in the source's own log).
-fn last_per_id(records: Vec<OrderRecord>) -> (Vec<OrderRecord>, i64) {
-    let total = records.len();
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(total);
-    let mut kept: Vec<OrderRecord> = Vec::with_capacity(total);
-    for r in records {
-        match index.get(&r.external_id) {
-            Some(&i) => kept[i] = r,
-            None => {
-                index.insert(r.external_id.clone(), kept.len());
-                kept.push(r);
-            }
-        }
-    }
-    let repeated = (total - kept.len()) as i64;
-    (kept, repeated)
-}
-
 /// Upserts a validated batch in one transaction. An order equal to the stored one changes
-/// nothing; a different one replaces it and moves its rollup contribution.
+/// nothing; a different one replaces it and moves its rollup contribution. Orders carry no
+/// version, so arrival order decides, as in the source's own log.
 pub async fn upsert_batch(
     store: &Store,
     records: Vec<OrderRecord>,
     now_ms: i64,
 ) -> Result<UpsertOutcome, StoreError> {
-    let (records, repeated) = last_per_id(records);
+    let (records, repeated) = super::last_per_id(records, |r| r.external_id.as_str());
     let mut out = UpsertOutcome {
         unchanged: repeated,
         ..UpsertOutcome::default()
