@@ -429,7 +429,7 @@ pub async fn seed_support_if_empty(store: &Store, now_ms: i64) -> Result<i64, St
     let mut stored = 0;
     for chunk in tickets.chunks(10_000) {
         let o = crate::store::tickets::upsert_batch(store, chunk.to_vec(), now_ms).await?;
-        stored += o.created + o.updated;
+        stored += o.counts.created + o.counts.updated;
     }
     crate::store::incidents::upsert(store, &incidents, None, now_ms).await?;
     Ok(stored)

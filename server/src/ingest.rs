@@ -8,7 +8,12 @@ pub mod orders;
 pub mod surveys;
 pub mod tickets;
 
+use crate::bus::Change;
+use crate::state::AppState;
+use crate::store::Upserted;
+use app::domain::date::Day;
 use app::domain::survey::RecordError;
+use app::model::ChangeNotice;
 use body::Decoded;
 use serde::Serialize;
 
@@ -65,4 +70,43 @@ pub fn validate_all<I, R>(
         }
     }
     records
+}
+
+impl IngestReport {
+    /// Fills the counts of an upsert: `accepted` is created + updated, `duplicates` the
+    /// records that changed nothing.
+    pub fn upserted(&mut self, u: &Upserted) {
+        self.accepted = u.created + u.updated;
+        self.updated = Some(u.updated);
+        self.duplicates = u.unchanged;
+    }
+}
+
+/// Announces changed records of `family` on the change bus (nothing when none changed).
+pub fn announce(state: &AppState, family: &str, u: &Upserted, now: i64) {
+    if let Some((from, to)) = u.days {
+        state.bus.publish(Change {
+            notice: ChangeNotice {
+                family: family.into(),
+                kinds: Vec::new(),
+                from: Day(from),
+                to: Day(to),
+                count: u.created + u.updated,
+                at: now,
+            },
+            partners: Some(u.partners.clone()),
+        });
+    }
+}
+
+/// A CSV boolean: true/false, 1/0, yes/no, any case.
+pub fn csv_flag(field: &str, v: &str) -> Result<Option<bool>, RecordError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(Some(true)),
+        "false" | "0" | "no" => Ok(Some(false)),
+        _ => Err(RecordError::new(
+            "invalid_value",
+            format!("`{field}` {v:?} is not true or false"),
+        )),
+    }
 }

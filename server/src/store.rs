@@ -193,6 +193,32 @@ impl Store {
 }
 
 /// Keeps the last version of each id in a batch, in first-seen order; also says how many
+/// What an upsert of a batch changed (tickets, feedback, orders).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Upserted {
+    /// New records.
+    pub created: i64,
+    /// Stored records replaced by a different version.
+    pub updated: i64,
+    /// Replays, older versions, and earlier versions within the batch: nothing changed.
+    pub unchanged: i64,
+    /// First and last day of the changed records.
+    pub days: Option<(i64, i64)>,
+    /// Changed records per partner id (`""` for none), for partner-scoped notices.
+    pub partners: std::collections::BTreeMap<String, i64>,
+}
+
+impl Upserted {
+    /// Counts one changed record of `day` and `partner`.
+    pub fn touch(&mut self, day: i64, partner: &str) {
+        self.days = Some(
+            self.days
+                .map_or((day, day), |(a, b)| (a.min(day), b.max(day))),
+        );
+        *self.partners.entry(partner.to_string()).or_default() += 1;
+    }
+}
+
 /// earlier versions were dropped (they count as duplicates).
 pub fn last_per_id<T>(records: Vec<T>, id: impl Fn(&T) -> &str) -> (Vec<T>, i64) {
     let total = records.len();

@@ -2,18 +2,15 @@
 //! Survey comments reach the same store through [`from_surveys`].
 
 use super::body::{decode, Decoded, Format};
-use super::{validate_all, IngestReport};
-use crate::bus::Change;
+use super::{announce, validate_all, IngestReport};
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::feedback::{upsert_batch, UpsertOutcome};
+use crate::store::feedback::upsert_batch;
 use crate::store::StoreError;
-use app::domain::date::Day;
 use app::domain::feedback::{FeedbackInput, FeedbackRecord};
 use app::domain::sentiment::vader::Analyzer;
 use app::domain::survey::{RecordError, SurveyRecord};
-use app::model::ChangeNotice;
 
 fn count(field: &str, v: &str) -> Result<Option<i64>, RecordError> {
     v.trim().parse().map(Some).map_err(|_| {
@@ -74,10 +71,8 @@ pub async fn ingest(
         &mut report,
     );
     let outcome = upsert_batch(&state.store, records, now).await?;
-    report.accepted = outcome.created + outcome.updated;
-    report.updated = Some(outcome.updated);
-    report.duplicates = outcome.unchanged;
-    announce(state, &outcome, report.accepted, now);
+    report.upserted(&outcome);
+    announce(state, "feedback", &outcome, now);
     Ok(report)
 }
 
@@ -106,22 +101,6 @@ pub async fn store_derived(
         return Ok(());
     }
     let outcome = upsert_batch(&state.store, texts, now).await?;
-    announce(state, &outcome, outcome.created + outcome.updated, now);
+    announce(state, "feedback", &outcome, now);
     Ok(())
-}
-
-fn announce(state: &AppState, outcome: &UpsertOutcome, count: i64, now: i64) {
-    if let Some((from, to)) = outcome.days {
-        state.bus.publish(Change {
-            notice: ChangeNotice {
-                family: "feedback".into(),
-                kinds: Vec::new(),
-                from: Day(from),
-                to: Day(to),
-                count,
-                at: now,
-            },
-            partners: Some(outcome.partners.clone()),
-        });
-    }
 }

@@ -1,33 +1,19 @@
 //! Order ingestion (`POST /api/v1/orders`): decode, validate, upsert by id, announce.
 
 use super::body::{decode, Decoded, Format};
-use super::{validate_all, IngestReport};
-use crate::bus::Change;
+use super::{announce, csv_flag, validate_all, IngestReport};
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::orders::upsert_batch;
-use app::domain::date::Day;
 use app::domain::order::{OrderInput, OrderRecord};
 use app::domain::survey::RecordError;
-use app::model::ChangeNotice;
 
 fn number(field: &str, v: &str) -> Result<Option<f64>, RecordError> {
     v.trim()
         .parse()
         .map(Some)
         .map_err(|_| RecordError::new("invalid_amount", format!("`{field}` {v:?} is not a number")))
-}
-
-fn flag(field: &str, v: &str) -> Result<Option<bool>, RecordError> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Ok(Some(true)),
-        "false" | "0" | "no" => Ok(Some(false)),
-        _ => Err(RecordError::new(
-            "invalid_value",
-            format!("`{field}` {v:?} is not true or false"),
-        )),
-    }
 }
 
 /// Maps one CSV row to an order input by header name. Unknown columns are ignored.
@@ -47,8 +33,8 @@ pub fn order_from_csv(headers: &csv::StringRecord, row: &csv::StringRecord) -> D
             "ordered_at" => i.ordered_at = text,
             "promised_at" => i.promised_at = text,
             "delivered_at" => i.delivered_at = text,
-            "accurate" => i.accurate = flag("accurate", v)?,
-            "returned" => i.returned = flag("returned", v)?,
+            "accurate" => i.accurate = csv_flag("accurate", v)?,
+            "returned" => i.returned = csv_flag("returned", v)?,
             "category" => i.category = text,
             "channel" => i.channel = text,
             "cost" => i.cost = number("cost", v)?,
@@ -73,21 +59,7 @@ pub async fn ingest(
         &mut report,
     );
     let outcome = upsert_batch(&state.store, records, now).await?;
-    report.accepted = outcome.created + outcome.updated;
-    report.updated = Some(outcome.updated);
-    report.duplicates = outcome.unchanged;
-    if let Some((from, to)) = outcome.days {
-        state.bus.publish(Change {
-            notice: ChangeNotice {
-                family: "orders".into(),
-                kinds: Vec::new(),
-                from: Day(from),
-                to: Day(to),
-                count: report.accepted,
-                at: now,
-            },
-            partners: Some(outcome.partners),
-        });
-    }
+    report.upserted(&outcome);
+    announce(state, "orders", &outcome, now);
     Ok(report)
 }

@@ -1,18 +1,15 @@
 //! Ticket ingestion: decode, validate, upsert in one transaction, announce.
 
 use super::body::{decode, Decoded, Format};
-use super::{validate_all, IngestReport};
-use crate::bus::Change;
+use super::{announce, csv_flag, validate_all, IngestReport};
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::tickets::upsert_batch;
-use app::domain::date::Day;
 use app::domain::feedback::{ticket_description, FeedbackRecord};
 use app::domain::sentiment::vader::Analyzer;
 use app::domain::survey::RecordError;
 use app::domain::ticket::{TicketInput, TicketRecord};
-use app::model::ChangeNotice;
 use std::collections::HashSet;
 
 fn int(field: &str, v: &str) -> Result<i64, RecordError> {
@@ -58,18 +55,7 @@ pub fn ticket_from_csv(
             "segment" => i.segment = text,
             "region" => i.region = text,
             "description" => i.description = text,
-            "vip" => {
-                i.vip = Some(match v.trim().to_ascii_lowercase().as_str() {
-                    "true" | "1" | "yes" => true,
-                    "false" | "0" | "no" => false,
-                    _ => {
-                        return Err(RecordError::new(
-                            "invalid_value",
-                            format!("`vip` {v:?} is not true or false"),
-                        ))
-                    }
-                })
-            }
+            "vip" => i.vip = csv_flag("vip", v)?,
             _ => {}
         }
     }
@@ -120,21 +106,7 @@ pub async fn ingest(
             .collect();
         super::feedback::store_derived(state, texts, now).await?;
     }
-    report.accepted = outcome.created + outcome.updated;
-    report.updated = Some(outcome.updated);
-    report.duplicates = outcome.unchanged;
-    if let Some((from, to)) = outcome.days {
-        state.bus.publish(Change {
-            notice: ChangeNotice {
-                family: "tickets".into(),
-                kinds: Vec::new(),
-                from: Day(from),
-                to: Day(to),
-                count: report.accepted,
-                at: now,
-            },
-            partners: Some(outcome.partners),
-        });
-    }
+    report.upserted(&outcome.counts);
+    announce(state, "tickets", &outcome.counts, now);
     Ok(report)
 }

@@ -2,7 +2,7 @@
 //! (−stored, +new) in the same transaction, so rollups always equal the facts.
 
 use super::sql::{Bind, Sql};
-use super::{Pool, Store, StoreError};
+use super::{Pool, Store, StoreError, Upserted};
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::feedback::{Audience, FeedbackRecord, FeedbackSource};
@@ -17,21 +17,6 @@ const CHUNK: usize = 200;
 const COLUMNS: &str = "external_id, source, audience, body, at_ms, day, score_e4, label, \
      customer_id, partner_id, channel, segment, product_category, region, likes, shares, \
      comments, author, followers, ingested_at";
-
-/// What one upsert changed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UpsertOutcome {
-    pub created: i64,
-    pub updated: i64,
-    /// Identical to what is stored (replays), or repeated within the batch.
-    pub unchanged: i64,
-    /// Day range of the changed texts.
-    pub days: Option<(i64, i64)>,
-    /// Changed texts per partner id (`""` for none).
-    pub partners: BTreeMap<String, i64>,
-    /// Audiences of the changed texts.
-    pub audiences: Vec<Audience>,
-}
 
 /// Additive contribution of texts to one rollup row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -133,11 +118,11 @@ pub async fn upsert_batch(
     store: &Store,
     records: Vec<FeedbackRecord>,
     now_ms: i64,
-) -> Result<UpsertOutcome, StoreError> {
+) -> Result<Upserted, StoreError> {
     let (records, repeated) = super::last_per_id(records, |r| r.external_id.as_str());
-    let mut out = UpsertOutcome {
+    let mut out = Upserted {
         unchanged: repeated,
-        ..UpsertOutcome::default()
+        ..Upserted::default()
     };
     if records.is_empty() {
         return Ok(out);
@@ -252,12 +237,7 @@ pub async fn upsert_batch(
         }
         tx.commit().await?;
         for r in &changed {
-            let d = r.day().0;
-            out.days = Some(out.days.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
-            *out.partners.entry(r.partner_id.clone()).or_default() += 1;
-            if !out.audiences.contains(&r.audience) {
-                out.audiences.push(r.audience);
-            }
+            out.touch(r.day().0, &r.partner_id);
         }
     });
     Ok(out)

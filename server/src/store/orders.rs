@@ -2,7 +2,7 @@
 //! (−stored, +new) in the same transaction, so rollups always equal the facts.
 
 use super::sql::{Bind, Sql};
-use super::{Pool, Store, StoreError};
+use super::{Pool, Store, StoreError, Upserted};
 use app::domain::order::{OrderAgg, OrderRecord};
 use sqlx::QueryBuilder;
 use std::collections::{BTreeMap, HashMap};
@@ -12,19 +12,6 @@ const CHUNK: usize = 200;
 
 const COLUMNS: &str = "external_id, customer_id, partner_id, amount_cents, currency, ordered_at, \
      day, promised_at, delivered_at, accurate, returned, category, channel, cost_cents, ingested_at";
-
-/// What one upsert changed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UpsertOutcome {
-    pub created: i64,
-    pub updated: i64,
-    /// Identical to what is stored (replays), or repeated within the batch.
-    pub unchanged: i64,
-    /// Day range of the changed orders.
-    pub days: Option<(i64, i64)>,
-    /// Changed orders per partner id (`""` for none).
-    pub partners: BTreeMap<String, i64>,
-}
 
 /// (dim, val, day, currency).
 type RollupKey = (&'static str, String, i64, String);
@@ -96,11 +83,11 @@ pub async fn upsert_batch(
     store: &Store,
     records: Vec<OrderRecord>,
     now_ms: i64,
-) -> Result<UpsertOutcome, StoreError> {
+) -> Result<Upserted, StoreError> {
     let (records, repeated) = super::last_per_id(records, |r| r.external_id.as_str());
-    let mut out = UpsertOutcome {
+    let mut out = Upserted {
         unchanged: repeated,
-        ..UpsertOutcome::default()
+        ..Upserted::default()
     };
     if records.is_empty() {
         return Ok(out);
@@ -219,9 +206,7 @@ pub async fn upsert_batch(
         }
         tx.commit().await?;
         for r in &changed {
-            let d = r.day().0;
-            out.days = Some(out.days.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
-            *out.partners.entry(r.partner_id.clone()).or_default() += 1;
+            out.touch(r.day().0, &r.partner_id);
         }
     });
     Ok(out)

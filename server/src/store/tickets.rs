@@ -4,7 +4,7 @@
 //! update moves the ticket, never double-counts it.
 
 use super::sql::{Bind, Sql};
-use super::{Pool, Store, StoreError};
+use super::{Pool, Store, StoreError, Upserted};
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::histogram::{bucket_of, Histogram};
@@ -32,19 +32,11 @@ pub const TICKET_DIMENSIONS: [(Dimension, &str); 5] = [
     (Dimension::Partner, "partner_id"),
 ];
 
-/// What one upsert committed.
+/// What one upsert committed: the counts (days are created days; replays and
+/// out-of-order older versions are `unchanged`) and the versions now stored.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UpsertOutcome {
-    /// New tickets.
-    pub created: i64,
-    /// Existing tickets replaced by a newer version.
-    pub updated: i64,
-    /// Replays and out-of-order (older) versions: nothing changed.
-    pub unchanged: i64,
-    /// First and last created day touched.
-    pub days: Option<(i64, i64)>,
-    /// Tickets changed per partner (for partner-scoped change notices).
-    pub partners: BTreeMap<String, i64>,
+    pub counts: Upserted,
     /// (id, updated_at) of this batch's versions that are now the stored ones: those it
     /// stored and replays of the stored version.
     pub current: Vec<(String, i64)>,
@@ -245,10 +237,8 @@ pub async fn upsert_batch(
     now_ms: i64,
 ) -> Result<UpsertOutcome, StoreError> {
     let (records, repeated) = newest_per_id(records);
-    let mut out = UpsertOutcome {
-        unchanged: repeated,
-        ..UpsertOutcome::default()
-    };
+    let mut out = UpsertOutcome::default();
+    out.counts.unchanged = repeated;
     if records.is_empty() {
         return Ok(out);
     }
@@ -279,7 +269,7 @@ pub async fn upsert_batch(
         for r in &records {
             match stored.get(&r.external_id) {
                 Some(old) if !r.supersedes(old.updated_at_ms) => {
-                    out.unchanged += 1;
+                    out.counts.unchanged += 1;
                     // A replay of the stored version is still the current one.
                     if r.updated_at_ms == old.updated_at_ms {
                         out.current.push((r.external_id.clone(), r.updated_at_ms));
@@ -288,12 +278,12 @@ pub async fn upsert_batch(
                 Some(old) => {
                     deltas.apply(old, -1);
                     deltas.apply(r, 1);
-                    out.updated += 1;
+                    out.counts.updated += 1;
                     changed.push(r);
                 }
                 None => {
                     deltas.apply(r, 1);
-                    out.created += 1;
+                    out.counts.created += 1;
                     changed.push(r);
                 }
             }
@@ -415,12 +405,7 @@ pub async fn upsert_batch(
         }
         tx.commit().await?;
         for r in &changed {
-            let d = r.day().0;
-            out.days = Some(match out.days {
-                None => (d, d),
-                Some((a, b)) => (a.min(d), b.max(d)),
-            });
-            *out.partners.entry(r.partner_id.clone()).or_default() += 1;
+            out.counts.touch(r.day().0, &r.partner_id);
             out.current.push((r.external_id.clone(), r.updated_at_ms));
         }
     });
