@@ -12,6 +12,7 @@ pub mod histogram;
 pub mod incident;
 pub mod metric;
 pub mod order;
+pub mod partner;
 pub mod query;
 pub mod sentiment;
 pub mod summary;

@@ -63,6 +63,9 @@ pub struct Config {
     /// Base of the webhook retry back-off (`SIGNALROOM_WEBHOOK_RETRY_BASE_MS`, default 2000:
     /// retries after 2, 4, 8, 16 s, then the delivery is marked failed).
     pub webhook_retry_base_ms: i64,
+    /// Weights of the partner performance index (`SIGNALROOM_PARTNER_INDEX_WEIGHTS`, e.g.
+    /// `satisfaction=30,delivery=25,growth=20,engagement=15,training=10`, the default).
+    pub partner_weights: app::domain::partner::IndexWeights,
 }
 
 /// A configuration value that could not be used.
@@ -94,6 +97,7 @@ impl Config {
             pagerduty_secret: None,
             alert_tick: Duration::from_secs(30),
             webhook_retry_base_ms: 2_000,
+            partner_weights: Default::default(),
         }
     }
 
@@ -165,6 +169,10 @@ impl Config {
                     )
                 })?;
             c.max_body_bytes = mb * 1024 * 1024;
+        }
+        if let Some(v) = get("SIGNALROOM_PARTNER_INDEX_WEIGHTS") {
+            c.partner_weights = app::domain::partner::IndexWeights::parse(&v)
+                .map_err(|m| bad("SIGNALROOM_PARTNER_INDEX_WEIGHTS", m))?;
         }
         if let Some(v) = get("SIGNALROOM_ALERT_TICK_SECS") {
             let s: u64 = v

@@ -8,6 +8,7 @@ mod incidents;
 mod ingest;
 mod metrics;
 mod orders;
+mod partners;
 mod session;
 mod stream;
 mod support;
@@ -71,6 +72,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/keywords", get(voice::get_keywords))
         .route("/api/v1/orders", post(orders::post_orders))
         .route("/api/v1/orders/summary", get(orders::get_summary))
+        .route(
+            "/api/v1/partners",
+            get(partners::get_partners).post(partners::post_partners),
+        )
+        .route("/api/v1/partners/{id}", get(partners::get_partner))
+        .route("/api/v1/partner-activity", post(partners::post_activity))
+        .route("/api/v1/inventory", post(partners::post_inventory))
         .route("/api/v1/sentiment", get(voice::get_sentiment))
         .route("/api/v1/social", get(voice::get_social))
         .route(

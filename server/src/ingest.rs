@@ -5,6 +5,7 @@ pub mod body;
 pub mod feedback;
 pub mod incidents;
 pub mod orders;
+pub mod partners;
 pub mod surveys;
 pub mod tickets;
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod ingest;
 pub mod metrics;
+pub mod partners;
 pub mod state;
 pub mod store;
 pub mod support;

@@ -16,6 +16,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Engine {
     store: Arc<Store>,
+    /// Weights of the partner performance index.
+    weights: app::domain::partner::IndexWeights,
 }
 
 /// Why a report could not be made.
@@ -29,8 +31,8 @@ pub enum ReportError {
 
 impl Engine {
     /// An engine over `store`.
-    pub fn new(store: Arc<Store>) -> Engine {
-        Engine { store }
+    pub fn new(store: Arc<Store>, weights: app::domain::partner::IndexWeights) -> Engine {
+        Engine { store, weights }
     }
 
     /// The executive summary for a resolved query.
@@ -113,6 +115,39 @@ impl DashboardBackend for Engine {
         })
     }
 
+    fn partners(
+        &self,
+        query: DashboardQuery,
+        raw_query: String,
+        restricted: bool,
+    ) -> BoxFuture<'_, Result<app::model::partners::PartnersPage, AppError>> {
+        Box::pin(async move {
+            crate::partners::page(
+                &self.store,
+                &self.weights,
+                &query,
+                &raw_query,
+                restricted,
+                now_ms(),
+            )
+            .await
+            .map_err(partner_error)
+        })
+    }
+
+    fn partner(
+        &self,
+        id: String,
+        query: DashboardQuery,
+        restricted: bool,
+    ) -> BoxFuture<'_, Result<app::model::partners::PartnerDetail, AppError>> {
+        Box::pin(async move {
+            crate::partners::detail(&self.store, &self.weights, &id, &query, restricted, now_ms())
+                .await
+                .map_err(partner_error)
+        })
+    }
+
     fn summary(&self, query: DashboardQuery) -> BoxFuture<'_, Result<Summary, AppError>> {
         Box::pin(async move {
             Engine::summary(self, &query).await.map_err(|e| {
@@ -130,6 +165,18 @@ fn support_error(e: crate::support::SupportError) -> AppError {
         crate::support::SupportError::Query(q) => AppError::from(q),
         crate::support::SupportError::Store(e) => {
             tracing::error!(error = %e, "support read failed");
+            AppError::Internal
+        }
+    }
+}
+
+/// A partner-view failure as the server functions answer it.
+pub fn partner_error(e: crate::partners::PartnerError) -> AppError {
+    match e {
+        crate::partners::PartnerError::Query(q) => AppError::from(q),
+        crate::partners::PartnerError::NotFound(_) => AppError::NotFound,
+        crate::partners::PartnerError::Store(e) => {
+            tracing::error!(error = %e, "partner read failed");
             AppError::Internal
         }
     }

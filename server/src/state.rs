@@ -78,7 +78,7 @@ impl AppState {
             },
         ));
         AppState {
-            engine: Engine::new(store.clone()),
+            engine: Engine::new(store.clone(), config.partner_weights),
             alerts,
             config: Arc::new(config),
             store,

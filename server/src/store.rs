@@ -43,6 +43,7 @@ pub mod feedback;
 pub mod incidents;
 pub mod keys;
 pub mod orders;
+pub mod partners;
 pub mod sessions;
 pub mod settings;
 pub mod shares;

@@ -43,6 +43,21 @@ pub trait DashboardBackend: Send + Sync + 'static {
         query: DashboardQuery,
         raw_query: String,
     ) -> BoxFuture<'_, Result<crate::model::voice::VoicePage, AppError>>;
+    /// The partner dashboards for a resolved (already scoped) query; `raw_query` carries the
+    /// table's sort; `restricted` for partner accounts (no company-wide revenue).
+    fn partners(
+        &self,
+        query: DashboardQuery,
+        raw_query: String,
+        restricted: bool,
+    ) -> BoxFuture<'_, Result<crate::model::partners::PartnersPage, AppError>>;
+    /// One partner's page (the caller has checked the partner may be read).
+    fn partner(
+        &self,
+        id: String,
+        query: DashboardQuery,
+        restricted: bool,
+    ) -> BoxFuture<'_, Result<crate::model::partners::PartnerDetail, AppError>>;
 }
 
 /// The backend, as provided in Leptos context.

@@ -63,6 +63,20 @@ fn money(field: &str, v: Option<f64>) -> Result<Option<i64>, RecordError> {
     }
 }
 
+/// A 3-letter ISO 4217 code, upper case; USD when absent.
+pub(crate) fn currency(v: Option<&str>) -> Result<String, RecordError> {
+    match v.map(str::trim) {
+        None | Some("") => Ok("USD".to_string()),
+        Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
+            Ok(c.to_ascii_uppercase())
+        }
+        Some(c) => Err(RecordError::new(
+            "invalid_currency",
+            format!("`currency` must be a 3-letter ISO 4217 code, got {c:?}"),
+        )),
+    }
+}
+
 impl OrderRecord {
     /// The UTC day the order was placed.
     pub fn day(&self) -> super::date::Day {
@@ -74,18 +88,7 @@ impl OrderRecord {
         let external_id = external_id(input.id.as_deref())?;
         let amount_cents = money("amount", input.amount)?
             .ok_or_else(|| RecordError::new("missing_amount", "`amount` is required"))?;
-        let currency = match input.currency.as_deref().map(str::trim) {
-            None | Some("") => "USD".to_string(),
-            Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
-                c.to_ascii_uppercase()
-            }
-            Some(c) => {
-                return Err(RecordError::new(
-                    "invalid_currency",
-                    format!("`currency` must be a 3-letter ISO 4217 code, got {c:?}"),
-                ))
-            }
-        };
+        let currency = currency(input.currency.as_deref())?;
         let ordered_at_ms = timestamp("ordered_at", input.ordered_at.as_deref(), now_ms)?
             .ok_or_else(|| RecordError::new("missing_timestamp", "`ordered_at` is required"))?;
         // A delivery date may be promised into the future; it still must parse and follow

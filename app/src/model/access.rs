@@ -110,6 +110,7 @@ pub const KEY_SCOPES: &[&str] = &[
     "tickets",
     "incidents",
     "orders",
+    "partners",
     "feedback",
     "read",
     "alerts",

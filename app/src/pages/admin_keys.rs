@@ -72,6 +72,7 @@ pub fn AdminKeysPage() -> impl IntoView {
                                                 <option value="incidents">"Ingest incidents"</option>
                                                 <option value="feedback">"Ingest feedback"</option>
                                                 <option value="orders">"Ingest orders"</option>
+                                                <option value="partners">"Ingest partners, partner activity and inventory"</option>
                                                 <option value="read">"Read metrics"</option>
                                                 <option value="alerts,read">"Manage alert rules and alerts + read"</option>
                                                 <option value="surveys,read">"Ingest surveys + read"</option>

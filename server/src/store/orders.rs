@@ -212,22 +212,83 @@ pub async fn upsert_batch(
     Ok(out)
 }
 
-/// (currency, the summed counters).
-type AggRow = (
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-);
+/// The summed counters of a rollup selection, in [`OrderSums`] order.
+const SUMS: &str = "CAST(SUM(orders) AS BIGINT), CAST(SUM(revenue_cents) AS BIGINT), \
+     CAST(SUM(returned) AS BIGINT), CAST(SUM(accuracy_known) AS BIGINT), \
+     CAST(SUM(accurate) AS BIGINT), CAST(SUM(delivered) AS BIGINT), \
+     CAST(SUM(lead_ms_sum) AS BIGINT), CAST(SUM(promise_known) AS BIGINT), \
+     CAST(SUM(on_time) AS BIGINT), CAST(SUM(costed) AS BIGINT), \
+     CAST(SUM(costed_revenue_cents) AS BIGINT), CAST(SUM(cost_cents) AS BIGINT)";
+
+/// One grouped rollup row: (dimension value, day or 0, currency, the counters of [`SUMS`]).
+#[derive(sqlx::FromRow)]
+struct OrderSums {
+    val: String,
+    day: i64,
+    currency: String,
+    orders: i64,
+    revenue_cents: i64,
+    returned: i64,
+    accuracy_known: i64,
+    accurate: i64,
+    delivered: i64,
+    lead_ms_sum: i64,
+    promise_known: i64,
+    on_time: i64,
+    costed: i64,
+    costed_revenue_cents: i64,
+    cost_cents: i64,
+}
+
+impl OrderSums {
+    fn agg(&self) -> OrderAgg {
+        OrderAgg {
+            orders: self.orders,
+            revenue_cents: self.revenue_cents,
+            returned: self.returned,
+            accuracy_known: self.accuracy_known,
+            accurate: self.accurate,
+            delivered: self.delivered,
+            lead_ms_sum: self.lead_ms_sum,
+            promise_known: self.promise_known,
+            on_time: self.on_time,
+            costed: self.costed,
+            costed_revenue_cents: self.costed_revenue_cents,
+            cost_cents: self.cost_cents,
+        }
+    }
+}
+
+/// Rollup rows of `dim` over days `from..=to` (one value, or every value), summed per
+/// value and currency, and per day too when `daily`.
+async fn grouped(
+    store: &Store,
+    dim: &str,
+    val: Option<&str>,
+    from: i64,
+    to: i64,
+    daily: bool,
+) -> Result<Vec<OrderSums>, StoreError> {
+    let day = if daily { "day" } else { "CAST(0 AS BIGINT)" };
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT val, {day} AS day, currency, {SUMS} FROM order_rollup WHERE dim = "
+    ))
+    .bind(Bind::Text(dim.into()));
+    if let Some(v) = val {
+        sql.push(" AND val = ").bind(Bind::Text(v.into()));
+    }
+    sql.push(" AND day >= ")
+        .bind(Bind::Int(from))
+        .push(" AND day <= ")
+        .bind(Bind::Int(to))
+        .push(if daily {
+            " GROUP BY val, day, currency HAVING SUM(orders) <> 0 ORDER BY val, day, currency"
+        } else {
+            " GROUP BY val, currency HAVING SUM(orders) <> 0 ORDER BY val, currency"
+        });
+    Ok(fetch_as!(store, OrderSums, sql))
+}
 
 /// Order counters per currency over days `from..=to`, from the rollup: all orders
 /// (`dim = ""`) or one dimension value (`channel`, `product_category`, `partner`).
@@ -238,46 +299,67 @@ pub async fn totals(
     to: i64,
 ) -> Result<Vec<(String, OrderAgg)>, StoreError> {
     let (dim, val) = filter.unwrap_or(("", ""));
+    Ok(grouped(store, dim, Some(val), from, to, false)
+        .await?
+        .into_iter()
+        .map(|r| (r.currency.clone(), r.agg()))
+        .collect())
+}
+
+/// Order counters per value of `dim` (one value, or all) and currency over `from..=to`.
+pub async fn per_value(
+    store: &Store,
+    dim: &str,
+    val: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, String, OrderAgg)>, StoreError> {
+    Ok(grouped(store, dim, val, from, to, false)
+        .await?
+        .into_iter()
+        .map(|r| (r.val.clone(), r.currency.clone(), r.agg()))
+        .collect())
+}
+
+/// Order counters per value of `dim` (one value, or all), day and currency over
+/// `from..=to`: (value, day, currency, counters).
+pub async fn daily_per_value(
+    store: &Store,
+    dim: &str,
+    val: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, i64, String, OrderAgg)>, StoreError> {
+    Ok(grouped(store, dim, val, from, to, true)
+        .await?
+        .into_iter()
+        .map(|r| (r.val.clone(), r.day, r.currency.clone(), r.agg()))
+        .collect())
+}
+
+/// Distinct customers with an order placed before `before_ms`, and of those, the ones
+/// with an order on days `from..=to`.
+pub async fn customers(
+    store: &Store,
+    before_ms: i64,
+    from: i64,
+    to: i64,
+) -> Result<(i64, i64), StoreError> {
     let mut sql = Sql::default();
     sql.push(
-        "SELECT currency, CAST(SUM(orders) AS BIGINT), CAST(SUM(revenue_cents) AS BIGINT), \
-         CAST(SUM(returned) AS BIGINT), CAST(SUM(accuracy_known) AS BIGINT), \
-         CAST(SUM(accurate) AS BIGINT), CAST(SUM(delivered) AS BIGINT), \
-         CAST(SUM(lead_ms_sum) AS BIGINT), CAST(SUM(promise_known) AS BIGINT), \
-         CAST(SUM(on_time) AS BIGINT), CAST(SUM(costed) AS BIGINT), \
-         CAST(SUM(costed_revenue_cents) AS BIGINT), CAST(SUM(cost_cents) AS BIGINT) \
-         FROM order_rollup WHERE dim = ",
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(active), 0) AS BIGINT) FROM \
+         (SELECT customer_id, MAX(CASE WHEN day >= ",
     )
-    .bind(Bind::Text(dim.into()))
-    .push(" AND val = ")
-    .bind(Bind::Text(val.into()))
-    .push(" AND day >= ")
     .bind(Bind::Int(from))
     .push(" AND day <= ")
     .bind(Bind::Int(to))
-    .push(" GROUP BY currency HAVING SUM(orders) <> 0 ORDER BY currency");
-    Ok(fetch_as!(store, AggRow, sql)
+    .push(" THEN 1 ELSE 0 END) AS active FROM orders WHERE customer_id <> '' AND ordered_at < ")
+    .bind(Bind::Int(before_ms))
+    .push(" GROUP BY customer_id) c");
+    Ok(fetch_as!(store, (i64, i64), sql)
         .into_iter()
-        .map(|r| {
-            (
-                r.0,
-                OrderAgg {
-                    orders: r.1,
-                    revenue_cents: r.2,
-                    returned: r.3,
-                    accuracy_known: r.4,
-                    accurate: r.5,
-                    delivered: r.6,
-                    lead_ms_sum: r.7,
-                    promise_known: r.8,
-                    on_time: r.9,
-                    costed: r.10,
-                    costed_revenue_cents: r.11,
-                    cost_cents: r.12,
-                },
-            )
-        })
-        .collect())
+        .next()
+        .unwrap_or((0, 0)))
 }
 
 /// Every stored order placed on days `from..=to` (for checks against the rollup).
