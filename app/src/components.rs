@@ -6,6 +6,7 @@ pub mod filters;
 pub mod format;
 pub mod layout;
 pub mod live;
+pub mod partners;
 pub mod summary;
 pub mod support;
 pub mod voice;

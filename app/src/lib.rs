@@ -12,7 +12,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use pages::admin_audit::AdminAuditPage;
 use pages::admin_keys::AdminKeysPage;
 use pages::admin_users::AdminUsersPage;
@@ -20,6 +20,8 @@ use pages::alert_rules::AlertRulesPage;
 use pages::alerts::AlertsPage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
+use pages::partner::PartnerPage;
+use pages::partners::PartnersPage;
 use pages::shares::SharesPage;
 use pages::summary::SummaryPage;
 use pages::support::SupportPage;
@@ -65,6 +67,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("support") view=SupportPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("support"), StaticSegment("tickets")) view=TicketListPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("voice") view=VoicePage ssr=SsrMode::Async />
+                <Route path=StaticSegment("partners") view=PartnersPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("partners"), ParamSegment("id")) view=PartnerPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("alerts") view=AlertsPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("alerts"), StaticSegment("rules")) view=AlertRulesPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("shares") view=SharesPage ssr=SsrMode::Async />

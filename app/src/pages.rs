@@ -8,6 +8,8 @@ pub mod alert_rules;
 pub mod alerts;
 pub mod login;
 pub mod not_found;
+pub mod partner;
+pub mod partners;
 pub mod shares;
 pub mod summary;
 pub mod support;
@@ -15,4 +17,4 @@ pub mod tickets;
 pub mod voice;
 
 /// Pages whose view (path + query) can be shared with a link.
-pub const SHAREABLE_PATHS: &[&str] = &["/"];
+pub const SHAREABLE_PATHS: &[&str] = &["/", "/partners"];

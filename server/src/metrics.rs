@@ -142,9 +142,16 @@ impl DashboardBackend for Engine {
         restricted: bool,
     ) -> BoxFuture<'_, Result<app::model::partners::PartnerDetail, AppError>> {
         Box::pin(async move {
-            crate::partners::detail(&self.store, &self.weights, &id, &query, restricted, now_ms())
-                .await
-                .map_err(partner_error)
+            crate::partners::detail(
+                &self.store,
+                &self.weights,
+                &id,
+                &query,
+                restricted,
+                now_ms(),
+            )
+            .await
+            .map_err(partner_error)
         })
     }
 

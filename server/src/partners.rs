@@ -29,8 +29,17 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Sort keys of the performance table.
 pub const SORTS: &[&str] = &[
-    "index", "name", "tier", "revenue", "growth", "orders", "pss", "on_time", "engagement",
-    "training", "tickets",
+    "index",
+    "name",
+    "tier",
+    "revenue",
+    "growth",
+    "orders",
+    "pss",
+    "on_time",
+    "engagement",
+    "training",
+    "tickets",
 ];
 /// Weeks in the sparklines and weekly trends.
 const WEEKS: i64 = 12;
@@ -88,12 +97,7 @@ fn parse_sort(raw: &str) -> Result<(String, bool), QueryError> {
         None => sort != "name" && sort != "tier" && sort != "tickets",
         Some("desc") => true,
         Some("asc") => false,
-        Some(_) => {
-            return Err(QueryError::new(
-                "invalid_sort",
-                "`dir` must be asc or desc",
-            ))
-        }
+        Some(_) => return Err(QueryError::new("invalid_sort", "`dir` must be asc or desc")),
     };
     Ok((sort, desc))
 }
@@ -218,12 +222,18 @@ impl Inputs {
             .map(|(_, a)| *a)
             .unwrap_or_default();
         let rows = orders::per_value(s, "partner", None, from.0, to.0).await?;
-        let year_ago =
-            orders::per_value(s, "partner", None, from.plus_days(-364).0, to.plus_days(-364).0)
-                .await?;
+        let year_ago = orders::per_value(
+            s,
+            "partner",
+            None,
+            from.plus_days(-364).0,
+            to.plus_days(-364).0,
+        )
+        .await?;
         let first_week = to.week_start().plus_days(-7 * (WEEKS - 1));
         let mut weekly: HashMap<String, BTreeMap<Day, f64>> = HashMap::new();
-        for (p, day, c, a) in orders::daily_per_value(s, "partner", None, first_week.0, to.0).await?
+        for (p, day, c, a) in
+            orders::daily_per_value(s, "partner", None, first_week.0, to.0).await?
         {
             if !p.is_empty() && c == currency {
                 *weekly
@@ -444,7 +454,10 @@ impl Inputs {
         let sum_survey = |m: &BTreeMap<String, SurveyAgg>| {
             let mut agg = SurveyAgg::default();
             // Unscoped, answers without a partner id still speak for partners.
-            for (_, a) in m.iter().filter(|(k, _)| keep(k) || (!restricted && k.is_empty())) {
+            for (_, a) in m
+                .iter()
+                .filter(|(k, _)| keep(k) || (!restricted && k.is_empty()))
+            {
                 agg.merge(a);
             }
             agg
@@ -521,9 +534,8 @@ impl Inputs {
             training_pct,
             certifications: act.certifications,
             program_participation_pct: share_of_active(&|a| a.programs > 0),
-            communications_per_partner_30d: (n_active > 0).then(|| {
-                act.communications() as f64 / n_active as f64 * 30.0 / self.days as f64
-            }),
+            communications_per_partner_30d: (n_active > 0)
+                .then(|| act.communications() as f64 / n_active as f64 * 30.0 / self.days as f64),
             emails: act.emails,
             meetings: act.meetings,
             calls: act.calls,
@@ -589,7 +601,13 @@ pub async fn page(
         .filter(|s| keep(&s.partner_id) && s.needs_reorder())
         .cloned()
         .collect();
-    reorder.sort_by_key(|s| (s.on_hand - s.reorder_level, s.partner_id.clone(), s.sku.clone()));
+    reorder.sort_by_key(|s| {
+        (
+            s.on_hand - s.reorder_level,
+            s.partner_id.clone(),
+            s.sku.clone(),
+        )
+    });
     reorder.truncate(REORDER_LISTED);
     Ok(PartnersPage {
         from: q.from,
@@ -785,18 +803,30 @@ mod tests {
             row("c", Some(70.0), "Mid"),
         ];
         sort_rows(&mut rows, "index", true);
-        assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["c", "a", "b"]);
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["c", "a", "b"]
+        );
         sort_rows(&mut rows, "index", false);
-        assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a", "c", "b"]);
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["a", "c", "b"]
+        );
         sort_rows(&mut rows, "name", false);
-        assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["b", "c", "a"]);
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["b", "c", "a"]
+        );
     }
 
     #[test]
     fn sort_parameters_are_validated() {
         assert_eq!(parse_sort("").unwrap(), ("index".into(), true));
         assert_eq!(parse_sort("sort=name").unwrap(), ("name".into(), false));
-        assert_eq!(parse_sort("sort=pss&dir=asc").unwrap(), ("pss".into(), false));
+        assert_eq!(
+            parse_sort("sort=pss&dir=asc").unwrap(),
+            ("pss".into(), false)
+        );
         assert_eq!(parse_sort("sort=colour").unwrap_err().code, "invalid_sort");
         assert_eq!(parse_sort("dir=up").unwrap_err().code, "invalid_sort");
     }

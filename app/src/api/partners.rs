@@ -49,7 +49,8 @@ pub async fn get_partner_detail(id: String, query: String) -> Result<PartnerDeta
             let mut q = crate::domain::query::DashboardQuery::parse_str(&query, backend.0.today())?;
             principal.scope_query(&mut q)?;
             // The page is the partner's own: a partner filter in the link adds nothing.
-            q.filters.remove(&crate::domain::dimension::Dimension::Partner);
+            q.filters
+                .remove(&crate::domain::dimension::Dimension::Partner);
             backend.0.partner(id, q, principal.partner.is_some()).await
         }
         .await,

@@ -213,12 +213,16 @@ pub async fn upsert_batch(
 }
 
 /// The summed counters of a rollup selection, in [`OrderSums`] order.
-const SUMS: &str = "CAST(SUM(orders) AS BIGINT), CAST(SUM(revenue_cents) AS BIGINT), \
-     CAST(SUM(returned) AS BIGINT), CAST(SUM(accuracy_known) AS BIGINT), \
-     CAST(SUM(accurate) AS BIGINT), CAST(SUM(delivered) AS BIGINT), \
-     CAST(SUM(lead_ms_sum) AS BIGINT), CAST(SUM(promise_known) AS BIGINT), \
-     CAST(SUM(on_time) AS BIGINT), CAST(SUM(costed) AS BIGINT), \
-     CAST(SUM(costed_revenue_cents) AS BIGINT), CAST(SUM(cost_cents) AS BIGINT)";
+const SUMS: &str = "CAST(SUM(orders) AS BIGINT) AS orders, \
+     CAST(SUM(revenue_cents) AS BIGINT) AS revenue_cents, \
+     CAST(SUM(returned) AS BIGINT) AS returned, \
+     CAST(SUM(accuracy_known) AS BIGINT) AS accuracy_known, \
+     CAST(SUM(accurate) AS BIGINT) AS accurate, CAST(SUM(delivered) AS BIGINT) AS delivered, \
+     CAST(SUM(lead_ms_sum) AS BIGINT) AS lead_ms_sum, \
+     CAST(SUM(promise_known) AS BIGINT) AS promise_known, \
+     CAST(SUM(on_time) AS BIGINT) AS on_time, CAST(SUM(costed) AS BIGINT) AS costed, \
+     CAST(SUM(costed_revenue_cents) AS BIGINT) AS costed_revenue_cents, \
+     CAST(SUM(cost_cents) AS BIGINT) AS cost_cents";
 
 /// One grouped rollup row: (dimension value, day or 0, currency, the counters of [`SUMS`]).
 #[derive(sqlx::FromRow)]

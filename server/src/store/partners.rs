@@ -139,7 +139,9 @@ pub async fn upsert_partners(
 /// Every partner, by id.
 pub async fn list_partners(store: &Store) -> Result<Vec<PartnerRecord>, StoreError> {
     let mut sql = Sql::default();
-    sql.push(&format!("SELECT {PARTNER_COLUMNS} FROM partners ORDER BY id"));
+    sql.push(&format!(
+        "SELECT {PARTNER_COLUMNS} FROM partners ORDER BY id"
+    ));
     Ok(fetch_as!(store, PartnerRow, sql)
         .into_iter()
         .map(PartnerRecord::from)
@@ -522,18 +524,16 @@ pub async fn training_events(
         .push(") OR kind = 'training_completed') AND at >= ")
         .bind(Bind::Int(from_ms));
     partner_clause(&mut sql, "partner_id", partner);
-    Ok(
-        fetch_as!(store, (String, String, String, String, i64), sql)
-            .into_iter()
-            .map(|(partner_id, kind, course, person, at_ms)| TrainingEvent {
-                partner_id,
-                course,
-                person,
-                completed: kind == "training_completed",
-                at_ms,
-            })
-            .collect(),
-    )
+    Ok(fetch_as!(store, (String, String, String, String, i64), sql)
+        .into_iter()
+        .map(|(partner_id, kind, course, person, at_ms)| TrainingEvent {
+            partner_id,
+            course,
+            person,
+            completed: kind == "training_completed",
+            at_ms,
+        })
+        .collect())
 }
 
 /// The current version of every deal (one partner, or all).

@@ -9,6 +9,7 @@ mod ingest;
 mod metrics;
 mod orders;
 mod pages;
+mod partners;
 mod stream;
 mod tickets;
 mod voice;

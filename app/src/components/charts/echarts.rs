@@ -105,6 +105,23 @@ pub fn render_line(
     }
 }
 
+/// Renders named lines over shared category labels (with a legend when more than one);
+/// `on_click(point)` runs when a point of any line is clicked.
+pub fn render_series(
+    id: &str,
+    labels: &[String],
+    series: &[(String, Vec<Option<f64>>)],
+    on_click: Box<dyn Fn(usize)>,
+) -> Option<ChartHandle> {
+    #[cfg(feature = "hydrate")]
+    return imp::render_series(id, labels, series, on_click).map(ChartHandle);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (id, labels, series, on_click);
+        None
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod imp {
     use crate::components::format;
@@ -360,6 +377,40 @@ mod imp {
                 }
             }),
         );
+        Some(instance)
+    }
+
+    pub fn render_series(
+        id: &str,
+        labels: &[String],
+        series: &[(String, Vec<Option<f64>>)],
+        on_click: Box<dyn Fn(usize)>,
+    ) -> Option<JsValue> {
+        let mut chart = Chart::new()
+            .tooltip(Tooltip::new().trigger(Trigger::Axis))
+            .grid(
+                Grid::new()
+                    .left(64)
+                    .right(16)
+                    .top(if series.len() > 1 { 32 } else { 16 })
+                    .bottom(28),
+            )
+            .x_axis(Axis::new().type_(AxisType::Category).data(labels.to_vec()))
+            .y_axis(Axis::new().type_(AxisType::Value));
+        if series.len() > 1 {
+            chart = chart.legend(Legend::new().top(0));
+        }
+        for (name, values) in series {
+            let values: Vec<Option<f64>> = values.iter().map(|v| v.map(round2)).collect();
+            chart = chart.series(
+                Line::new()
+                    .name(escape_html(name))
+                    .data(values)
+                    .show_symbol(labels.len() <= 45),
+            );
+        }
+        let instance = render(id, &chart)?;
+        listen_clicks(&instance, Box::new(move |_, i| on_click(i)));
         Some(instance)
     }
 

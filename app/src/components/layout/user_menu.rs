@@ -33,6 +33,7 @@ pub fn UserMenu(
                                 <a href="/">"Summary"</a>
                                 <a href="/support">"Support"</a>
                                 <a href="/voice">"Voice"</a>
+                                <a href="/partners">"Partners"</a>
                                 {admin}
                                 <a href="/shares">"Share links"</a>
                                 <span class="who" data-testid="who">

@@ -172,7 +172,10 @@ impl Activity {
             Some(k) => ActivityKind::parse(k).ok_or_else(|| {
                 RecordError::new(
                     "invalid_type",
-                    format!("unknown type {k:?}: expected one of {}", ActivityKind::names()),
+                    format!(
+                        "unknown type {k:?}: expected one of {}",
+                        ActivityKind::names()
+                    ),
                 )
             })?,
         };
@@ -197,7 +200,10 @@ impl Activity {
                 Some(s) => DealStage::parse(s).ok_or_else(|| {
                     RecordError::new(
                         "invalid_stage",
-                        format!("unknown stage {s:?}: expected one of {}", DealStage::names()),
+                        format!(
+                            "unknown stage {s:?}: expected one of {}",
+                            DealStage::names()
+                        ),
                     )
                 })?,
             };
@@ -416,7 +422,10 @@ mod tests {
         let Activity::Event(e) = Activity::validate(input("LOGIN"), NOW).unwrap() else {
             panic!("a login is an event")
         };
-        assert_eq!((e.kind, e.count, e.detail.as_str()), (ActivityKind::Login, 1, ""));
+        assert_eq!(
+            (e.kind, e.count, e.detail.as_str()),
+            (ActivityKind::Login, 1, "")
+        );
         let mut i = input("communication");
         i.medium = Some("Call".into());
         let Activity::Event(e) = Activity::validate(i, NOW).unwrap() else {
@@ -432,7 +441,12 @@ mod tests {
             panic!("a deal is a deal")
         };
         assert_eq!(
-            (d.deal_id.as_str(), d.value_cents, d.stage, d.currency.as_str()),
+            (
+                d.deal_id.as_str(),
+                d.value_cents,
+                d.stage,
+                d.currency.as_str()
+            ),
             ("d-9", 120_050, DealStage::Proposal, "USD")
         );
     }
@@ -453,7 +467,10 @@ mod tests {
         assert_eq!(code("training_started", |_| {}), "missing_course");
         assert_eq!(code("program", |_| {}), "missing_program");
         assert_eq!(code("communication", |_| {}), "invalid_medium");
-        assert_eq!(code("communication", |i| i.medium = Some("fax".into())), "invalid_medium");
+        assert_eq!(
+            code("communication", |i| i.medium = Some("fax".into())),
+            "invalid_medium"
+        );
         assert_eq!(code("deal", |_| {}), "missing_amount");
         assert_eq!(code("deal", |i| i.value = Some(-5.0)), "invalid_amount");
         assert_eq!(
@@ -489,12 +506,24 @@ mod tests {
         let p = pipeline([&proposal, &other, &third]);
         let at = |s: DealStage| p.iter().find(|f| f.stage == s).copied().unwrap();
         assert_eq!(p.len(), DealStage::ALL.len());
-        assert_eq!((at(DealStage::Proposal).deals, at(DealStage::Proposal).value_cents), (2, 19_000));
+        assert_eq!(
+            (
+                at(DealStage::Proposal).deals,
+                at(DealStage::Proposal).value_cents
+            ),
+            (2, 19_000)
+        );
         assert_eq!(win_rate(&p), Some(0.0));
         // d1 is won: it leaves the proposal stage with its value.
         let p = pipeline([&won, &other, &third]);
         let at = |s: DealStage| p.iter().find(|f| f.stage == s).copied().unwrap();
-        assert_eq!((at(DealStage::Proposal).deals, at(DealStage::Proposal).value_cents), (1, 7_000));
+        assert_eq!(
+            (
+                at(DealStage::Proposal).deals,
+                at(DealStage::Proposal).value_cents
+            ),
+            (1, 7_000)
+        );
         assert_eq!(at(DealStage::Won).value_cents, 12_000);
         assert_eq!(win_rate(&p), Some(50.0));
         assert_eq!(win_rate(&pipeline([&third])), None);

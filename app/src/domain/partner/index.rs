@@ -173,15 +173,18 @@ mod tests {
         assert!(IndexWeights::parse("speed=3").is_err());
         assert!(IndexWeights::parse("growth=-1").is_err());
         assert!(IndexWeights::parse("growth").is_err());
-        assert!(IndexWeights::parse(
-            "satisfaction=0,delivery=0,growth=0,engagement=0,training=0"
-        )
-        .is_err());
+        assert!(
+            IndexWeights::parse("satisfaction=0,delivery=0,growth=0,engagement=0,training=0")
+                .is_err()
+        );
     }
 
     #[test]
     fn percentiles_use_mid_ranks() {
-        assert_eq!(percentile_ranks(&[10.0, 20.0, 20.0, 40.0]), [12.5, 50.0, 50.0, 87.5]);
+        assert_eq!(
+            percentile_ranks(&[10.0, 20.0, 20.0, 40.0]),
+            [12.5, 50.0, 50.0, 87.5]
+        );
         assert_eq!(percentile_ranks(&[3.0]), [50.0]);
         assert_eq!(growth_pct(110.0, 100.0), Some(10.0));
         assert_eq!(growth_pct(5.0, 0.0), None);

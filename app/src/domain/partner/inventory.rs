@@ -45,7 +45,10 @@ impl InventorySnapshot {
     pub fn validate(input: InventoryInput, now_ms: i64) -> Result<InventorySnapshot, RecordError> {
         let partner_id = dimension("partner_id", input.partner_id)?;
         if partner_id.is_empty() {
-            return Err(RecordError::new("missing_partner", "`partner_id` is required"));
+            return Err(RecordError::new(
+                "missing_partner",
+                "`partner_id` is required",
+            ));
         }
         let sku = dimension("sku", input.sku)?;
         if sku.is_empty() {

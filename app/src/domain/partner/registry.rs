@@ -273,9 +273,15 @@ mod tests {
         };
         assert_eq!(code(|i| i.id = None), "missing_id");
         assert_eq!(code(|i| i.signed_at = None), "missing_timestamp");
-        assert_eq!(code(|i| i.signed_at = Some("soon".into())), "invalid_timestamp");
+        assert_eq!(
+            code(|i| i.signed_at = Some("soon".into())),
+            "invalid_timestamp"
+        );
         assert_eq!(code(|i| i.status = Some("paused".into())), "invalid_status");
-        assert_eq!(code(|i| i.status = Some("churned".into())), "missing_timestamp");
+        assert_eq!(
+            code(|i| i.status = Some("churned".into())),
+            "missing_timestamp"
+        );
         assert_eq!(
             code(|i| {
                 i.status = Some("active".into());

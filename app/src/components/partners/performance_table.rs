@@ -1,0 +1,122 @@
+use super::stat_tile::{money, pct};
+use crate::components::charts::sparkline::Sparkline;
+use crate::components::filters::links::path_with;
+use crate::model::partners::PartnerRow;
+use leptos::prelude::*;
+
+/// The sortable columns: (sort key, heading).
+const COLUMNS: [(&str, &str); 10] = [
+    ("name", "Partner"),
+    ("tier", "Tier"),
+    ("index", "Index"),
+    ("revenue", "Revenue (12 weeks)"),
+    ("growth", "YoY"),
+    ("orders", "Orders"),
+    ("pss", "PSS"),
+    ("on_time", "On time"),
+    ("engagement", "Engagement"),
+    ("tickets", "Open tickets"),
+];
+
+/// Partners with their figures, sortable by any column (links, so sorting works without
+/// JavaScript and the sort is in the URL); a partner's name opens its own page.
+#[component]
+pub fn PerformanceTable(
+    rows: Vec<PartnerRow>,
+    currency: String,
+    sort: String,
+    desc: bool,
+    /// The page's query string (range and compare carry over to the links).
+    query: String,
+    /// A shared view is fixed: headings do not re-sort.
+    fixed: bool,
+) -> impl IntoView {
+    let link_query = path_with("", &query, &[("sort", None), ("dir", None), ("view", None)]);
+    let link_query = link_query.trim_start_matches('?').to_string();
+    let heads = COLUMNS
+        .iter()
+        .map(|(key, label)| {
+            let current = *key == sort;
+            let dir = if current && desc {
+                "asc"
+            } else if current {
+                "desc"
+            } else {
+                ""
+            };
+            let next = if dir.is_empty() {
+                if matches!(*key, "name" | "tier" | "tickets") {
+                    "asc"
+                } else {
+                    "desc"
+                }
+            } else {
+                dir
+            };
+            let href = path_with(
+                "/partners",
+                &query,
+                &[
+                    ("view", Some("performance")),
+                    ("sort", Some(key)),
+                    ("dir", Some(next)),
+                ],
+            );
+            let aria = current.then_some(if desc { "descending" } else { "ascending" });
+            let class = if matches!(*key, "name" | "tier") {
+                ""
+            } else {
+                "num"
+            };
+            let heading = if fixed {
+                view! { <span>{*label}</span> }.into_any()
+            } else {
+                view! { <a href=href data-sort=*key>{*label}</a> }.into_any()
+            };
+            view! { <th class=class aria-sort=aria>{heading}</th> }
+        })
+        .collect_view();
+    let body = rows
+        .into_iter()
+        .map(|r| {
+            let href = if link_query.is_empty() {
+                format!("/partners/{}", r.id)
+            } else {
+                format!("/partners/{}?{link_query}", r.id)
+            };
+            let spark: Vec<Option<f64>> = r.revenue_weeks.iter().map(|v| Some(*v)).collect();
+            let status = r
+                .status
+                .map(|s| s.as_str())
+                .unwrap_or_default();
+            view! {
+                <tr data-partner=r.id.clone() data-testid="partner-row">
+                    <td>
+                        <a href=href data-testid="partner-link">{r.name.clone()}</a>
+                        {(status == "churned").then(|| view! { <span class="badge">" churned"</span> })}
+                    </td>
+                    <td>{r.tier.clone()}</td>
+                    <td class="num" data-testid="partner-index">{r.index.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into())}</td>
+                    <td class="num">
+                        <Sparkline values=spark />
+                        <span>{money(r.revenue, &currency)}</span>
+                    </td>
+                    <td class="num">{r.yoy_growth_pct.map(|g| format!("{g:+.0}%")).unwrap_or_else(|| "–".into())}</td>
+                    <td class="num">{r.orders}</td>
+                    <td class="num">{pct(r.pss)}<span class="muted">{format!(" n={}", r.pss_n)}</span></td>
+                    <td class="num">{pct(r.on_time_pct)}</td>
+                    <td class="num">{r.engagement_pctile.map(|v| format!("p{v:.0}")).unwrap_or_else(|| "–".into())}</td>
+                    <td class="num">{r.open_tickets}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="data-table partners" data-testid="performance-table">
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,93 @@
+use leptos::prelude::*;
+
+/// One headline figure: its label, value, and a note (sample, comparison or target).
+/// `change_class` colours the note (`better`, `worse`, `flat`) when it is a change.
+#[component]
+pub fn StatTile(
+    label: &'static str,
+    value: String,
+    #[prop(optional)] note: String,
+    #[prop(optional)] change_class: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <article class="tile" data-testid=testid>
+            <div class="tile-link">
+                <p class="tile-label">{label}</p>
+                <p class="tile-value" data-testid="tile-value">{value}</p>
+                <p class=format!("tile-sample {change_class}")>{note}</p>
+            </div>
+        </article>
+    }
+}
+
+/// `84.1%`, or "No data".
+pub fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}%"))
+        .unwrap_or_else(|| "No data".into())
+}
+
+/// A money amount in major units with its currency: `12,345 USD`.
+pub fn money(v: f64, currency: &str) -> String {
+    format!("{} {currency}", thousands(v.round() as i64))
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+/// A change of a figure against the compare-to period, as a note and its class; `higher`
+/// says which way is better; `unit` follows the number (`pts`, `%`…).
+pub fn delta(
+    now: Option<f64>,
+    before: Option<f64>,
+    higher: bool,
+    unit: &str,
+) -> (String, &'static str) {
+    match (now, before) {
+        (Some(a), Some(b)) => {
+            let d = a - b;
+            let class = if d.abs() < 1e-9 {
+                "flat"
+            } else if (d > 0.0) == higher {
+                "better"
+            } else {
+                "worse"
+            };
+            (format!("{d:+.1}{unit} vs previous period"), class)
+        }
+        _ => (String::new(), ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_format_for_people() {
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(-950), "−950");
+        assert_eq!(money(1234.4, "EUR"), "1,234 EUR");
+        assert_eq!(pct(None), "No data");
+        assert_eq!(
+            delta(Some(80.0), Some(75.0), true, " pts"),
+            ("+5.0 pts vs previous period".into(), "better")
+        );
+        assert_eq!(delta(Some(3.0), Some(5.0), false, "").1, "better");
+        assert_eq!(delta(Some(3.0), None, true, "").0, "");
+    }
+}
