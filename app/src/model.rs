@@ -103,6 +103,9 @@ pub struct Summary {
     pub trend: Trend,
     pub breakdown: Breakdown,
     pub options: Vec<DimensionValues>,
+    /// Customer and partner headline numbers side by side (unfiltered views only).
+    #[serde(default)]
+    pub audiences: Option<Audiences>,
     /// Whether the store holds any survey response at all (for the empty state).
     pub has_data: bool,
     /// Server time the summary was computed (epoch ms).
@@ -110,6 +113,19 @@ pub struct Summary {
     /// Read through a share link: the view is fixed, so the page offers no filters.
     #[serde(default)]
     pub shared_view: bool,
+}
+
+/// Customers and partners side by side on the command centre home, over the view's range.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Audiences {
+    /// Distinct customers with an order placed by the range's end.
+    pub customers: i64,
+    /// Of those, the share with an order in the range, % (`None` without customers).
+    pub customer_engagement_pct: Option<f64>,
+    /// Partners in the programme at the range's end.
+    pub partners: i64,
+    /// Of those, the share that used the partner portal in the range, %.
+    pub partner_engagement_pct: Option<f64>,
 }
 
 /// The public read API's answer for one metric.

@@ -45,14 +45,24 @@ impl Engine {
             surveys::breakdown(&self.store, q.by, &others, q.metric.kind(), q.from, q.to).await?;
         let options = surveys::dimension_values(&self.store).await?;
         let has_data = surveys::has_any(&self.store).await?;
-        Ok(build_summary(
-            q,
-            &daily,
-            &breakdown,
-            options,
-            has_data,
-            now_ms(),
-        ))
+        let now = now_ms();
+        let mut summary = build_summary(q, &daily, &breakdown, options, has_data, now);
+        // Company-wide counts: only on unfiltered views (partner accounts always filter).
+        if q.filters.is_empty() {
+            let end = q.to.plus_days(1).start_ms().min(now + 1);
+            let (customers, active) =
+                crate::store::orders::customers(&self.store, end, q.from.0, q.to.0).await?;
+            let (partners, partner_engagement_pct) =
+                crate::partners::engagement_rate(&self.store, q.from, q.to, now).await?;
+            summary.audiences = Some(app::model::Audiences {
+                customers,
+                customer_engagement_pct: (customers > 0)
+                    .then(|| 100.0 * active as f64 / customers as f64),
+                partners,
+                partner_engagement_pct,
+            });
+        }
+        Ok(summary)
     }
 
     /// The read API's report on one metric.

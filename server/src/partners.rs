@@ -7,6 +7,7 @@
 
 use crate::store::partners as store;
 use crate::store::{orders, surveys, Store, StoreError};
+use app::domain::alert::evaluate::Sample;
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::metric::{figure, MetricId, SurveyAgg};
@@ -761,6 +762,128 @@ async fn engagement_weeks(
         .into_iter()
         .map(|(week, value)| WeekPoint { week, value })
         .collect())
+}
+
+/// The figures partner alert rules watch, each with its sample size.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Watched {
+    /// The performance index; n = components with data.
+    pub index: Sample,
+    /// On-time delivery; n = delivered orders with a promise.
+    pub on_time: Sample,
+    /// Order accuracy; n = orders whose accuracy is known.
+    pub accuracy: Sample,
+    /// Revenue in the reporting currency; n = its orders.
+    pub revenue: Sample,
+    /// SKUs at or below their reorder level; n = SKUs.
+    pub below_reorder: Sample,
+    /// Partner tickets open at the window's end; n = the same count.
+    pub open_tickets: Sample,
+}
+
+impl Watched {
+    /// The sample of catalogue metric `id`.
+    pub fn get(&self, id: &str) -> Sample {
+        match id {
+            "partner_performance_index" => self.index,
+            "on_time_delivery" => self.on_time,
+            "order_accuracy" => self.accuracy,
+            "partner_revenue" => self.revenue,
+            "inventory_below_reorder" => self.below_reorder,
+            _ => self.open_tickets,
+        }
+    }
+}
+
+/// The watched figures over days `from..=to`: over all registered partners, and per partner.
+pub async fn watched(
+    s: &Store,
+    weights: &IndexWeights,
+    from: Day,
+    to: Day,
+    now: i64,
+) -> Result<(Watched, BTreeMap<String, Watched>), StoreError> {
+    let inputs = Inputs::read(s, from, to, now, None).await?;
+    let rows = inputs.rows(weights);
+    let count = |n: i64| Sample {
+        value: Some(n as f64),
+        n,
+    };
+    let mut per = BTreeMap::new();
+    let (mut ops_all, mut money_all) = (OrderAgg::default(), OrderAgg::default());
+    let (mut skus, mut below, mut open) = (0, 0, 0);
+    let mut indexes = Vec::new();
+    for r in &rows {
+        let ops = inputs.ops.get(&r.id).copied().unwrap_or_default();
+        let money = inputs.money.get(&r.id).copied().unwrap_or_default();
+        ops_all.add(&ops, 1);
+        money_all.add(&money, 1);
+        skus += r.skus;
+        below += r.skus_below_reorder;
+        open += r.open_tickets;
+        indexes.extend(r.index);
+        let components = [
+            r.pss,
+            r.on_time_pct,
+            r.yoy_growth_pct,
+            r.engagement_pctile,
+            r.training_pct,
+        ]
+        .iter()
+        .flatten()
+        .count() as i64;
+        per.insert(
+            r.id.clone(),
+            Watched {
+                index: Sample {
+                    value: r.index,
+                    n: components,
+                },
+                on_time: Sample {
+                    value: ops.on_time_pct(),
+                    n: ops.promise_known,
+                },
+                accuracy: Sample {
+                    value: ops.accuracy_pct(),
+                    n: ops.accuracy_known,
+                },
+                revenue: Sample {
+                    value: Some(cents(money.revenue_cents)),
+                    n: money.orders,
+                },
+                below_reorder: Sample {
+                    value: Some(r.skus_below_reorder as f64),
+                    n: r.skus,
+                },
+                open_tickets: count(r.open_tickets),
+            },
+        );
+    }
+    let all = Watched {
+        index: Sample {
+            value: (!indexes.is_empty())
+                .then(|| indexes.iter().sum::<f64>() / indexes.len() as f64),
+            n: indexes.len() as i64,
+        },
+        on_time: Sample {
+            value: ops_all.on_time_pct(),
+            n: ops_all.promise_known,
+        },
+        accuracy: Sample {
+            value: ops_all.accuracy_pct(),
+            n: ops_all.accuracy_known,
+        },
+        revenue: Sample {
+            value: Some(cents(money_all.revenue_cents)),
+            n: money_all.orders,
+        },
+        below_reorder: Sample {
+            value: Some(below as f64),
+            n: skus,
+        },
+        open_tickets: count(open),
+    };
+    Ok((all, per))
 }
 
 /// Partner engagement for the home page: (active partners, engaged %).

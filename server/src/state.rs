@@ -74,6 +74,7 @@ impl AppState {
                 tick: config.alert_tick,
                 retry_base_ms: config.webhook_retry_base_ms,
                 public_url,
+                partner_weights: config.partner_weights,
                 ..EngineConfig::default()
             },
         ));

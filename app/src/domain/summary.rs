@@ -212,6 +212,7 @@ pub fn build_summary(
             rows,
         },
         options,
+        audiences: None,
         has_data,
         generated_at: now_ms,
         shared_view: false,

@@ -64,6 +64,10 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         }
     };
     let today = Day::from_epoch_ms(summary.generated_at);
+    let audiences = summary
+        .audiences
+        .clone()
+        .map(|a| view! { <AudiencesPanel audiences=a tiles=summary.tiles.clone() /> });
     let tiles = summary
         .tiles
         .into_iter()
@@ -129,6 +133,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         {filters}
         {empty}
         <p class="compared">{compared}</p>
+        {audiences}
         <section class="tiles" aria-label="Key metrics">{tiles}</section>
         <div class="panels">
             <section class="panel">
@@ -148,6 +153,48 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Customer and partner headline numbers side by side.
+#[component]
+fn AudiencesPanel(
+    audiences: crate::model::Audiences,
+    tiles: Vec<crate::model::Tile>,
+) -> impl IntoView {
+    let value = |m: MetricId| {
+        tiles
+            .iter()
+            .find(|t| t.metric == m)
+            .and_then(|t| t.value)
+            .map(|v| format::value(v, m.unit()))
+            .unwrap_or_else(|| "No data".into())
+    };
+    let pct = |v: Option<f64>| {
+        v.map(|v| format!("{v:.1}%"))
+            .unwrap_or_else(|| "No data".into())
+    };
+    view! {
+        <section class="audiences" aria-label="Customers and partners" data-testid="audiences">
+            <div class="audience" data-testid="audience-customers">
+                <h2>"Customers"</h2>
+                <dl>
+                    <dt>"Total customers"</dt><dd data-testid="total-customers">{format::count(audiences.customers)}</dd>
+                    <dt>"NPS"</dt><dd>{value(MetricId::Nps)}</dd>
+                    <dt>"CSAT"</dt><dd>{value(MetricId::Csat)}</dd>
+                    <dt>"Engagement rate"</dt><dd>{pct(audiences.customer_engagement_pct)}</dd>
+                </dl>
+            </div>
+            <div class="audience" data-testid="audience-partners">
+                <h2><a href="/partners">"Partners"</a></h2>
+                <dl>
+                    <dt>"Total partners"</dt><dd data-testid="total-partners">{format::count(audiences.partners)}</dd>
+                    <dt>"Partner satisfaction"</dt><dd>{value(MetricId::Pss)}</dd>
+                    <dt>"Partner NPS"</dt><dd>{value(MetricId::Pnps)}</dd>
+                    <dt>"Engagement rate"</dt><dd>{pct(audiences.partner_engagement_pct)}</dd>
+                </dl>
+            </div>
+        </section>
+    }
 }
 
 /// A failed view: says why and sets the HTTP status during server rendering.

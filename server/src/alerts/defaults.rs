@@ -5,6 +5,7 @@ use crate::auth::tokens::{random_id, random_token};
 use crate::store::{alerts, settings, Store, StoreError};
 use app::domain::alert::catalogue::{find, Family, CATALOGUE};
 use app::domain::alert::rule::{ChangeDirection, Condition, RuleSpec, Severity};
+use app::domain::dimension::Dimension;
 
 fn rule(
     name: &str,
@@ -80,6 +81,7 @@ pub fn default_rules() -> Vec<RuleSpec> {
             "Support",
         ),
     ];
+    rules.extend(partner_rules());
     for m in CATALOGUE.iter().filter(|m| m.has_target()) {
         rules.push(rule(
             &format!("{} more than 10% off target", m.label),
@@ -94,6 +96,88 @@ pub fn default_rules() -> Vec<RuleSpec> {
     rules
 }
 
+/// The partner rules of the brief, each per partner: performance drop, delivery delays
+/// beyond the promise, stock at or below the reorder level, unresolved partner tickets
+/// piling up, revenue decline.
+fn partner_rules() -> Vec<RuleSpec> {
+    let per_partner = |mut r: RuleSpec, min_sample: i64| {
+        r.group_by = Some(Dimension::Partner);
+        r.min_sample = min_sample;
+        r
+    };
+    vec![
+        per_partner(
+            rule(
+                "Partner performance index down 15% on the 4 weeks before",
+                "partner_performance_index",
+                Condition::ChangePct {
+                    direction: ChangeDirection::Down,
+                    pct: 15.0,
+                    baseline_days: 28,
+                },
+                Severity::Warning,
+                7,
+                3_600,
+                "Partners",
+            ),
+            // Components with data: two or more make the index worth comparing.
+            2,
+        ),
+        per_partner(
+            rule(
+                "Partner deliveries late: on-time delivery below 90%",
+                "on_time_delivery",
+                Condition::Below { threshold: 90.0 },
+                Severity::Warning,
+                7,
+                3_600,
+                "Partners",
+            ),
+            10,
+        ),
+        per_partner(
+            rule(
+                "Partner stock at or below reorder level",
+                "inventory_below_reorder",
+                Condition::Above { threshold: 0.0 },
+                Severity::Warning,
+                1,
+                0,
+                "Partners",
+            ),
+            1,
+        ),
+        per_partner(
+            rule(
+                "Unresolved partner tickets above 15",
+                "partner_open_tickets",
+                Condition::Above { threshold: 15.0 },
+                Severity::Warning,
+                1,
+                900,
+                "Partners",
+            ),
+            1,
+        ),
+        per_partner(
+            rule(
+                "Partner revenue down 20% on the 4 weeks before",
+                "partner_revenue",
+                Condition::ChangePct {
+                    direction: ChangeDirection::Down,
+                    pct: 20.0,
+                    baseline_days: 28,
+                },
+                Severity::Warning,
+                28,
+                3_600,
+                "Partners",
+            ),
+            5,
+        ),
+    ]
+}
+
 /// Seeds the default rules the first time a store starts; returns how many were added. A
 /// store seeded before the sentiment metrics existed gets their defaults once, on its first
 /// start with them.
@@ -102,15 +186,25 @@ pub async fn seed_once(store: &Store, now_ms: i64) -> Result<usize, StoreError> 
     let first = settings::get_or_init(store, "alerts.defaults_seeded", || token.clone()).await?;
     let feedback =
         settings::get_or_init(store, "alerts.defaults_seeded.feedback", || token.clone()).await?;
-    let rules: Vec<RuleSpec> = if first == token {
-        default_rules()
-    } else if feedback == token {
+    let partners =
+        settings::get_or_init(store, "alerts.defaults_seeded.partners", || token.clone()).await?;
+    // Families added after a store was first seeded get their defaults once.
+    let newer = |f: Family| {
         default_rules()
             .into_iter()
-            .filter(|r| find(&r.metric).is_some_and(|m| m.family == Family::Feedback))
-            .collect()
+            .filter(move |r| find(&r.metric).is_some_and(|m| m.family == f))
+    };
+    let rules: Vec<RuleSpec> = if first == token {
+        default_rules()
     } else {
-        return Ok(0);
+        let mut rules = Vec::new();
+        if feedback == token {
+            rules.extend(newer(Family::Feedback));
+        }
+        if partners == token {
+            rules.extend(newer(Family::Partners));
+        }
+        rules
     };
     for spec in &rules {
         alerts::insert_rule(

@@ -38,6 +38,8 @@ pub struct EngineConfig {
     pub delivery_timeout: Duration,
     /// The public origin for links in webhook payloads.
     pub public_url: String,
+    /// Weights of the partner performance index (as the partner views use them).
+    pub partner_weights: app::domain::partner::IndexWeights,
 }
 
 impl Default for EngineConfig {
@@ -48,6 +50,7 @@ impl Default for EngineConfig {
             retry_base_ms: 2_000,
             delivery_timeout: Duration::from_secs(10),
             public_url: String::new(),
+            partner_weights: Default::default(),
         }
     }
 }
@@ -80,6 +83,8 @@ fn mover_dimensions(def: &MetricDef) -> Vec<Dimension> {
         Family::Tickets | Family::Feedback => {
             vec![Dimension::Channel, Dimension::Segment, Dimension::Region]
         }
+        // One memoised read answers every partner at once.
+        Family::Partners => vec![Dimension::Partner],
     }
 }
 
@@ -161,7 +166,8 @@ impl AlertEngine {
             .map(|r| r.spec.window_days + r.spec.condition.baseline_days().unwrap_or(0))
             .max()
             .unwrap_or(1);
-        let mut samples = Samples::new(&self.store, today, span);
+        let mut samples =
+            Samples::new(&self.store, today, span).weights(self.config.partner_weights);
         let mut writes = EngineWrites::default();
         let mut report = PassReport {
             rules: rules.len(),

@@ -86,6 +86,7 @@ pub async fn delete_rule(store: &Store, id: &str, by: &str, now_ms: i64) -> Resu
 /// each day. Grouped rules show the overall value and breach when any value breaches.
 pub async fn test_rule(
     store: &Store,
+    weights: app::domain::partner::IndexWeights,
     mut spec: RuleSpec,
     now_ms: i64,
 ) -> Result<RuleHistory, OpError> {
@@ -97,7 +98,8 @@ pub async fn test_rule(
     let def = spec.def().ok_or(OpError::NotFound("metric"))?;
     let today = Day::from_epoch_ms(now_ms);
     let base_days = spec.condition.baseline_days().unwrap_or(0);
-    let mut samples = Samples::new(store, today, TEST_DAYS + spec.window_days + base_days);
+    let mut samples =
+        Samples::new(store, today, TEST_DAYS + spec.window_days + base_days).weights(weights);
     let mut days = Vec::new();
     for i in (0..TEST_DAYS).rev() {
         let day = today.plus_days(-i);
@@ -439,7 +441,11 @@ impl app::api::backend::AlertsBackend for AlertsService {
         '_,
         Result<app::model::alerts::AlertDetail, app::error::AppError>,
     > {
-        Box::pin(async move { detail(&self.store, &id).await.map_err(app_error) })
+        Box::pin(async move {
+            detail(&self.store, self.engine.config().partner_weights, &id)
+                .await
+                .map_err(app_error)
+        })
     }
 
     fn act(
@@ -510,15 +516,24 @@ impl app::api::backend::AlertsBackend for AlertsService {
         spec: RuleSpec,
     ) -> app::api::backend::BoxFuture<'_, Result<RuleHistory, app::error::AppError>> {
         Box::pin(async move {
-            test_rule(&self.store, spec, crate::clock::now_ms())
-                .await
-                .map_err(app_error)
+            test_rule(
+                &self.store,
+                self.engine.config().partner_weights,
+                spec,
+                crate::clock::now_ms(),
+            )
+            .await
+            .map_err(app_error)
         })
     }
 }
 
 /// One alert, its log, and its rule evaluated on the 30 days up to when it fired.
-pub async fn detail(store: &Store, id: &str) -> Result<app::model::alerts::AlertDetail, OpError> {
+pub async fn detail(
+    store: &Store,
+    weights: app::domain::partner::IndexWeights,
+    id: &str,
+) -> Result<app::model::alerts::AlertDetail, OpError> {
     let alert = store::get_alert(store, id)
         .await?
         .ok_or(OpError::NotFound("alert"))?;
@@ -532,7 +547,7 @@ pub async fn detail(store: &Store, id: &str) -> Result<app::model::alerts::Alert
                 spec.group_by = None;
             }
             let at = alert.fired_at.unwrap_or(alert.started_at);
-            Some(test_rule(store, spec, at).await?)
+            Some(test_rule(store, weights, spec, at).await?)
         }
         None => None,
     };

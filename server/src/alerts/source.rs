@@ -1,6 +1,8 @@
 //! Samples of catalogue metrics over day windows, read from the rollups and memoised for
 //! one engine pass: a thousand rules over the same filters cost one read per filter set.
 
+use crate::clock::now_ms;
+use crate::partners::Watched;
 use crate::store::feedback::{self as voice_store, DailySentiment, FeedbackFilter};
 use crate::store::{surveys, tickets, Store, StoreError};
 use app::domain::alert::catalogue::{self, Family, MetricDef};
@@ -9,6 +11,7 @@ use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::feedback::Audience;
 use app::domain::metric::{figure, SurveyAgg};
+use app::domain::partner::IndexWeights;
 use app::domain::sentiment::{Polarity, SentimentCounts};
 use app::domain::summary::DailyAgg;
 use app::domain::survey::SurveyKind;
@@ -43,7 +46,12 @@ pub struct Samples<'a> {
     /// Daily sentiment over the span per audience and filter set.
     feedback_days: HashMap<(Audience, Filters), Vec<DailySentiment>>,
     feedback_keyed: FeedbackKeyed,
+    /// Partner figures per window: over all partners, and per partner.
+    partner_watch: HashMap<(Day, Day), PartnerWatch>,
+    weights: IndexWeights,
 }
+
+type PartnerWatch = (Watched, BTreeMap<String, Watched>);
 
 /// Sentiment counts per value of a dimension, memoised by audience, filters, dimension, window.
 type FeedbackKeyed =
@@ -63,7 +71,26 @@ impl<'a> Samples<'a> {
             ticket_keyed: HashMap::new(),
             feedback_days: HashMap::new(),
             feedback_keyed: HashMap::new(),
+            partner_watch: HashMap::new(),
+            weights: IndexWeights::default(),
         }
+    }
+
+    /// Uses `w` for the partner performance index.
+    pub fn weights(mut self, w: IndexWeights) -> Self {
+        self.weights = w;
+        self
+    }
+
+    /// The partner figures of a window, read once per pass.
+    async fn partner_watch(&mut self, from: Day, to: Day) -> Result<&PartnerWatch, StoreError> {
+        use std::collections::hash_map::Entry;
+        Ok(match self.partner_watch.entry((from, to)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(
+                crate::partners::watched(self.store, &self.weights, from, to, now_ms()).await?,
+            ),
+        })
     }
 
     /// `def` over `from..=to` under `filters`.
@@ -127,6 +154,13 @@ impl<'a> Samples<'a> {
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
                 Ok(feedback_sample(def, &sum_sentiment(rows, from, to)))
+            }
+            Family::Partners => {
+                let (all, per) = self.partner_watch(from, to).await?;
+                Ok(match filters.get(&Dimension::Partner) {
+                    Some(p) => per.get(p).map(|w| w.get(def.id)).unwrap_or_default(),
+                    None => all.get(def.id),
+                })
             }
         }
     }
@@ -212,6 +246,18 @@ impl<'a> Samples<'a> {
                             .collect()
                     })
                     .unwrap_or_default())
+            }
+            Family::Partners => {
+                // Partner metrics group by partner only (the catalogue's one dimension).
+                let only = filters.get(&Dimension::Partner).cloned();
+                let (_, per) = self.partner_watch(from, to).await?;
+                Ok(per
+                    .iter()
+                    .filter(|(k, _)| {
+                        by == Dimension::Partner && only.as_ref().is_none_or(|o| o == *k)
+                    })
+                    .map(|(k, w)| (k.clone(), w.get(def.id)))
+                    .collect())
             }
         }
     }

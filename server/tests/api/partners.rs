@@ -469,3 +469,28 @@ async fn partner_accounts_see_only_their_own_partner() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn default_partner_rules_fire_per_partner() {
+    let app = spawn().await;
+    seed(&app).await;
+    app.state
+        .alerts
+        .evaluate(server::clock::now_ms())
+        .await
+        .unwrap();
+    let viewer = app.session(Role::Viewer, None).await;
+    let r = app.get_with("/api/v1/alerts?state=firing", &viewer).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let alerts = r.json()["alerts"].as_array().cloned().unwrap_or_default();
+    let stock: Vec<&Value> = alerts
+        .iter()
+        .filter(|a| a["metric"] == "inventory_below_reorder")
+        .collect();
+    // p1's SKU A is below its level; p2 and p3 have no stock records (no sample).
+    assert_eq!(stock.len(), 1, "{alerts:?}");
+    assert_eq!(stock[0]["dim_key"], "partner=p1");
+    assert_eq!(stock[0]["evidence"]["value"], 1.0);
+    // Two deliveries are below the rule's minimum sample of 10: no delivery alert.
+    assert!(alerts.iter().all(|a| a["metric"] != "on_time_delivery"));
+}

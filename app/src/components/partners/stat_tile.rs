@@ -29,24 +29,10 @@ pub fn pct(v: Option<f64>) -> String {
 
 /// A money amount in major units with its currency: `12,345 USD`.
 pub fn money(v: f64, currency: &str) -> String {
-    format!("{} {currency}", thousands(v.round() as i64))
-}
-
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("−{out}")
-    } else {
-        out
-    }
+    format!(
+        "{} {currency}",
+        crate::components::format::count(v.round() as i64)
+    )
 }
 
 /// A change of a figure against the compare-to period, as a note and its class; `higher`
@@ -79,8 +65,6 @@ mod tests {
 
     #[test]
     fn figures_format_for_people() {
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(thousands(-950), "−950");
         assert_eq!(money(1234.4, "EUR"), "1,234 EUR");
         assert_eq!(pct(None), "No data");
         assert_eq!(

@@ -16,6 +16,8 @@ pub enum Family {
     Tickets,
     /// Feedback texts and their sentiment (`feedback_rollup`).
     Feedback,
+    /// Partner figures: orders, activity, inventory and partner tickets (the partner views).
+    Partners,
 }
 
 impl Family {
@@ -25,6 +27,7 @@ impl Family {
             Self::Surveys => "surveys",
             Self::Tickets => "tickets",
             Self::Feedback => "feedback",
+            Self::Partners => "partners",
         }
     }
 }
@@ -150,6 +153,28 @@ const fn feedback(
 
 /// Every alertable metric. Survey targets match [`MetricId::target`]; CES is watched on the
 /// 7-point scale (higher is easier), the scale the demo and most tools use.
+const PARTNER_DIMS: &[Dimension] = &[Dimension::Partner];
+
+const fn partner(
+    id: &'static str,
+    label: &'static str,
+    unit: Unit,
+    direction: Direction,
+    target: f64,
+) -> MetricDef {
+    MetricDef {
+        id,
+        label,
+        unit,
+        direction,
+        target,
+        family: Family::Partners,
+        audience: Audience::Partner,
+        has_comments: false,
+        dimensions: PARTNER_DIMS,
+    }
+}
+
 pub const CATALOGUE: &[MetricDef] = &[
     survey(MetricId::Nps, "nps", "NPS", Unit::Points, 30.0),
     survey(MetricId::Csat, "csat", "CSAT", Unit::Percent, 80.0),
@@ -242,6 +267,48 @@ pub const CATALOGUE: &[MetricDef] = &[
         Unit::Count,
         Direction::LowerIsBetter,
         f64::INFINITY,
+    ),
+    partner(
+        "partner_performance_index",
+        "Partner performance index",
+        Unit::Points,
+        Direction::HigherIsBetter,
+        60.0,
+    ),
+    partner(
+        "on_time_delivery",
+        "On-time delivery",
+        Unit::Percent,
+        Direction::HigherIsBetter,
+        95.0,
+    ),
+    partner(
+        "order_accuracy",
+        "Order accuracy",
+        Unit::Percent,
+        Direction::HigherIsBetter,
+        98.0,
+    ),
+    partner(
+        "partner_revenue",
+        "Partner revenue (reporting currency)",
+        Unit::Count,
+        Direction::HigherIsBetter,
+        f64::INFINITY,
+    ),
+    partner(
+        "inventory_below_reorder",
+        "SKUs at or below reorder level",
+        Unit::Count,
+        Direction::LowerIsBetter,
+        f64::INFINITY,
+    ),
+    partner(
+        "partner_open_tickets",
+        "Unresolved partner tickets",
+        Unit::Count,
+        Direction::LowerIsBetter,
+        10.0,
     ),
 ];
 
