@@ -2,6 +2,8 @@
 //! improvement, three incident-like dips, every channel, segment, category, region and
 //! touchpoint, and a handful of partners. Deterministic for a given seed and day.
 
+pub mod partners;
+
 use crate::auth::accounts::Auth;
 use crate::store::surveys::insert_batch;
 use crate::store::{Store, StoreError};

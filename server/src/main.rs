@@ -59,6 +59,10 @@ async fn main() -> anyhow::Result<()> {
         if t > 0 {
             tracing::info!(tickets = t, "seeded demo tickets and incidents");
         }
+        let p = demo::partners::seed_if_empty(&state.store, now_ms()).await?;
+        if p > 0 {
+            tracing::info!(partners = p, "seeded demo partners");
+        }
         let a = demo::seed_alert_history(&state.store, &state.alerts, now_ms()).await?;
         if a > 0 {
             tracing::info!(alerts = a, "replayed the demo's alert history");

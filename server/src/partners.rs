@@ -44,6 +44,9 @@ pub const SORTS: &[&str] = &[
 ];
 /// Weeks in the sparklines and weekly trends.
 const WEEKS: i64 = 12;
+/// Fewest survey answers (satisfaction) or promised deliveries (on-time) for the figure to
+/// enter a partner's performance index.
+pub const MIN_COMPONENT_N: i64 = 3;
 /// Deals listed on a partner's page.
 const DEALS_LISTED: usize = 20;
 /// SKUs listed as due for reorder.
@@ -194,6 +197,68 @@ fn by_partner(
     out
 }
 
+/// Which inputs a read needs: the views need all; an alert rule only what its metric uses.
+#[derive(Clone, Copy, Debug)]
+struct Need {
+    orders: bool,
+    year_ago: bool,
+    weekly: bool,
+    surveys: bool,
+    activity: bool,
+    deals: bool,
+    stock: bool,
+    tickets: bool,
+}
+
+impl Need {
+    const ALL: Need = Need {
+        orders: true,
+        year_ago: true,
+        weekly: true,
+        surveys: true,
+        activity: true,
+        deals: true,
+        stock: true,
+        tickets: true,
+    };
+    const NONE: Need = Need {
+        orders: false,
+        year_ago: false,
+        weekly: false,
+        surveys: false,
+        activity: false,
+        deals: false,
+        stock: false,
+        tickets: false,
+    };
+
+    /// What catalogue metric `id` reads.
+    fn for_metric(id: &str) -> Need {
+        match id {
+            // The index: satisfaction, delivery, growth, engagement, training.
+            "partner_performance_index" => Need {
+                orders: true,
+                year_ago: true,
+                surveys: true,
+                activity: true,
+                ..Need::NONE
+            },
+            "inventory_below_reorder" => Need {
+                stock: true,
+                ..Need::NONE
+            },
+            "partner_open_tickets" => Need {
+                tickets: true,
+                ..Need::NONE
+            },
+            _ => Need {
+                orders: true,
+                ..Need::NONE
+            },
+        }
+    }
+}
+
 impl Inputs {
     async fn read(
         s: &Store,
@@ -202,10 +267,25 @@ impl Inputs {
         now: i64,
         currency: Option<&str>,
     ) -> Result<Inputs, StoreError> {
+        Self::read_some(s, from, to, now, currency, Need::ALL).await
+    }
+
+    async fn read_some(
+        s: &Store,
+        from: Day,
+        to: Day,
+        now: i64,
+        currency: Option<&str>,
+        need: Need,
+    ) -> Result<Inputs, StoreError> {
         let start_ms = from.start_ms();
         let end_ms = to.plus_days(1).start_ms();
         let as_of = end_ms.min(now + 1);
-        let totals = orders::totals(s, None, from.0, to.0).await?;
+        let totals = if need.orders {
+            orders::totals(s, None, from.0, to.0).await?
+        } else {
+            Vec::new()
+        };
         let currency = currency.map(str::to_string).unwrap_or_else(|| {
             totals
                 .iter()
@@ -222,44 +302,86 @@ impl Inputs {
             .find(|(c, _)| *c == currency)
             .map(|(_, a)| *a)
             .unwrap_or_default();
-        let rows = orders::per_value(s, "partner", None, from.0, to.0).await?;
-        let year_ago = orders::per_value(
-            s,
-            "partner",
-            None,
-            from.plus_days(-364).0,
-            to.plus_days(-364).0,
-        )
-        .await?;
+        let rows = if need.orders {
+            orders::per_value(s, "partner", None, from.0, to.0).await?
+        } else {
+            Vec::new()
+        };
+        let year_ago = if need.year_ago {
+            orders::per_value(
+                s,
+                "partner",
+                None,
+                from.plus_days(-364).0,
+                to.plus_days(-364).0,
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
         let first_week = to.week_start().plus_days(-7 * (WEEKS - 1));
         let mut weekly: HashMap<String, BTreeMap<Day, f64>> = HashMap::new();
-        for (p, day, c, a) in
-            orders::daily_per_value(s, "partner", None, first_week.0, to.0).await?
-        {
-            if !p.is_empty() && c == currency {
-                *weekly
-                    .entry(p)
-                    .or_default()
-                    .entry(Day(day).week_start())
-                    .or_default() += cents(a.revenue_cents);
+        if need.weekly {
+            for (p, day, c, a) in
+                orders::daily_per_value(s, "partner", None, first_week.0, to.0).await?
+            {
+                if !p.is_empty() && c == currency {
+                    *weekly
+                        .entry(p)
+                        .or_default()
+                        .entry(Day(day).week_start())
+                        .or_default() += cents(a.revenue_cents);
+                }
             }
         }
-        let mut trainings = store::training_events(s, None, start_ms, end_ms).await?;
+        let mut trainings = if need.activity {
+            store::training_events(s, None, start_ms, end_ms).await?
+        } else {
+            Vec::new()
+        };
         trainings.retain(|t| t.at_ms < now + 1);
+        let (pss, pnps) = if need.surveys {
+            (
+                survey_by_partner(s, SurveyKind::Pss, from, to).await?,
+                survey_by_partner(s, SurveyKind::Pnps, from, to).await?,
+            )
+        } else {
+            Default::default()
+        };
         Ok(Inputs {
             partners: store::list_partners(s).await?,
             money: by_partner(&rows, Some(&currency)),
             ops: by_partner(&rows, None),
             money_year_ago: by_partner(&year_ago, Some(&currency)),
             total_money,
-            pss: survey_by_partner(s, SurveyKind::Pss, from, to).await?,
-            pnps: survey_by_partner(s, SurveyKind::Pnps, from, to).await?,
-            activity: store::activity_counts(s, None, from, to).await?,
+            pss,
+            pnps,
+            activity: if need.activity {
+                store::activity_counts(s, None, from, to).await?
+            } else {
+                BTreeMap::new()
+            },
             trainings,
-            deals: store::deals(s, None).await?,
-            latest_stock: store::inventory_latest(s, None, as_of - 1).await?,
-            stock_range: store::inventory_range(s, None, start_ms, as_of).await?,
-            open_tickets: store::open_partner_tickets(s, None, as_of).await?,
+            deals: if need.deals {
+                store::deals(s, None).await?
+            } else {
+                Vec::new()
+            },
+            latest_stock: if need.stock {
+                store::inventory_latest(s, None, as_of - 1).await?
+            } else {
+                Vec::new()
+            },
+            stock_range: if need.stock {
+                store::inventory_range(s, None, start_ms, as_of).await?
+            } else {
+                Vec::new()
+            },
+            open_tickets: if need.tickets {
+                store::open_partner_tickets(s, None, as_of).await?
+            } else {
+                BTreeMap::new()
+            },
             weekly,
             currency,
             others,
@@ -415,10 +537,15 @@ impl Inputs {
             rows[*i].engagement_pctile = Some(p);
         }
         for r in &mut rows {
+            // Partners that left have no index; thin figures do not enter it.
+            if r.status != Some(app::domain::partner::PartnerStatus::Active) {
+                continue;
+            }
+            let delivered = self.ops.get(&r.id).map_or(0, |a| a.promise_known);
             r.index = performance_index(
                 &IndexInputs {
-                    satisfaction_pct: r.pss,
-                    on_time_pct: r.on_time_pct,
+                    satisfaction_pct: r.pss.filter(|_| r.pss_n >= MIN_COMPONENT_N),
+                    on_time_pct: r.on_time_pct.filter(|_| delivered >= MIN_COMPONENT_N),
                     growth_pct: r.yoy_growth_pct,
                     engagement_pctile: r.engagement_pctile,
                     training_pct: r.training_pct,
@@ -795,15 +922,17 @@ impl Watched {
     }
 }
 
-/// The watched figures over days `from..=to`: over all registered partners, and per partner.
+/// The watched figures over days `from..=to`, over all registered partners and per
+/// partner, reading only what catalogue metric `metric` needs (the others stay empty).
 pub async fn watched(
     s: &Store,
     weights: &IndexWeights,
+    metric: &str,
     from: Day,
     to: Day,
     now: i64,
 ) -> Result<(Watched, BTreeMap<String, Watched>), StoreError> {
-    let inputs = Inputs::read(s, from, to, now, None).await?;
+    let inputs = Inputs::read_some(s, from, to, now, None, Need::for_metric(metric)).await?;
     let rows = inputs.rows(weights);
     let count = |n: i64| Sample {
         value: Some(n as f64),

@@ -46,8 +46,8 @@ pub struct Samples<'a> {
     /// Daily sentiment over the span per audience and filter set.
     feedback_days: HashMap<(Audience, Filters), Vec<DailySentiment>>,
     feedback_keyed: FeedbackKeyed,
-    /// Partner figures per window: over all partners, and per partner.
-    partner_watch: HashMap<(Day, Day), PartnerWatch>,
+    /// Partner figures per metric and window: over all partners, and per partner.
+    partner_watch: HashMap<(&'static str, Day, Day), PartnerWatch>,
     weights: IndexWeights,
 }
 
@@ -82,13 +82,19 @@ impl<'a> Samples<'a> {
         self
     }
 
-    /// The partner figures of a window, read once per pass.
-    async fn partner_watch(&mut self, from: Day, to: Day) -> Result<&PartnerWatch, StoreError> {
+    /// The partner figures of a metric over a window, read once per pass.
+    async fn partner_watch(
+        &mut self,
+        metric: &'static str,
+        from: Day,
+        to: Day,
+    ) -> Result<&PartnerWatch, StoreError> {
         use std::collections::hash_map::Entry;
-        Ok(match self.partner_watch.entry((from, to)) {
+        Ok(match self.partner_watch.entry((metric, from, to)) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(
-                crate::partners::watched(self.store, &self.weights, from, to, now_ms()).await?,
+                crate::partners::watched(self.store, &self.weights, metric, from, to, now_ms())
+                    .await?,
             ),
         })
     }
@@ -156,7 +162,7 @@ impl<'a> Samples<'a> {
                 Ok(feedback_sample(def, &sum_sentiment(rows, from, to)))
             }
             Family::Partners => {
-                let (all, per) = self.partner_watch(from, to).await?;
+                let (all, per) = self.partner_watch(def.id, from, to).await?;
                 Ok(match filters.get(&Dimension::Partner) {
                     Some(p) => per.get(p).map(|w| w.get(def.id)).unwrap_or_default(),
                     None => all.get(def.id),
@@ -250,7 +256,7 @@ impl<'a> Samples<'a> {
             Family::Partners => {
                 // Partner metrics group by partner only (the catalogue's one dimension).
                 let only = filters.get(&Dimension::Partner).cloned();
-                let (_, per) = self.partner_watch(from, to).await?;
+                let (_, per) = self.partner_watch(def.id, from, to).await?;
                 Ok(per
                     .iter()
                     .filter(|(k, _)| {

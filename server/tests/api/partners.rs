@@ -177,7 +177,7 @@ async fn partner_figures_match_hand_computed_values() {
         (h["pipeline_deals"].as_i64(), h["pipeline_value"].as_f64()),
         (Some(1), Some(1000.0))
     );
-    assert!(close(&h["mean_index"], (68.75 + 25.0) / 2.0));
+    assert!(close(&h["mean_index"], (75.0 + 25.0) / 2.0));
 
     let rows = v["rows"].as_array().unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -195,8 +195,9 @@ async fn partner_figures_match_hand_computed_values() {
     assert_eq!(p1["engagement_pctile"], 75.0);
     assert_eq!(p1["skus_below_reorder"], 1);
     assert_eq!(p1["open_tickets"], 1);
-    // (30 × 66.67 + 25 × 50 + 20 × 100 + 15 × 75 + 10 × 50) / 100.
-    assert!(close(&p1["index"], 68.75), "{}", p1["index"]);
+    // Two promised deliveries are too few for the delivery component (minimum 3), so:
+    // (30 × 66.67 + 20 × 100 + 15 × 75 + 10 × 50) / 75.
+    assert!(close(&p1["index"], 75.0), "{}", p1["index"]);
     let weeks: f64 = p1["revenue_weeks"]
         .as_array()
         .unwrap()
@@ -208,6 +209,7 @@ async fn partner_figures_match_hand_computed_values() {
     assert_eq!(p2["onboarding_days"], Value::Null);
     assert_eq!(p2["index"], 25.0, "engagement only");
     assert_eq!(rows[2]["status"], "churned");
+    assert_eq!(rows[2]["index"], Value::Null, "partners that left have no index");
     let pipeline = v["pipeline"].as_array().unwrap();
     let won = pipeline.iter().find(|s| s["stage"] == "won").unwrap();
     assert_eq!(
