@@ -13,7 +13,7 @@ export SIGNALROOM_DEMO=1
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   curl -fsS "http://$SIGNALROOM_ADDR/readyz" >/dev/null 2>&1 && break
   kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
   sleep 0.2

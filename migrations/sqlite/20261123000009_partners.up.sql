@@ -48,5 +48,8 @@ CREATE TABLE inventory_snapshots (
     PRIMARY KEY (partner_id, sku, at)
 ) WITHOUT ROWID;
 
--- Partner tickets still open at an instant (the unresolved-partner-tickets figure and alert).
-CREATE INDEX tickets_partner ON tickets (partner_id, created_at) WHERE partner_id <> '';
+-- Partner tickets open at an instant = created before it − resolved before it: two
+-- index-only counts (the unresolved-partner-tickets figure and alert).
+CREATE INDEX tickets_partner_created ON tickets (partner_id, created_at) WHERE partner_id <> '';
+CREATE INDEX tickets_partner_resolved ON tickets (partner_id, resolved_at)
+    WHERE partner_id <> '' AND resolved_at IS NOT NULL;

@@ -171,7 +171,7 @@ impl Config {
             c.max_body_bytes = mb * 1024 * 1024;
         }
         if let Some(v) = get("SIGNALROOM_PARTNER_INDEX_WEIGHTS") {
-            c.partner_weights = app::domain::partner::IndexWeights::parse(&v)
+            c.partner_weights = app::domain::partner::IndexWeights::parse(v)
                 .map_err(|m| bad("SIGNALROOM_PARTNER_INDEX_WEIGHTS", m))?;
         }
         if let Some(v) = get("SIGNALROOM_ALERT_TICK_SECS") {

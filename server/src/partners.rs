@@ -604,15 +604,7 @@ impl Inputs {
         let before = sum_orders(&self.money_year_ago);
         let mut act = ActivityCounts::default();
         for (_, a) in self.activity.iter().filter(|(k, _)| keep(k)) {
-            act.logins += a.logins;
-            act.interactions += a.interactions;
-            act.trainings_started += a.trainings_started;
-            act.trainings_completed += a.trainings_completed;
-            act.certifications += a.certifications;
-            act.leads += a.leads;
-            act.emails += a.emails;
-            act.meetings += a.meetings;
-            act.calls += a.calls;
+            act.merge(a);
         }
         let n_active = active.len() as i64;
         let share_of_active = |test: &dyn Fn(&ActivityCounts) -> bool| {

@@ -189,7 +189,7 @@ fn PartnerView(detail: PartnerDetail, query: String) -> impl IntoView {
                     <thead><tr><th>"SKU"</th><th class="num">"On hand"</th><th class="num">"Reorder level"</th><th>""</th><th>"Counted"</th></tr></thead>
                     <tbody>{stock}</tbody>
                 </table>
-                <p class="muted small">{format!("Inventory turnover {} · {}", r.inventory_turnover.map(|t| format!("{t:.2}")).unwrap_or_else(|| "–".into()), format!("{} communications", a.communications()))}</p>
+                <p class="muted small">{format!("Inventory turnover {} · {} communications", r.inventory_turnover.map(|t| format!("{t:.2}")).unwrap_or_else(|| "–".into()), a.communications())}</p>
             </section>
         </div>
         <p><a href=feedback>"This partner's feedback and sentiment →"</a></p>

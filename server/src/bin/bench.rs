@@ -16,7 +16,7 @@
 //! 6. Voice: sentiment scoring rate on one core (short texts), then 100,000 feedback texts
 //!    posted over HTTP and the p95 of the sentiment, keywords and feedback-log reads.
 //!
-//! Usage: signalroom-bench [--rows N] [--only voice]
+//! Usage: signalroom-bench [--rows N] [--only voice|partners]
 
 use anyhow::{bail, Context};
 use app::domain::access::Role;
@@ -147,6 +147,24 @@ async fn main() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("signalroom-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let now = now_ms();
+    if args
+        .windows(2)
+        .any(|w| w[0] == "--only" && w[1] == "partners")
+    {
+        let url = format!("sqlite://{}/partners.db", dir.display());
+        let (_tx, rx) = tokio::sync::watch::channel(false);
+        let state = AppState::open(Config::for_database(&url), rx).await?;
+        keys::ensure_key(&state.store, KEY, "bench", now).await?;
+        let store = state.store.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        tokio::spawn(async move { axum::serve(listener, router(state)).await });
+        let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+        partner_bench(&store, &client, addr, now).await?;
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return Ok(());
+    }
     if args.windows(2).any(|w| w[0] == "--only" && w[1] == "voice") {
         let url = format!("sqlite://{}/voice.db", dir.display());
         let (_tx, rx) = tokio::sync::watch::channel(false);
@@ -426,6 +444,7 @@ async fn main() -> anyhow::Result<()> {
     println!("  target: p95 ≤ 50 ms");
     alert_bench(&store, &alerts, &bus, shutdown, &client, addr, now).await?;
     voice_bench(&client, addr, now).await?;
+    partner_bench(&store, &client, addr, now).await?;
     let stored = server::store::surveys::count(&store).await?;
     println!();
     println!(
@@ -631,6 +650,55 @@ fn voice_texts(n: usize, seed: u64) -> Vec<String> {
 }
 
 /// Sentiment scoring rate on one core; feedback ingest and the voice reads over HTTP.
+/// Seeds the 50-partner demo (about 35k orders, 45k activity records, 5k stock counts) into
+/// the store and times the partner views and the heaviest partner alert read.
+async fn partner_bench(
+    store: &Store,
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    addr: std::net::SocketAddr,
+    now: i64,
+) -> anyhow::Result<()> {
+    println!();
+    println!("partners: 50 partners, 400 days of demo orders, activity, deals and stock");
+    let started = Instant::now();
+    let n = server::demo::partners::seed_if_empty(store, now).await?;
+    println!(
+        "  seeded {n} partners in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    println!("  {:<36} {:>9} {:>9}", "read (ms)", "p50", "p95");
+    for (name, path) in [
+        ("partner views, 30 days", "/api/v1/partners?range=30d"),
+        (
+            "partner views, 12 months + compare",
+            "/api/v1/partners?range=365d&compare=previous",
+        ),
+        ("one partner, 90 days", "/api/v1/partners/globex?range=90d"),
+    ] {
+        let u: hyper::Uri = format!("http://{addr}{path}").parse()?;
+        let times = time_gets(client, &u, ("authorization", format!("Bearer {KEY}"))).await?;
+        print_latency(name, &times);
+    }
+    let today = app::domain::date::Day::from_epoch_ms(now);
+    let mut times = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        server::partners::watched(
+            store,
+            &Default::default(),
+            "partner_performance_index",
+            today.plus_days(-6),
+            today,
+            now,
+        )
+        .await?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    print_latency("alert read: index, 7 days", &times);
+    Ok(())
+}
+
 async fn voice_bench(
     client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
     addr: std::net::SocketAddr,

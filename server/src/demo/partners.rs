@@ -13,8 +13,21 @@ use app::domain::partner::{InventorySnapshot, PartnerRecord, PartnerStatus};
 use app::domain::survey::{Score, SurveyKind, SurveyRecord};
 
 const PREFIXES: [&str; 15] = [
-    "Alpine", "Bluewater", "Cedar", "Delta", "Evergreen", "Falcon", "Granite", "Harbor",
-    "Ironwood", "Juniper", "Keystone", "Meridian", "Northstar", "Pinnacle", "Summit",
+    "Alpine",
+    "Bluewater",
+    "Cedar",
+    "Delta",
+    "Evergreen",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Ironwood",
+    "Juniper",
+    "Keystone",
+    "Meridian",
+    "Northstar",
+    "Pinnacle",
+    "Summit",
 ];
 const SUFFIXES: [&str; 3] = ["Supply", "Retail", "Distribution"];
 const COURSES: [&str; 4] = [
@@ -71,20 +84,23 @@ pub fn registry(today: Day, now_ms: i64, rng: &mut Rng) -> Vec<DemoPartner> {
                 3..=5 => ("silver", 1.0),
                 _ => ("bronze", 0.5),
             };
-            // The last three signed lately: some are still onboarding.
-            let signed = if i >= 47 {
-                today.plus_days(-(5 + (rng.next_u64() % 40) as i64))
-            } else {
-                today.plus_days(-(30 + (rng.next_u64() % 870) as i64))
-            };
+            // Most partners have a year of history (so growth compares like with like),
+            // seven joined this year, and the last three lately: some are still onboarding.
+            let signed = today.plus_days(-match i {
+                47.. => 5 + (rng.next_u64() % 40) as i64,
+                40.. => 60 + (rng.next_u64() % 300) as i64,
+                _ => 420 + (rng.next_u64() % 480) as i64,
+            });
             let onboarding_days = (45.0 - 25.0 * health + rng.normal(8.0)).clamp(7.0, 120.0);
             let live = signed.start_ms() + (onboarding_days * MS_PER_DAY as f64) as i64;
             let live_at_ms = (live <= now_ms).then_some(live);
             // Three struggling partners have left; their last day is in the past year.
             let churned_at_ms = (i >= 5 && i % 16 == 7 && live_at_ms.is_some()).then(|| {
-                (today.plus_days(-(20 + (rng.next_u64() % 180) as i64)).start_ms())
-                    .max(live + MS_PER_DAY)
-                    .min(now_ms)
+                (today
+                    .plus_days(-(20 + (rng.next_u64() % 180) as i64))
+                    .start_ms())
+                .max(live + MS_PER_DAY)
+                .min(now_ms)
             });
             let health = if churned_at_ms.is_some() {
                 health.min(-0.4)
@@ -143,8 +159,14 @@ pub fn generate(today: Day, days: i64, now_ms: i64, seed: u64) -> PartnerData {
                 continue;
             };
             order_n += 1;
-            out.orders
-                .push(order(format!("demo-o-{order_n}"), "", t, 0.0, now_ms, &mut rng));
+            out.orders.push(order(
+                format!("demo-o-{order_n}"),
+                "",
+                t,
+                0.0,
+                now_ms,
+                &mut rng,
+            ));
         }
         for p in &demo {
             let r = &p.record;
@@ -185,7 +207,14 @@ pub fn generate(today: Day, days: i64, now_ms: i64, seed: u64) -> PartnerData {
     out
 }
 
-fn order(id: String, partner: &str, t: i64, health: f64, now_ms: i64, rng: &mut Rng) -> OrderRecord {
+fn order(
+    id: String,
+    partner: &str,
+    t: i64,
+    health: f64,
+    now_ms: i64,
+    rng: &mut Rng,
+) -> OrderRecord {
     let amount_cents = ((60.0 + rng.f64() * 340.0) * 100.0).round() as i64;
     let promised = t + (3 + (rng.next_u64() % 4) as i64) * MS_PER_DAY;
     // Late deliveries: 8% for an average partner, 2% for the best, 25% for the worst.
@@ -266,9 +295,25 @@ fn activity_day(p: &DemoPartner, day: Day, now_ms: i64, rng: &mut Rng, out: &mut
         if rng.f64() < 0.6 + 0.3 * h {
             let done = t + (3 + (rng.next_u64() % 18) as i64) * MS_PER_DAY;
             if done <= now_ms {
-                event(p, ActivityKind::TrainingCompleted, done, 1, course, &person, out);
+                event(
+                    p,
+                    ActivityKind::TrainingCompleted,
+                    done,
+                    1,
+                    course,
+                    &person,
+                    out,
+                );
                 if course == "sales-certification" {
-                    event(p, ActivityKind::Certification, done, 1, course, &person, out);
+                    event(
+                        p,
+                        ActivityKind::Certification,
+                        done,
+                        1,
+                        course,
+                        &person,
+                        out,
+                    );
                 }
             }
         }
@@ -282,7 +327,15 @@ fn activity_day(p: &DemoPartner, day: Day, now_ms: i64, rng: &mut Rng, out: &mut
         event(p, ActivityKind::Communication, t, 1, medium, "", out);
     }
     if rng.f64() < 0.2 * p.rate {
-        event(p, ActivityKind::Lead, t, 1 + (rng.next_u64() % 3) as i64, "", "", out);
+        event(
+            p,
+            ActivityKind::Lead,
+            t,
+            1 + (rng.next_u64() % 3) as i64,
+            "",
+            "",
+            out,
+        );
     }
 }
 
@@ -306,8 +359,12 @@ fn deals(p: &DemoPartner, today: Day, now_ms: i64, rng: &mut Rng, out: &mut Part
                 DealStage::Lost
             }
         } else {
-            [DealStage::Registered, DealStage::Qualified, DealStage::Proposal, DealStage::Negotiation]
-                [(age / 16).clamp(0, 3) as usize]
+            [
+                DealStage::Registered,
+                DealStage::Qualified,
+                DealStage::Proposal,
+                DealStage::Negotiation,
+            ][(age / 16).clamp(0, 3) as usize]
         };
         let moved = (opened_ms + age.min(75) * MS_PER_DAY * 4 / 5).min(now_ms);
         out.deals.push(DealRecord {
@@ -383,8 +440,14 @@ fn partner_surveys(
         }
         let s = (0.78 + 0.15 * p.health + rng.normal(0.17)).clamp(0.0, 1.0);
         for (kind, value) in [
-            (SurveyKind::Pss, (1.0 + s * 4.0 + rng.normal(0.4)).round().clamp(1.0, 5.0)),
-            (SurveyKind::Pnps, (s * 10.0 + rng.normal(0.6)).round().clamp(0.0, 10.0)),
+            (
+                SurveyKind::Pss,
+                (1.0 + s * 4.0 + rng.normal(0.4)).round().clamp(1.0, 5.0),
+            ),
+            (
+                SurveyKind::Pnps,
+                (s * 10.0 + rng.normal(0.6)).round().clamp(0.0, 10.0),
+            ),
         ] {
             let Ok(score) = Score::parse(kind, value, None) else {
                 continue;
@@ -447,16 +510,33 @@ mod tests {
         for (id, _) in PARTNERS {
             assert!(ids.contains(id), "{id} keeps its survey and ticket history");
         }
-        assert!(d.partners.iter().any(|p| p.status == PartnerStatus::Churned));
-        assert!(d.partners.iter().any(|p| p.live_at_ms.is_none()), "someone is onboarding");
+        assert!(d
+            .partners
+            .iter()
+            .any(|p| p.status == PartnerStatus::Churned));
+        assert!(
+            d.partners.iter().any(|p| p.live_at_ms.is_none()),
+            "someone is onboarding"
+        );
         for p in &d.partners {
             assert!(p.live_at_ms.is_none_or(|l| l >= p.signed_at_ms));
-            assert!(p.churned_at_ms.is_none_or(|c| c >= p.signed_at_ms && c <= now));
+            assert!(p
+                .churned_at_ms
+                .is_none_or(|c| c >= p.signed_at_ms && c <= now));
         }
         // Every partner record points at a registered partner, nothing lies in the future.
-        assert!(d.orders.iter().all(|o| o.partner_id.is_empty() || ids.contains(o.partner_id.as_str())));
-        assert!(d.orders.iter().all(|o| o.ordered_at_ms <= now && o.delivered_at_ms.is_none_or(|t| t <= now)));
-        assert!(d.activity.iter().all(|a| ids.contains(a.partner_id.as_str()) && a.at_ms <= now));
+        assert!(d
+            .orders
+            .iter()
+            .all(|o| o.partner_id.is_empty() || ids.contains(o.partner_id.as_str())));
+        assert!(d
+            .orders
+            .iter()
+            .all(|o| o.ordered_at_ms <= now && o.delivered_at_ms.is_none_or(|t| t <= now)));
+        assert!(d
+            .activity
+            .iter()
+            .all(|a| ids.contains(a.partner_id.as_str()) && a.at_ms <= now));
         assert!(d.stock.iter().any(|s| s.needs_reorder()));
         assert!(d.deals.iter().any(|x| x.stage == DealStage::Won));
         assert!(d.deals.iter().any(|x| x.stage.is_open()));

@@ -596,19 +596,30 @@ pub async fn inventory_range(
 }
 
 /// Partner tickets open at instant `at_ms` (created before it, not resolved by then), per
-/// partner.
+/// partner: those created before it less those resolved before it (a resolution never
+/// precedes its ticket's creation), two counts over partial indexes.
 pub async fn open_partner_tickets(
     store: &Store,
     partner: Option<&str>,
     at_ms: i64,
 ) -> Result<BTreeMap<String, i64>, StoreError> {
-    let mut sql = Sql::default();
-    sql.push("SELECT partner_id, COUNT(*) FROM tickets WHERE partner_id <> '' AND created_at < ")
-        .bind(Bind::Int(at_ms))
-        .push(" AND (resolved_at IS NULL OR resolved_at >= ")
-        .bind(Bind::Int(at_ms))
-        .push(")");
-    partner_clause(&mut sql, "partner_id", partner);
-    sql.push(" GROUP BY partner_id");
-    Ok(fetch_as!(store, (String, i64), sql).into_iter().collect())
+    let mut out: BTreeMap<String, i64> = BTreeMap::new();
+    // The conditions match the partial indexes' own, so both planners use them.
+    for (cond, sign) in [
+        ("created_at < ", 1),
+        ("resolved_at IS NOT NULL AND resolved_at < ", -1),
+    ] {
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "SELECT partner_id, COUNT(*) FROM tickets WHERE partner_id <> '' AND {cond}"
+        ))
+        .bind(Bind::Int(at_ms));
+        partner_clause(&mut sql, "partner_id", partner);
+        sql.push(" GROUP BY partner_id");
+        for (p, n) in fetch_as!(store, (String, i64), sql) {
+            *out.entry(p).or_default() += sign * n;
+        }
+    }
+    out.retain(|_, n| *n > 0);
+    Ok(out)
 }

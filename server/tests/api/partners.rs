@@ -209,7 +209,11 @@ async fn partner_figures_match_hand_computed_values() {
     assert_eq!(p2["onboarding_days"], Value::Null);
     assert_eq!(p2["index"], 25.0, "engagement only");
     assert_eq!(rows[2]["status"], "churned");
-    assert_eq!(rows[2]["index"], Value::Null, "partners that left have no index");
+    assert_eq!(
+        rows[2]["index"],
+        Value::Null,
+        "partners that left have no index"
+    );
     let pipeline = v["pipeline"].as_array().unwrap();
     let won = pipeline.iter().find(|s| s["stage"] == "won").unwrap();
     assert_eq!(

@@ -296,6 +296,20 @@ impl ActivityCounts {
         }
     }
 
+    /// Adds another period's or partner's counts (programmes add up as partner-programmes).
+    pub fn merge(&mut self, o: &ActivityCounts) {
+        self.logins += o.logins;
+        self.interactions += o.interactions;
+        self.trainings_started += o.trainings_started;
+        self.trainings_completed += o.trainings_completed;
+        self.certifications += o.certifications;
+        self.leads += o.leads;
+        self.emails += o.emails;
+        self.meetings += o.meetings;
+        self.calls += o.calls;
+        self.programs += o.programs;
+    }
+
     /// Communications of every medium.
     pub fn communications(&self) -> i64 {
         self.emails + self.meetings + self.calls
