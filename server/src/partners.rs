@@ -281,11 +281,73 @@ impl Inputs {
         let start_ms = from.start_ms();
         let end_ms = to.plus_days(1).start_ms();
         let as_of = end_ms.min(now + 1);
-        let totals = if need.orders {
-            orders::totals(s, None, from.0, to.0).await?
-        } else {
-            Vec::new()
-        };
+        let first_week = to.week_start().plus_days(-7 * (WEEKS - 1));
+        // The reads are independent: run them at once over the reader pool.
+        macro_rules! when {
+            ($cond:expr, $read:expr) => {
+                async {
+                    if $cond {
+                        $read.await
+                    } else {
+                        Ok(Default::default())
+                    }
+                }
+            };
+        }
+        let (
+            partners,
+            totals,
+            rows,
+            year_ago,
+            daily,
+            trainings,
+            pss,
+            pnps,
+            activity,
+            deals,
+            latest_stock,
+            stock_range,
+            open_tickets,
+        ) = tokio::try_join!(
+            store::list_partners(s),
+            when!(need.orders, orders::totals(s, None, from.0, to.0)),
+            when!(
+                need.orders,
+                orders::per_value(s, "partner", None, from.0, to.0)
+            ),
+            when!(
+                need.year_ago,
+                orders::per_value(
+                    s,
+                    "partner",
+                    None,
+                    from.plus_days(-364).0,
+                    to.plus_days(-364).0,
+                )
+            ),
+            when!(
+                need.weekly,
+                orders::daily_per_value(s, "partner", None, first_week.0, to.0)
+            ),
+            when!(
+                need.activity,
+                store::training_events(s, None, start_ms, end_ms)
+            ),
+            when!(
+                need.surveys,
+                survey_by_partner(s, SurveyKind::Pss, from, to)
+            ),
+            when!(
+                need.surveys,
+                survey_by_partner(s, SurveyKind::Pnps, from, to)
+            ),
+            when!(need.activity, store::activity_counts(s, None, from, to)),
+            when!(need.deals, store::deals(s, None)),
+            when!(need.stock, store::inventory_latest(s, None, as_of - 1)),
+            when!(need.stock, store::inventory_range(s, None, start_ms, as_of)),
+            when!(need.tickets, store::open_partner_tickets(s, None, as_of)),
+        )?;
+        let totals: Vec<(String, OrderAgg)> = totals;
         let currency = currency.map(str::to_string).unwrap_or_else(|| {
             totals
                 .iter()
@@ -302,86 +364,33 @@ impl Inputs {
             .find(|(c, _)| *c == currency)
             .map(|(_, a)| *a)
             .unwrap_or_default();
-        let rows = if need.orders {
-            orders::per_value(s, "partner", None, from.0, to.0).await?
-        } else {
-            Vec::new()
-        };
-        let year_ago = if need.year_ago {
-            orders::per_value(
-                s,
-                "partner",
-                None,
-                from.plus_days(-364).0,
-                to.plus_days(-364).0,
-            )
-            .await?
-        } else {
-            Vec::new()
-        };
-        let first_week = to.week_start().plus_days(-7 * (WEEKS - 1));
         let mut weekly: HashMap<String, BTreeMap<Day, f64>> = HashMap::new();
-        if need.weekly {
-            for (p, day, c, a) in
-                orders::daily_per_value(s, "partner", None, first_week.0, to.0).await?
-            {
-                if !p.is_empty() && c == currency {
-                    *weekly
-                        .entry(p)
-                        .or_default()
-                        .entry(Day(day).week_start())
-                        .or_default() += cents(a.revenue_cents);
-                }
+        let daily: Vec<(String, i64, String, OrderAgg)> = daily;
+        for (p, day, c, a) in daily {
+            if !p.is_empty() && c == currency {
+                *weekly
+                    .entry(p)
+                    .or_default()
+                    .entry(Day(day).week_start())
+                    .or_default() += cents(a.revenue_cents);
             }
         }
-        let mut trainings = if need.activity {
-            store::training_events(s, None, start_ms, end_ms).await?
-        } else {
-            Vec::new()
-        };
+        let mut trainings: Vec<TrainingEvent> = trainings;
         trainings.retain(|t| t.at_ms < now + 1);
-        let (pss, pnps) = if need.surveys {
-            (
-                survey_by_partner(s, SurveyKind::Pss, from, to).await?,
-                survey_by_partner(s, SurveyKind::Pnps, from, to).await?,
-            )
-        } else {
-            Default::default()
-        };
         Ok(Inputs {
-            partners: store::list_partners(s).await?,
+            partners,
             money: by_partner(&rows, Some(&currency)),
             ops: by_partner(&rows, None),
             money_year_ago: by_partner(&year_ago, Some(&currency)),
             total_money,
             pss,
             pnps,
-            activity: if need.activity {
-                store::activity_counts(s, None, from, to).await?
-            } else {
-                BTreeMap::new()
-            },
+            activity,
             trainings,
-            deals: if need.deals {
-                store::deals(s, None).await?
-            } else {
-                Vec::new()
-            },
-            latest_stock: if need.stock {
-                store::inventory_latest(s, None, as_of - 1).await?
-            } else {
-                Vec::new()
-            },
-            stock_range: if need.stock {
-                store::inventory_range(s, None, start_ms, as_of).await?
-            } else {
-                Vec::new()
-            },
-            open_tickets: if need.tickets {
-                store::open_partner_tickets(s, None, as_of).await?
-            } else {
-                BTreeMap::new()
-            },
+            deals,
+            latest_stock,
+            stock_range,
+            open_tickets,
             weekly,
             currency,
             others,
