@@ -100,6 +100,18 @@ pub fn announce(state: &AppState, family: &str, u: &Upserted, now: i64) {
     }
 }
 
+/// A CSV number field; `code` names the problem when it does not parse.
+pub fn csv_number<T: std::str::FromStr>(
+    field: &str,
+    v: &str,
+    code: &str,
+) -> Result<Option<T>, RecordError> {
+    v.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| RecordError::new(code, format!("`{field}` {v:?} is not a number")))
+}
+
 /// A CSV boolean: true/false, 1/0, yes/no, any case.
 pub fn csv_flag(field: &str, v: &str) -> Result<Option<bool>, RecordError> {
     match v.trim().to_ascii_lowercase().as_str() {

@@ -1,20 +1,12 @@
 //! Order ingestion (`POST /api/v1/orders`): decode, validate, upsert by id, announce.
 
 use super::body::{decode, Decoded, Format};
-use super::{announce, csv_flag, validate_all, IngestReport};
+use super::{announce, csv_flag, csv_number, validate_all, IngestReport};
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::orders::upsert_batch;
 use app::domain::order::{OrderInput, OrderRecord};
-use app::domain::survey::RecordError;
-
-fn number(field: &str, v: &str) -> Result<Option<f64>, RecordError> {
-    v.trim()
-        .parse()
-        .map(Some)
-        .map_err(|_| RecordError::new("invalid_amount", format!("`{field}` {v:?} is not a number")))
-}
 
 /// Maps one CSV row to an order input by header name. Unknown columns are ignored.
 pub fn order_from_csv(headers: &csv::StringRecord, row: &csv::StringRecord) -> Decoded<OrderInput> {
@@ -28,7 +20,7 @@ pub fn order_from_csv(headers: &csv::StringRecord, row: &csv::StringRecord) -> D
             "id" => i.id = text,
             "customer_id" => i.customer_id = text,
             "partner_id" => i.partner_id = text,
-            "amount" => i.amount = number("amount", v)?,
+            "amount" => i.amount = csv_number("amount", v, "invalid_amount")?,
             "currency" => i.currency = text,
             "ordered_at" => i.ordered_at = text,
             "promised_at" => i.promised_at = text,
@@ -37,7 +29,7 @@ pub fn order_from_csv(headers: &csv::StringRecord, row: &csv::StringRecord) -> D
             "returned" => i.returned = csv_flag("returned", v)?,
             "category" => i.category = text,
             "channel" => i.channel = text,
-            "cost" => i.cost = number("cost", v)?,
+            "cost" => i.cost = csv_number("cost", v, "invalid_amount")?,
             _ => {}
         }
     }

@@ -3,7 +3,7 @@
 //! Each decodes, validates, upserts and announces like the other families.
 
 use super::body::{decode, Decoded, Format};
-use super::{announce, validate_all, IngestReport};
+use super::{announce, csv_number, validate_all, IngestReport};
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -12,17 +12,9 @@ use app::domain::partner::activity::Activity;
 use app::domain::partner::{
     ActivityInput, InventoryInput, InventorySnapshot, PartnerInput, PartnerRecord,
 };
-use app::domain::survey::RecordError;
 
 /// The change-bus family of every partner-side record.
 pub const FAMILY: &str = "partners";
-
-fn parse<T: std::str::FromStr>(field: &str, v: &str, code: &str) -> Result<Option<T>, RecordError> {
-    v.trim()
-        .parse()
-        .map(Some)
-        .map_err(|_| RecordError::new(code, format!("`{field}` {v:?} is not a number")))
-}
 
 /// Maps one CSV row to a partner by header name. Unknown columns are ignored.
 pub fn partner_from_csv(
@@ -66,13 +58,13 @@ pub fn activity_from_csv(
             "partner_id" => i.partner_id = text,
             "type" => i.kind = text,
             "at" => i.at = text,
-            "count" => i.count = parse("count", v, "invalid_count")?,
+            "count" => i.count = csv_number("count", v, "invalid_count")?,
             "course" => i.course = text,
             "person" => i.person = text,
             "program" => i.program = text,
             "medium" => i.medium = text,
             "deal_id" => i.deal_id = text,
-            "value" => i.value = parse("value", v, "invalid_amount")?,
+            "value" => i.value = csv_number("value", v, "invalid_amount")?,
             "currency" => i.currency = text,
             "stage" => i.stage = text,
             _ => {}
@@ -95,8 +87,10 @@ pub fn inventory_from_csv(
         match h.trim().to_ascii_lowercase().as_str() {
             "partner_id" => i.partner_id = text,
             "sku" => i.sku = text,
-            "on_hand" => i.on_hand = parse("on_hand", v, "invalid_quantity")?,
-            "reorder_level" => i.reorder_level = parse("reorder_level", v, "invalid_quantity")?,
+            "on_hand" => i.on_hand = csv_number("on_hand", v, "invalid_quantity")?,
+            "reorder_level" => {
+                i.reorder_level = csv_number("reorder_level", v, "invalid_quantity")?
+            }
             "at" => i.at = text,
             _ => {}
         }
