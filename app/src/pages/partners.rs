@@ -1,5 +1,5 @@
 use crate::api::partners::get_partners_page;
-use crate::components::filters::links::path_with;
+use crate::components::filters::links::{path_with, query_param, RANGE_PRESETS};
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
@@ -7,7 +7,6 @@ use crate::components::partners::performance_table::PerformanceTable;
 use crate::components::partners::pipeline_table::PipelineTable;
 use crate::components::partners::series_chart::SeriesChart;
 use crate::components::partners::stat_tile::{delta, money, pct, StatTile};
-use crate::domain::query::decode_pairs;
 use crate::model::partners::{PartnerHeadline, PartnerRow, PartnersPage as Page};
 use crate::pages::access_error::AccessErrorPanel;
 use leptos::prelude::*;
@@ -22,21 +21,6 @@ const VIEWS: [(&str, &str); 5] = [
     ("operations", "Supply chain & operations"),
     ("revenue", "Revenue & growth"),
 ];
-
-const RANGES: [(&str, &str); 4] = [
-    ("7d", "7 days"),
-    ("30d", "30 days"),
-    ("90d", "90 days"),
-    ("365d", "12 months"),
-];
-
-fn param(query: &str, key: &str) -> Option<String> {
-    decode_pairs(query)
-        .into_iter()
-        .rev()
-        .find(|(k, v)| k == key && !v.trim().is_empty())
-        .map(|(_, v)| v)
-}
 
 /// The partner command centre: an executive summary, the performance table (a partner opens
 /// its own page), engagement, supply chain and operations, revenue and growth, and a link to
@@ -73,7 +57,7 @@ pub fn PartnersPage() -> impl IntoView {
 
 #[component]
 fn PartnersView(page: Page, query: String) -> impl IntoView {
-    let current = param(&query, "view").unwrap_or_else(|| "summary".into());
+    let current = query_param(&query, "view").unwrap_or_else(|| "summary".into());
     let fixed = page.shared_view;
     let link = |changes: &[(&str, Option<&str>)]| path_with("/partners", &query, changes);
     let tabs = VIEWS
@@ -84,9 +68,9 @@ fn PartnersView(page: Page, query: String) -> impl IntoView {
             view! { <a class="tab" href=href aria-current=here data-view=*v>{*label}</a> }
         })
         .collect_view();
-    let range_now = param(&query, "range").unwrap_or_else(|| "30d".into());
+    let range_now = query_param(&query, "range").unwrap_or_else(|| "30d".into());
     let ranges = (!fixed).then(|| {
-        RANGES
+        RANGE_PRESETS
             .iter()
             .map(|(r, label)| {
                 let href = link(&[("range", Some(r))]);

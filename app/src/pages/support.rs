@@ -1,5 +1,5 @@
 use crate::api::support::get_support_page;
-use crate::components::filters::links::path_with;
+use crate::components::filters::links::{path_with, RANGE_PRESETS};
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
@@ -11,13 +11,6 @@ use crate::pages::access_error::AccessErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-const RANGES: [(&str, &str); 4] = [
-    ("7d", "7 days"),
-    ("30d", "30 days"),
-    ("90d", "90 days"),
-    ("365d", "12 months"),
-];
 
 /// `/support?<query>` with `key` set to `value` (or removed when empty).
 fn link(query: &str, key: &str, value: &str) -> String {
@@ -109,7 +102,7 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
         .find(|(k, _)| k == "range")
         .map(|(_, v)| v)
         .unwrap_or_else(|| "30d".into());
-    let ranges = RANGES
+    let ranges = RANGE_PRESETS
         .into_iter()
         .map(|(v, l)| {
             let current = (v == current_range).then_some("page");

@@ -1,5 +1,5 @@
 use crate::api::voice::get_voice_page;
-use crate::components::filters::links::path_with;
+use crate::components::filters::links::{path_with, query_param, RANGE_PRESETS};
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
 use crate::components::voice::feedback_log::FeedbackLog;
@@ -15,21 +15,6 @@ use crate::pages::access_error::AccessErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-const RANGES: [(&str, &str); 4] = [
-    ("7d", "7 days"),
-    ("30d", "30 days"),
-    ("90d", "90 days"),
-    ("365d", "12 months"),
-];
-
-fn param(query: &str, key: &str) -> Option<String> {
-    decode_pairs(query)
-        .into_iter()
-        .rev()
-        .find(|(k, v)| k == key && !v.trim().is_empty())
-        .map(|(_, v)| v)
-}
 
 fn link(query: &str, changes: &[(&str, Option<&str>)]) -> String {
     path_with("/voice", query, changes)
@@ -140,10 +125,10 @@ fn VoiceView(page: VoicePage, query: String) -> impl IntoView {
         feedback,
         social,
     } = page;
-    let current_range = param(&query, "range").unwrap_or_else(|| "30d".into());
-    let audience = param(&query, "audience").unwrap_or_else(|| "customer".into());
+    let current_range = query_param(&query, "range").unwrap_or_else(|| "30d".into());
+    let audience = query_param(&query, "audience").unwrap_or_else(|| "customer".into());
     let social_view = social.is_some();
-    let ranges = RANGES
+    let ranges = RANGE_PRESETS
         .into_iter()
         .map(|(v, l)| {
             let current = (v == current_range).then_some("page");
@@ -170,12 +155,12 @@ fn VoiceView(page: VoicePage, query: String) -> impl IntoView {
         view! { <a class="tab" href=href aria-current=current data-testid=format!("voice-tab-{}", label.to_lowercase().replace(' ', "-"))>{label}</a> }
     })
     .collect_view();
-    let term = param(&query, "term");
+    let term = query_param(&query, "term");
     let active = [
-        ("source", param(&query, "source")),
-        ("sentiment", param(&query, "sentiment")),
+        ("source", query_param(&query, "source")),
+        ("sentiment", query_param(&query, "sentiment")),
         ("term", term.clone()),
-        ("q", param(&query, "q")),
+        ("q", query_param(&query, "q")),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| (k, v)))
@@ -206,7 +191,7 @@ fn VoiceView(page: VoicePage, query: String) -> impl IntoView {
         .filter(|(k, _)| k != "q" && k != "page")
         .map(|(k, v)| view! { <input type="hidden" name=k value=v /> })
         .collect_view();
-    let search_value = param(&query, "q").unwrap_or_default();
+    let search_value = query_param(&query, "q").unwrap_or_default();
     let sampled = keywords.sampled.then(|| {
         view! { <p class="muted small">{format!("Keywords from the newest {} texts of the period.", keywords.texts)}</p> }
     });

@@ -4,6 +4,23 @@
 use crate::domain::query::{decode_pairs, encode_pairs};
 use leptos_router::params::ParamsMap;
 
+/// The range presets the page tabs offer: (query value, label).
+pub const RANGE_PRESETS: [(&str, &str); 4] = [
+    ("7d", "7 days"),
+    ("30d", "30 days"),
+    ("90d", "90 days"),
+    ("365d", "12 months"),
+];
+
+/// The last non-blank value of `key` in a raw query string.
+pub fn query_param(query: &str, key: &str) -> Option<String> {
+    decode_pairs(query)
+        .into_iter()
+        .rev()
+        .find(|(k, v)| k == key && !v.trim().is_empty())
+        .map(|(_, v)| v)
+}
+
 /// The page URL with `changes` applied: `Some(v)` sets a parameter, `None` or an empty value
 /// removes it.
 pub fn href_with(params: &ParamsMap, changes: &[(&str, Option<&str>)]) -> String {
