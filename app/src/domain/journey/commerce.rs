@@ -1,0 +1,442 @@
+//! Commerce figures from orders and marketing spend (DESIGN §3), in one reporting currency.
+//!
+//! - AOV = revenue / orders in the range.
+//! - Repeat purchase rate = of the customers who ordered in the range, those with two or more
+//!   orders by the range's end (lifetime), %.
+//! - Return rate = returned orders / orders in the range, %.
+//! - New customers = customers whose first order ever falls in the range.
+//! - CAC = marketing spend in the range / new customers. Spend of a period that only partly
+//!   overlaps the range counts pro rata by days.
+//! - CLV = AOV × purchase frequency × expected lifespan, all over the 365 days ending with the
+//!   range: AOV of those orders, frequency = orders per ordering customer per year, and the
+//!   lifespan in years (configured; default [`DEFAULT_LIFESPAN_YEARS`]).
+//! - CLV:CAC = CLV / CAC.
+
+use crate::domain::date::{Day, MS_PER_DAY};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// Expected customer lifespan used by CLV unless configured.
+pub const DEFAULT_LIFESPAN_YEARS: f64 = 3.0;
+
+/// One order as the commerce figures need it (money in minor units of one currency).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderFact {
+    pub customer: String,
+    pub at: i64,
+    pub amount_cents: i64,
+    pub returned: bool,
+    pub channel: String,
+}
+
+/// Marketing spend over whole days `from..to` (end exclusive), minor units.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpendFact {
+    pub from: Day,
+    pub to: Day,
+    pub channel: String,
+    pub amount_cents: i64,
+}
+
+impl SpendFact {
+    /// The part of the spend falling in `[from, to)` (epoch ms), pro rata by days.
+    pub fn within(&self, from: i64, to: i64) -> f64 {
+        let days = (self.to.0 - self.from.0).max(1);
+        let a = self.from.0.max(Day::from_epoch_ms(from).0);
+        // A range ending mid-day counts that day.
+        let b = self.to.0.min(Day::from_epoch_ms(to - 1).0 + 1);
+        if b <= a {
+            return 0.0;
+        }
+        self.amount_cents as f64 * (b - a) as f64 / days as f64
+    }
+}
+
+/// Sales of one channel over the range.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChannelSales {
+    pub channel: String,
+    pub orders: i64,
+    /// Major units.
+    pub revenue: f64,
+    pub aov: Option<f64>,
+    /// Spend in the range, major units.
+    pub spend: f64,
+    /// Customers whose first order, in the range, came through this channel.
+    pub new_customers: i64,
+    pub cac: Option<f64>,
+}
+
+/// The order-side commerce figures of a range.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderFigures {
+    pub orders: i64,
+    /// Major units.
+    pub revenue: f64,
+    pub aov: Option<f64>,
+    /// Distinct customers who ordered in the range.
+    pub customers: i64,
+    pub new_customers: i64,
+    pub repeat_purchase_pct: Option<f64>,
+    pub return_rate_pct: Option<f64>,
+    /// Orders per ordering customer over the trailing year.
+    pub purchase_frequency: Option<f64>,
+    pub lifespan_years: f64,
+    /// Major units.
+    pub clv: Option<f64>,
+    /// Spend in the range, major units.
+    pub spend: f64,
+    pub cac: Option<f64>,
+    pub clv_cac: Option<f64>,
+    pub channels: Vec<ChannelSales>,
+}
+
+/// Computes the order figures for `[from, to)`. `orders` holds every order before `to` (for
+/// first orders and lifetime counts); order does not matter.
+pub fn order_figures(
+    orders: &[OrderFact],
+    spend: &[SpendFact],
+    from: i64,
+    to: i64,
+    lifespan_years: f64,
+) -> OrderFigures {
+    struct Customer {
+        first_at: i64,
+        first_channel: String,
+        lifetime: i64,
+        in_range: bool,
+        in_year: bool,
+    }
+    let year_from = to - 365 * MS_PER_DAY;
+    let mut customers: FxHashMap<&str, Customer> = FxHashMap::default();
+    let mut f = OrderFigures {
+        lifespan_years,
+        ..Default::default()
+    };
+    let (mut revenue_cents, mut returned) = (0i64, 0i64);
+    let (mut year_orders, mut year_cents) = (0i64, 0i64);
+    let mut channels: FxHashMap<&str, (i64, i64)> = FxHashMap::default();
+    for o in orders.iter().filter(|o| o.at < to) {
+        let c = customers.entry(o.customer.as_str()).or_insert(Customer {
+            first_at: o.at,
+            first_channel: o.channel.clone(),
+            lifetime: 0,
+            in_range: false,
+            in_year: false,
+        });
+        c.lifetime += 1;
+        if o.at < c.first_at {
+            c.first_at = o.at;
+            c.first_channel = o.channel.clone();
+        }
+        if o.at >= year_from {
+            c.in_year = true;
+            year_orders += 1;
+            year_cents += o.amount_cents;
+        }
+        if o.at >= from {
+            c.in_range = true;
+            f.orders += 1;
+            revenue_cents += o.amount_cents;
+            returned += o.returned as i64;
+            let ch = channels.entry(o.channel.as_str()).or_default();
+            ch.0 += 1;
+            ch.1 += o.amount_cents;
+        }
+    }
+    let pct = |a: i64, b: i64| (b > 0).then(|| a as f64 * 100.0 / b as f64);
+    f.revenue = revenue_cents as f64 / 100.0;
+    f.aov = (f.orders > 0).then(|| f.revenue / f.orders as f64);
+    f.return_rate_pct = pct(returned, f.orders);
+    let mut repeat = 0;
+    let mut year_customers = 0;
+    let mut new_by_channel: FxHashMap<&str, i64> = FxHashMap::default();
+    for c in customers.values() {
+        if c.in_range {
+            f.customers += 1;
+            repeat += (c.lifetime >= 2) as i64;
+        }
+        if c.first_at >= from {
+            f.new_customers += 1;
+            *new_by_channel.entry(c.first_channel.as_str()).or_default() += 1;
+        }
+        year_customers += c.in_year as i64;
+    }
+    f.repeat_purchase_pct = pct(repeat, f.customers);
+    f.purchase_frequency = (year_customers > 0).then(|| year_orders as f64 / year_customers as f64);
+    let year_aov = (year_orders > 0).then(|| year_cents as f64 / 100.0 / year_orders as f64);
+    f.clv = match (year_aov, f.purchase_frequency) {
+        (Some(a), Some(q)) => Some(a * q * lifespan_years),
+        _ => None,
+    };
+    let mut spend_by_channel: FxHashMap<&str, f64> = FxHashMap::default();
+    for s in spend {
+        let v = s.within(from, to) / 100.0;
+        f.spend += v;
+        *spend_by_channel.entry(s.channel.as_str()).or_default() += v;
+    }
+    f.cac = (f.new_customers > 0 && f.spend > 0.0).then(|| f.spend / f.new_customers as f64);
+    f.clv_cac = match (f.clv, f.cac) {
+        (Some(l), Some(c)) if c > 0.0 => Some(l / c),
+        _ => None,
+    };
+    let mut names: Vec<&str> = channels
+        .keys()
+        .chain(spend_by_channel.keys())
+        .copied()
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    f.channels = names
+        .into_iter()
+        .map(|name| {
+            let (orders, cents) = channels.get(name).copied().unwrap_or_default();
+            let spend = spend_by_channel.get(name).copied().unwrap_or_default();
+            let new_customers = new_by_channel.get(name).copied().unwrap_or_default();
+            ChannelSales {
+                channel: name.to_string(),
+                orders,
+                revenue: cents as f64 / 100.0,
+                aov: (orders > 0).then(|| cents as f64 / 100.0 / orders as f64),
+                spend,
+                new_customers,
+                cac: (new_customers > 0 && spend > 0.0).then(|| spend / new_customers as f64),
+            }
+        })
+        .collect();
+    f.channels.sort_by(|a, b| {
+        b.revenue
+            .total_cmp(&a.revenue)
+            .then(a.channel.cmp(&b.channel))
+    });
+    f
+}
+
+/// The commerce metrics with targets, by API id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommerceMetric {
+    ConversionRate,
+    Aov,
+    CartAbandonment,
+    RepeatPurchaseRate,
+    ReturnRate,
+    ChurnRate,
+    Clv,
+    Cac,
+    ClvCacRatio,
+}
+
+impl CommerceMetric {
+    /// Every metric, in page order.
+    pub const ALL: [CommerceMetric; 9] = [
+        Self::ConversionRate,
+        Self::Aov,
+        Self::CartAbandonment,
+        Self::RepeatPurchaseRate,
+        Self::ReturnRate,
+        Self::ChurnRate,
+        Self::Clv,
+        Self::Cac,
+        Self::ClvCacRatio,
+    ];
+
+    /// The API id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConversionRate => "conversion_rate",
+            Self::Aov => "aov",
+            Self::CartAbandonment => "cart_abandonment",
+            Self::RepeatPurchaseRate => "repeat_purchase_rate",
+            Self::ReturnRate => "return_rate",
+            Self::ChurnRate => "churn_rate",
+            Self::Clv => "clv",
+            Self::Cac => "cac",
+            Self::ClvCacRatio => "clv_cac_ratio",
+        }
+    }
+
+    /// Whether a larger value is better.
+    pub fn higher_is_better(self) -> bool {
+        !matches!(
+            self,
+            Self::CartAbandonment | Self::ReturnRate | Self::ChurnRate | Self::Cac
+        )
+    }
+
+    /// The default target: conversion 3 %, AOV 50, cart abandonment 70 % (the e-commerce
+    /// average is about 70 %), repeat purchase 30 %, returns 8 %, churn 10 % a period,
+    /// CLV 300, CAC 100 and CLV:CAC 3 (the usual rule of thumb).
+    pub fn default_target(self) -> f64 {
+        match self {
+            Self::ConversionRate => 3.0,
+            Self::Aov => 50.0,
+            Self::CartAbandonment => 70.0,
+            Self::RepeatPurchaseRate => 30.0,
+            Self::ReturnRate => 8.0,
+            Self::ChurnRate => 10.0,
+            Self::Clv => 300.0,
+            Self::Cac => 100.0,
+            Self::ClvCacRatio => 3.0,
+        }
+    }
+}
+
+/// Targets of the commerce metrics; money targets are in the reporting currency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommerceTargets(pub Vec<(CommerceMetric, f64)>);
+
+impl Default for CommerceTargets {
+    fn default() -> Self {
+        CommerceTargets(
+            CommerceMetric::ALL
+                .iter()
+                .map(|m| (*m, m.default_target()))
+                .collect(),
+        )
+    }
+}
+
+impl CommerceTargets {
+    /// Parses `aov=80,cac=40` (`SIGNALROOM_COMMERCE_TARGETS`) over the defaults.
+    pub fn parse(s: &str) -> Result<CommerceTargets, String> {
+        let mut t = CommerceTargets::default();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, v) = part
+                .split_once('=')
+                .ok_or_else(|| format!("{part:?} is not metric=value"))?;
+            let m = CommerceMetric::ALL
+                .into_iter()
+                .find(|m| m.as_str() == k.trim())
+                .ok_or_else(|| format!("unknown commerce metric {k:?}"))?;
+            let v: f64 = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| format!("target {v:?} of {k} is not a number ≥ 0"))?;
+            if let Some(slot) = t.0.iter_mut().find(|(x, _)| *x == m) {
+                slot.1 = v;
+            }
+        }
+        Ok(t)
+    }
+
+    /// The target of one metric.
+    pub fn get(&self, m: CommerceMetric) -> f64 {
+        self.0
+            .iter()
+            .find(|(x, _)| *x == m)
+            .map_or(m.default_target(), |(_, v)| *v)
+    }
+
+    /// Whether `value` meets the target of `m`.
+    pub fn meets(&self, m: CommerceMetric, value: f64) -> bool {
+        if m.higher_is_better() {
+            value >= self.get(m)
+        } else {
+            value <= self.get(m)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(d: i64) -> i64 {
+        Day(20_000 + d).start_ms() + 1_000
+    }
+
+    fn o(customer: &str, d: i64, dollars: i64, returned: bool, channel: &str) -> OrderFact {
+        OrderFact {
+            customer: customer.into(),
+            at: at(d),
+            amount_cents: dollars * 100,
+            returned,
+            channel: channel.into(),
+        }
+    }
+
+    #[test]
+    fn order_figures_by_hand() {
+        // Range: days 0..30.
+        let orders = vec![
+            o("a", -100, 50, false, "web"), // a: earlier customer
+            o("a", 3, 100, false, "web"),
+            o("b", 5, 40, true, "app"), // b: new in range, via app
+            o("b", 6, 60, false, "web"),
+            o("c", 10, 200, false, "web"),  // c: new, via web
+            o("d", -400, 80, false, "web"), // d: older than a year, out of the CLV year
+            o("e", 30, 999, false, "web"),  // at `to`: out
+        ];
+        let spend = vec![
+            // A 60-day campaign, half of it in the range: 300 of 600.
+            SpendFact {
+                from: Day(20_000 - 30),
+                to: Day(20_030),
+                channel: "web".into(),
+                amount_cents: 60_000,
+            },
+            SpendFact {
+                from: Day(20_000),
+                to: Day(20_030),
+                channel: "app".into(),
+                amount_cents: 10_000,
+            },
+            // After the range.
+            SpendFact {
+                from: Day(20_030),
+                to: Day(20_031),
+                channel: "app".into(),
+                amount_cents: 5_000,
+            },
+        ];
+        let f = order_figures(&orders, &spend, at(0) - 1_000, at(30) - 1_000, 3.0);
+        assert_eq!((f.orders, f.customers, f.new_customers), (4, 3, 2));
+        assert_eq!(f.revenue, 400.0);
+        assert_eq!(f.aov, Some(100.0));
+        assert_eq!(f.return_rate_pct, Some(25.0));
+        // a (2 lifetime) and b (2) of a, b, c.
+        assert_eq!(f.repeat_purchase_pct.map(|v| v.round()), Some(67.0));
+        // Year: a×2, b×2, c×1 = 5 orders of 3 customers, 450 → AOV 90, freq 5/3.
+        assert_eq!(
+            f.purchase_frequency.map(|v| (v * 1000.0).round()),
+            Some(1667.0)
+        );
+        assert_eq!(f.clv.map(|v| v.round()), Some(450.0));
+        assert_eq!(f.spend, 400.0);
+        assert_eq!(f.cac, Some(200.0));
+        assert_eq!(f.clv_cac.map(|v| (v * 100.0).round()), Some(225.0));
+        let web = f.channels.iter().find(|c| c.channel == "web").expect("web");
+        assert_eq!((web.orders, web.revenue, web.new_customers), (3, 360.0, 1));
+        assert_eq!((web.spend, web.cac), (300.0, Some(300.0)));
+        let app = f.channels.iter().find(|c| c.channel == "app").expect("app");
+        assert_eq!(
+            (app.orders, app.new_customers, app.cac),
+            (1, 1, Some(100.0))
+        );
+        assert_eq!(f.channels[0].channel, "web");
+    }
+
+    #[test]
+    fn empty_ranges_have_no_ratios() {
+        let f = order_figures(&[], &[], 0, 1_000, 3.0);
+        assert_eq!(
+            (f.aov, f.cac, f.clv, f.clv_cac, f.repeat_purchase_pct),
+            (None, None, None, None, None)
+        );
+    }
+
+    #[test]
+    fn targets_parse_over_defaults() {
+        let t = CommerceTargets::parse("aov=80, cac=40").expect("parse");
+        assert_eq!(t.get(CommerceMetric::Aov), 80.0);
+        assert_eq!(t.get(CommerceMetric::ConversionRate), 3.0);
+        assert!(t.meets(CommerceMetric::Cac, 39.0));
+        assert!(!t.meets(CommerceMetric::Aov, 79.0));
+        assert!(CommerceTargets::parse("speed=1").is_err());
+        assert!(CommerceTargets::parse("aov=-1").is_err());
+        assert!(CommerceTargets::parse("aov").is_err());
+    }
+}
