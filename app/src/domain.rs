@@ -10,6 +10,7 @@ pub mod escape;
 pub mod feedback;
 pub mod histogram;
 pub mod incident;
+pub mod journey;
 pub mod metric;
 pub mod order;
 pub mod partner;

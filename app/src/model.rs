@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod alerts;
+pub mod journey;
 pub mod partners;
 pub mod support;
 pub mod voice;

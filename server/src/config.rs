@@ -66,6 +66,11 @@ pub struct Config {
     /// Weights of the partner performance index (`SIGNALROOM_PARTNER_INDEX_WEIGHTS`, e.g.
     /// `satisfaction=30,delivery=25,growth=20,engagement=15,training=10`, the default).
     pub partner_weights: app::domain::partner::IndexWeights,
+    /// The default journey (`SIGNALROOM_JOURNEY_STAGES`, `label=event|event;…`), checkout
+    /// events (`SIGNALROOM_CHECKOUT_EVENTS`, `start>completed`), commerce targets
+    /// (`SIGNALROOM_COMMERCE_TARGETS`, `aov=80,cac=40`) and the customer lifespan of CLV
+    /// (`SIGNALROOM_CUSTOMER_LIFESPAN_YEARS`, default 3).
+    pub journey: crate::journey::JourneyConfig,
 }
 
 /// A configuration value that could not be used.
@@ -98,6 +103,7 @@ impl Config {
             alert_tick: Duration::from_secs(30),
             webhook_retry_base_ms: 2_000,
             partner_weights: Default::default(),
+            journey: Default::default(),
         }
     }
 
@@ -173,6 +179,39 @@ impl Config {
         if let Some(v) = get("SIGNALROOM_PARTNER_INDEX_WEIGHTS") {
             c.partner_weights = app::domain::partner::IndexWeights::parse(v)
                 .map_err(|m| bad("SIGNALROOM_PARTNER_INDEX_WEIGHTS", m))?;
+        }
+        if let Some(v) = get("SIGNALROOM_JOURNEY_STAGES") {
+            c.journey.stages = app::domain::journey::config::parse_stages(v)
+                .map_err(|m| bad("SIGNALROOM_JOURNEY_STAGES", m))?;
+        }
+        if let Some(v) = get("SIGNALROOM_CHECKOUT_EVENTS") {
+            let (a, b) = v
+                .split_once('>')
+                .map(|(a, b)| (a.trim(), b.trim()))
+                .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+                .ok_or_else(|| {
+                    bad(
+                        "SIGNALROOM_CHECKOUT_EVENTS",
+                        "must be `start event>completed event`".into(),
+                    )
+                })?;
+            c.journey.checkout = (a.to_string(), b.to_string());
+        }
+        if let Some(v) = get("SIGNALROOM_COMMERCE_TARGETS") {
+            c.journey.targets = app::domain::journey::commerce::CommerceTargets::parse(v)
+                .map_err(|m| bad("SIGNALROOM_COMMERCE_TARGETS", m))?;
+        }
+        if let Some(v) = get("SIGNALROOM_CUSTOMER_LIFESPAN_YEARS") {
+            c.journey.lifespan_years = v
+                .parse::<f64>()
+                .ok()
+                .filter(|y| (0.1..=50.0).contains(y))
+                .ok_or_else(|| {
+                bad(
+                    "SIGNALROOM_CUSTOMER_LIFESPAN_YEARS",
+                    "must be 0.1 to 50".into(),
+                )
+            })?;
         }
         if let Some(v) = get("SIGNALROOM_ALERT_TICK_SECS") {
             let s: u64 = v

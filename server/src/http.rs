@@ -3,6 +3,7 @@
 
 mod alerts;
 mod auth;
+mod events;
 mod health;
 mod incidents;
 mod ingest;
@@ -71,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/keywords", get(voice::get_keywords))
         .route("/api/v1/orders", post(orders::post_orders))
+        .route("/v1/{call}", post(events::post_tracking))
+        .route("/api/v1/marketing-spend", post(events::post_spend))
+        .route("/api/v1/journey", get(events::get_journey))
+        .route("/api/v1/commerce", get(events::get_commerce))
         .route("/api/v1/orders/summary", get(orders::get_summary))
         .route(
             "/api/v1/partners",

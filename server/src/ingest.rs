@@ -2,6 +2,7 @@
 //! per batch, and the change notice once it is committed.
 
 pub mod body;
+pub mod events;
 pub mod feedback;
 pub mod incidents;
 pub mod orders;

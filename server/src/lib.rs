@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod ingest;
+pub mod journey;
 pub mod metrics;
 pub mod partners;
 pub mod state;

@@ -18,6 +18,8 @@ pub struct Engine {
     store: Arc<Store>,
     /// Weights of the partner performance index.
     weights: app::domain::partner::IndexWeights,
+    /// Events, funnels and commerce.
+    journey: crate::journey::Journey,
 }
 
 /// Why a report could not be made.
@@ -31,8 +33,21 @@ pub enum ReportError {
 
 impl Engine {
     /// An engine over `store`.
-    pub fn new(store: Arc<Store>, weights: app::domain::partner::IndexWeights) -> Engine {
-        Engine { store, weights }
+    pub fn new(
+        store: Arc<Store>,
+        weights: app::domain::partner::IndexWeights,
+        journey: crate::journey::JourneyConfig,
+    ) -> Engine {
+        Engine {
+            journey: crate::journey::Journey::new(store.clone(), journey),
+            store,
+            weights,
+        }
+    }
+
+    /// The journey and commerce service.
+    pub fn journey(&self) -> &crate::journey::Journey {
+        &self.journey
     }
 
     /// The executive summary for a resolved query.

@@ -79,7 +79,11 @@ impl AppState {
             },
         ));
         AppState {
-            engine: Engine::new(store.clone(), config.partner_weights),
+            engine: Engine::new(
+                store.clone(),
+                config.partner_weights,
+                config.journey.clone(),
+            ),
             alerts,
             config: Arc::new(config),
             store,

@@ -39,6 +39,7 @@ macro_rules! fetch_as {
 
 pub mod alerts;
 pub mod audit;
+pub mod events;
 pub mod feedback;
 pub mod incidents;
 pub mod keys;

@@ -2,6 +2,7 @@
 //! engagement, retention and churn, and the commerce figures built on orders and spend.
 
 pub mod commerce;
+pub mod config;
 pub mod engagement;
 pub mod funnel;
 pub mod message;

@@ -111,6 +111,8 @@ pub const KEY_SCOPES: &[&str] = &[
     "incidents",
     "orders",
     "partners",
+    "events",
+    "marketing",
     "feedback",
     "read",
     "alerts",

@@ -73,6 +73,8 @@ pub fn AdminKeysPage() -> impl IntoView {
                                                 <option value="feedback">"Ingest feedback"</option>
                                                 <option value="orders">"Ingest orders"</option>
                                                 <option value="partners">"Ingest partners, partner activity and inventory"</option>
+                                                <option value="events">"Track events (Segment write key)"</option>
+                                                <option value="marketing">"Ingest marketing spend"</option>
                                                 <option value="read">"Read metrics"</option>
                                                 <option value="alerts,read">"Manage alert rules and alerts + read"</option>
                                                 <option value="surveys,read">"Ingest surveys + read"</option>

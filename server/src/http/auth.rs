@@ -29,7 +29,38 @@ pub async fn require_key(
     headers: &HeaderMap,
     scope: &str,
 ) -> Result<KeyRow, ApiError> {
-    let key = bearer(headers).ok_or_else(ApiError::unauthorized)?;
+    check_key(state, bearer(headers), scope).await
+}
+
+/// The Segment way: the write key as the HTTP Basic user name (the password is empty), or
+/// a bearer key, or failing both the body's `writeKey`. Same answers as [`require_key`].
+pub async fn require_write_key(
+    state: &AppState,
+    headers: &HeaderMap,
+    body_key: Option<&str>,
+    scope: &str,
+) -> Result<KeyRow, ApiError> {
+    let basic = basic_user(headers);
+    let key = basic.as_deref().or_else(|| bearer(headers)).or(body_key);
+    check_key(state, key, scope).await
+}
+
+fn basic_user(headers: &HeaderMap) -> Option<String> {
+    use base64::Engine as _;
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = v
+        .strip_prefix("Basic ")
+        .or_else(|| v.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let user = text.split(':').next().unwrap_or("").trim().to_string();
+    (!user.is_empty()).then_some(user)
+}
+
+async fn check_key(state: &AppState, key: Option<&str>, scope: &str) -> Result<KeyRow, ApiError> {
+    let key = key.ok_or_else(ApiError::unauthorized)?;
     let row = keys::verify_key(&state.store, key)
         .await?
         .ok_or_else(ApiError::unauthorized)?;

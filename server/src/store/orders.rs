@@ -379,3 +379,35 @@ pub async fn facts(store: &Store, from: i64, to: i64) -> Result<Vec<OrderRecord>
         .map(OrderRecord::from)
         .collect())
 }
+
+/// Every order with a customer placed before `before_ms`, lean, for the commerce figures
+/// (first orders and lifetime counts need the history): (currency, fact).
+pub async fn commerce_facts(
+    store: &Store,
+    before_ms: i64,
+) -> Result<Vec<(String, app::domain::journey::commerce::OrderFact)>, StoreError> {
+    let rows: Vec<(String, i64, i64, String, i64, String)> = dispatch!(store, p => sqlx::query_as(
+        "SELECT customer_id, ordered_at, amount_cents, currency, returned, channel FROM orders \
+         WHERE customer_id <> '' AND ordered_at < $1",
+    )
+    .bind(before_ms)
+    .fetch_all(p)
+    .await?);
+    Ok(rows
+        .into_iter()
+        .map(
+            |(customer, at, amount_cents, currency, returned, channel)| {
+                (
+                    currency,
+                    app::domain::journey::commerce::OrderFact {
+                        customer,
+                        at,
+                        amount_cents,
+                        returned: returned != 0,
+                        channel,
+                    },
+                )
+            },
+        )
+        .collect())
+}

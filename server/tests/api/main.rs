@@ -6,6 +6,7 @@ mod alerts;
 mod helpers;
 mod incidents;
 mod ingest;
+mod journey;
 mod metrics;
 mod orders;
 mod pages;

@@ -13,6 +13,7 @@
 //! - CLV:CAC = CLV / CAC.
 
 use crate::domain::date::{Day, MS_PER_DAY};
+use crate::domain::survey::{RecordError, MAX_DIMENSION_LEN};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -210,6 +211,94 @@ pub fn order_figures(
             .then(a.channel.cmp(&b.channel))
     });
     f
+}
+
+/// One marketing spend record as sent to `POST /api/v1/marketing-spend`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpendInput {
+    /// `2026-11` (a month), `2026-11-02` (a day) or `2026-11-01/2026-11-15` (inclusive).
+    pub period: Option<String>,
+    pub channel: Option<String>,
+    /// Major units.
+    pub amount: Option<f64>,
+    /// ISO 4217; USD when absent.
+    pub currency: Option<String>,
+}
+
+/// One validated marketing spend record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpendRecord {
+    /// As given, trimmed: the upsert key with `channel`.
+    pub period: String,
+    pub channel: String,
+    pub from: Day,
+    /// Exclusive.
+    pub to: Day,
+    pub currency: String,
+    pub amount_cents: i64,
+}
+
+/// Parses a spend period into whole days `from..to` (end exclusive).
+pub fn parse_period(s: &str) -> Option<(Day, Day)> {
+    let s = s.trim();
+    if let Some((a, b)) = s.split_once('/') {
+        let (a, b) = (Day::parse(a.trim())?, Day::parse(b.trim())?);
+        return (a <= b && b.0 - a.0 < 366).then(|| (a, b.plus_days(1)));
+    }
+    if s.len() == 7 {
+        let start = Day::parse(&format!("{s}-01"))?;
+        return Some((start, start.plus_days(32).month_start()));
+    }
+    let d = Day::parse(s)?;
+    Some((d, d.plus_days(1)))
+}
+
+impl SpendRecord {
+    /// Validates one input record.
+    pub fn validate(i: SpendInput) -> Result<SpendRecord, RecordError> {
+        let period = i.period.as_deref().map(str::trim).unwrap_or("");
+        if period.is_empty() {
+            return Err(RecordError::new("missing_period", "`period` is required"));
+        }
+        let (from, to) = parse_period(period).ok_or_else(|| {
+            RecordError::new(
+                "invalid_period",
+                format!("`period` must be YYYY-MM, YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD (up to a year), got {period:?}"),
+            )
+        })?;
+        let channel = i
+            .channel
+            .as_deref()
+            .map(|c| c.trim().to_lowercase())
+            .unwrap_or_default();
+        if channel.is_empty() {
+            return Err(RecordError::new("missing_channel", "`channel` is required"));
+        }
+        if channel.chars().count() > MAX_DIMENSION_LEN {
+            return Err(RecordError::new(
+                "invalid_channel",
+                format!("`channel` is longer than {MAX_DIMENSION_LEN} characters"),
+            ));
+        }
+        let amount = i
+            .amount
+            .ok_or_else(|| RecordError::new("missing_amount", "`amount` is required"))?;
+        if !amount.is_finite() || !(0.0..1e13).contains(&amount) {
+            return Err(RecordError::new(
+                "invalid_amount",
+                format!("`amount` must be a number from 0, got {amount}"),
+            ));
+        }
+        Ok(SpendRecord {
+            period: period.to_string(),
+            channel,
+            from,
+            to,
+            currency: crate::domain::order::currency(i.currency.as_deref())?,
+            amount_cents: (amount * 100.0).round() as i64,
+        })
+    }
 }
 
 /// The commerce metrics with targets, by API id.
@@ -425,6 +514,83 @@ mod tests {
         assert_eq!(
             (f.aov, f.cac, f.clv, f.clv_cac, f.repeat_purchase_pct),
             (None, None, None, None, None)
+        );
+    }
+
+    #[test]
+    fn spend_records_validate() {
+        let ok = |period: &str| {
+            SpendRecord::validate(SpendInput {
+                period: Some(period.into()),
+                channel: Some(" Search ".into()),
+                amount: Some(12.345),
+                currency: None,
+            })
+        };
+        let r = ok("2026-02").expect("month");
+        assert_eq!(
+            (r.from, r.to),
+            (
+                Day::from_ymd(2026, 2, 1).expect("d"),
+                Day::from_ymd(2026, 3, 1).expect("d")
+            )
+        );
+        assert_eq!(
+            (r.channel.as_str(), r.currency.as_str(), r.amount_cents),
+            ("search", "USD", 1235)
+        );
+        let r = ok("2026-02-03/2026-02-04").expect("range");
+        assert_eq!(r.to.0 - r.from.0, 2);
+        assert_eq!(
+            ok("2026-02-03").expect("day").to.0 - ok("2026-02-03").expect("day").from.0,
+            1
+        );
+        assert_eq!(ok("2026-13").expect_err("bad").code, "invalid_period");
+        assert_eq!(
+            ok("2026-02-05/2026-02-01").expect_err("bad").code,
+            "invalid_period"
+        );
+        let code = |i: SpendInput| SpendRecord::validate(i).expect_err("bad").code;
+        let base = SpendInput {
+            period: Some("2026-01".into()),
+            channel: Some("x".into()),
+            amount: Some(1.0),
+            currency: None,
+        };
+        assert_eq!(
+            code(SpendInput {
+                period: None,
+                ..base.clone()
+            }),
+            "missing_period"
+        );
+        assert_eq!(
+            code(SpendInput {
+                channel: Some(" ".into()),
+                ..base.clone()
+            }),
+            "missing_channel"
+        );
+        assert_eq!(
+            code(SpendInput {
+                amount: None,
+                ..base.clone()
+            }),
+            "missing_amount"
+        );
+        assert_eq!(
+            code(SpendInput {
+                amount: Some(-1.0),
+                ..base.clone()
+            }),
+            "invalid_amount"
+        );
+        assert_eq!(
+            code(SpendInput {
+                currency: Some("dollars".into()),
+                ..base
+            }),
+            "invalid_currency"
         );
     }
 

@@ -131,6 +131,16 @@ impl FunnelTally {
         }
     }
 
+    /// Adds another tally of the same funnel (for an "other" breakdown row).
+    pub fn merge(&mut self, other: FunnelTally) {
+        for (a, b) in self.reached.iter_mut().zip(other.reached) {
+            *a += b;
+        }
+        for (a, b) in self.durations.iter_mut().zip(other.durations) {
+            a.extend(b);
+        }
+    }
+
     /// People who entered.
     pub fn entered(&self) -> i64 {
         self.reached.iter().sum()

@@ -1,0 +1,2 @@
+DROP TABLE marketing_spend;
+DROP TABLE events;

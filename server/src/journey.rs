@@ -1,0 +1,537 @@
+//! The journey and commerce service: keeps the in-memory event index in step with the
+//! events table and computes the Customer Journey and Sales & Conversion views from it,
+//! the orders and the marketing spend.
+
+pub mod index;
+
+use crate::store::events;
+use crate::store::{orders, Store, StoreError};
+use app::domain::date::Day;
+use app::domain::dimension::Dimension;
+use app::domain::journey::commerce::{
+    order_figures, CommerceMetric, CommerceTargets, OrderFact, OrderFigures, SpendFact,
+    SpendRecord, DEFAULT_LIFESPAN_YEARS,
+};
+use app::domain::journey::config::{
+    default_stages, JourneyParams, Stage, CHECKOUT_WINDOW_MS, DEFAULT_CHECKOUT,
+};
+use app::domain::journey::engagement::EngagementTally;
+use app::domain::journey::funnel::{person_funnel, FunnelSteps, FunnelTally};
+use app::domain::journey::retention::{ChurnTally, CohortTable};
+use app::domain::journey::timeline::{active_in, dimension_index, TimelineEvent};
+use app::domain::query::{DashboardQuery, QueryError};
+use app::model::journey::{
+    BreakdownRow, CommerceView, JourneyView, MonthPoint, TargetFigure, MAX_BREAKDOWN_ROWS,
+};
+use index::EventIndex;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::{Arc, RwLock};
+
+/// Rows applied to the index per read of the events table.
+const TAIL_CHUNK: i64 = 50_000;
+
+/// Journey settings (see `Config`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct JourneyConfig {
+    /// The default journey's stages (`SIGNALROOM_JOURNEY_STAGES`).
+    pub stages: Vec<Stage>,
+    /// Checkout start and completion events (`SIGNALROOM_CHECKOUT_EVENTS`).
+    pub checkout: (String, String),
+    /// Commerce targets (`SIGNALROOM_COMMERCE_TARGETS`).
+    pub targets: CommerceTargets,
+    /// Expected customer lifespan for CLV (`SIGNALROOM_CUSTOMER_LIFESPAN_YEARS`).
+    pub lifespan_years: f64,
+}
+
+impl Default for JourneyConfig {
+    fn default() -> Self {
+        JourneyConfig {
+            stages: default_stages(),
+            checkout: (DEFAULT_CHECKOUT.0.into(), DEFAULT_CHECKOUT.1.into()),
+            targets: CommerceTargets::default(),
+            lifespan_years: DEFAULT_LIFESPAN_YEARS,
+        }
+    }
+}
+
+/// Why a journey read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JourneyError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{}: {}", .0.code, .0.message)]
+    Query(QueryError),
+}
+
+impl From<QueryError> for JourneyError {
+    fn from(e: QueryError) -> Self {
+        JourneyError::Query(e)
+    }
+}
+
+/// The service. Cheap to clone.
+#[derive(Clone)]
+pub struct Journey {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<Store>,
+    index: RwLock<EventIndex>,
+    tail: tokio::sync::Mutex<()>,
+    config: JourneyConfig,
+}
+
+/// Events of a person that pass the view's filters.
+struct EventFilter {
+    dims: Vec<(usize, u16)>,
+    /// A filter value never seen: nothing passes.
+    nothing: bool,
+}
+
+impl EventFilter {
+    fn new(ix: &EventIndex, filters: &[(usize, String)]) -> EventFilter {
+        let mut f = EventFilter {
+            dims: Vec::new(),
+            nothing: false,
+        };
+        for (d, v) in filters {
+            match ix.values(*d).get(&v.to_lowercase()) {
+                Some(id) => f.dims.push((*d, id as u16)),
+                None => f.nothing = true,
+            }
+        }
+        f
+    }
+
+    fn apply<'a>(
+        &self,
+        t: &'a [TimelineEvent],
+        buf: &'a mut Vec<TimelineEvent>,
+    ) -> &'a [TimelineEvent] {
+        if self.nothing {
+            return &[];
+        }
+        if self.dims.is_empty() {
+            return t;
+        }
+        buf.clear();
+        buf.extend(
+            t.iter()
+                .filter(|e| self.dims.iter().all(|(d, v)| e.dims[*d] == *v)),
+        );
+        buf
+    }
+}
+
+/// Runs CPU-heavy work off the async workers when the runtime allows it.
+fn compute<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+/// The event dimension a dashboard filter maps to.
+fn event_dimension(d: Dimension) -> Option<usize> {
+    match d {
+        Dimension::Channel => dimension_index("channel"),
+        Dimension::Segment => dimension_index("segment"),
+        Dimension::ProductCategory => dimension_index("product_category"),
+        Dimension::Region => dimension_index("region"),
+        Dimension::Partner | Dimension::Touchpoint => None,
+    }
+}
+
+fn pct(a: i64, b: i64) -> Option<f64> {
+    (b > 0).then(|| a as f64 * 100.0 / b as f64)
+}
+
+/// One pass of the commerce figures that need people: active, converted, checkouts and
+/// abandoned, churn.
+#[derive(Default)]
+struct PeoplePass {
+    active: i64,
+    converted: i64,
+    checkouts: i64,
+    abandoned: i64,
+    churn: ChurnTally,
+}
+
+impl Journey {
+    /// A service over `store`; call [`Journey::refresh`] (every read does) to load events.
+    pub fn new(store: Arc<Store>, config: JourneyConfig) -> Journey {
+        Journey {
+            inner: Arc::new(Inner {
+                store,
+                index: RwLock::new(EventIndex::new()),
+                tail: tokio::sync::Mutex::new(()),
+                config,
+            }),
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &JourneyConfig {
+        &self.inner.config
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, EventIndex> {
+        // A panic while applying rows leaves a consistent prefix: keep serving it.
+        self.inner.index.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies events committed since the last call (the whole table the first time).
+    pub async fn refresh(&self) -> Result<(), StoreError> {
+        let _tail = self.inner.tail.lock().await;
+        loop {
+            let seq = self.read().last_seq();
+            let rows = events::since(&self.inner.store, seq, TAIL_CHUNK).await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            compute(|| {
+                let mut ix = self.inner.index.write().unwrap_or_else(|e| e.into_inner());
+                for r in &rows {
+                    ix.apply(r);
+                }
+            });
+            if (rows.len() as i64) < TAIL_CHUNK {
+                return Ok(());
+            }
+        }
+    }
+
+    /// (activity events, people) in the index.
+    pub fn size(&self) -> (usize, usize) {
+        let ix = self.read();
+        (ix.events(), ix.people())
+    }
+
+    fn filters(q: &DashboardQuery) -> Result<Vec<(usize, String)>, QueryError> {
+        q.filters
+            .iter()
+            .map(|(d, v)| {
+                event_dimension(*d).map(|i| (i, v.clone())).ok_or_else(|| {
+                    QueryError::new(
+                        "unsupported_filter",
+                        format!(
+                            "journey views filter by channel, segment, product_category or region, not {}",
+                            d.as_str()
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn steps(ix: &EventIndex, stages: &[Stage], window_ms: i64) -> FunnelSteps {
+        FunnelSteps {
+            steps: stages
+                .iter()
+                .map(|s| s.events.iter().filter_map(|e| ix.names().get(e)).collect())
+                .collect(),
+            window_ms,
+        }
+    }
+
+    /// The Customer Journey view: funnel (and its breakdown), engagement, cohorts and churn.
+    pub async fn view(
+        &self,
+        q: &DashboardQuery,
+        p: &JourneyParams,
+    ) -> Result<JourneyView, JourneyError> {
+        let filters = Self::filters(q)?;
+        self.refresh().await?;
+        let from = q.from.start_ms();
+        let to = q.to.plus_days(1).start_ms();
+        let prev_from = from - (to - from);
+        Ok(compute(|| {
+            let ix = self.read();
+            let filter = EventFilter::new(&ix, &filters);
+            let steps = Self::steps(&ix, &p.stages, p.window_days * 86_400_000);
+            let n = steps.steps.len();
+            let breakdown = p.breakdown.as_deref().and_then(dimension_index);
+            let mut tally = FunnelTally::new(n);
+            let mut by_value: FxHashMap<u16, FunnelTally> = FxHashMap::default();
+            let mut engagement = EngagementTally::new(q.from, q.to.plus_days(1));
+            let mut cohorts = CohortTable::new(p.period, p.periods, to - 1);
+            let mut churn = ChurnTally::default();
+            let mut buf = Vec::new();
+            for (_, t) in ix.timelines() {
+                let t = filter.apply(t, &mut buf);
+                if t.is_empty() {
+                    continue;
+                }
+                if let Some(pf) = person_funnel(t, &steps, from, to) {
+                    tally.add(&pf);
+                    if let Some(b) = breakdown {
+                        by_value
+                            .entry(t[pf.start].dims[b])
+                            .or_insert_with(|| FunnelTally::new(n))
+                            .add(&pf);
+                    }
+                }
+                engagement.add(t);
+                cohorts.add(t);
+                churn.add(t, prev_from, from, to);
+            }
+            let labels: Vec<String> = p.stages.iter().map(|s| s.label.clone()).collect();
+            let breakdown_rows = breakdown
+                .map(|b| breakdown_rows(&ix, b, by_value, &labels))
+                .unwrap_or_default();
+            JourneyView {
+                from: q.from,
+                to: q.to,
+                stages: p.stages.clone(),
+                custom: p.custom,
+                window_days: p.window_days,
+                entered: tally.entered(),
+                steps: tally.figures(&labels),
+                breakdown: p.breakdown.clone(),
+                breakdown_rows,
+                engagement: engagement.finish(),
+                period: p.period,
+                cohorts: cohorts.rows(),
+                churn_pct: churn.churn_pct(),
+                churn_base: churn.base,
+                events: ix.events() as i64,
+                people: ix.people() as i64,
+            }
+        }))
+    }
+
+    fn people_pass(
+        ix: &EventIndex,
+        from: i64,
+        to: i64,
+        purchasers: &FxHashSet<u32>,
+        checkout: &FunnelSteps,
+    ) -> PeoplePass {
+        let prev_from = from - (to - from);
+        let mut out = PeoplePass::default();
+        for (person, t) in ix.timelines() {
+            if active_in(t, from, to) {
+                out.active += 1;
+                out.converted += purchasers.contains(&person) as i64;
+            }
+            if let Some(pf) = person_funnel(t, checkout, from, to) {
+                out.checkouts += 1;
+                out.abandoned += (pf.reached < 2) as i64;
+            }
+            out.churn.add(t, prev_from, from, to);
+        }
+        out
+    }
+
+    /// The Sales & Conversion view.
+    pub async fn commerce(&self, q: &DashboardQuery) -> Result<CommerceView, JourneyError> {
+        if let Some(d) = q.filters.keys().next() {
+            return Err(QueryError::new(
+                "unsupported_filter",
+                format!(
+                    "the sales view covers every order; it has no {} filter",
+                    d.as_str()
+                ),
+            )
+            .into());
+        }
+        self.refresh().await?;
+        let from = q.from.start_ms();
+        let to = q.to.plus_days(1).start_ms();
+        let prev = q
+            .previous()
+            .map(|(a, b)| (a.start_ms(), b.plus_days(1).start_ms()));
+        let months: Vec<(Day, i64, i64)> = {
+            let mut m = vec![q.to.month_start()];
+            while m.len() < 12 {
+                let before = m[m.len() - 1].plus_days(-1).month_start();
+                m.push(before);
+            }
+            m.reverse();
+            m.into_iter()
+                .map(|s| (s, s.start_ms(), s.plus_days(32).month_start().start_ms()))
+                .collect()
+        };
+        let until = months.last().map_or(to, |m| m.2).max(to);
+        let earliest = months[0].1.min(prev.map_or(from, |p| p.0));
+        let store = &self.inner.store;
+        let (all_orders, all_spend) = tokio::try_join!(
+            orders::commerce_facts(store, until),
+            events::spend(
+                store,
+                Day::from_epoch_ms(earliest).0,
+                Day::from_epoch_ms(until).0 + 1
+            ),
+        )?;
+        // Reporting currency: most revenue in the range, else over all orders read.
+        let mut revenue: FxHashMap<&str, (i64, i64)> = FxHashMap::default();
+        for (c, o) in &all_orders {
+            let r = revenue.entry(c.as_str()).or_default();
+            if o.at >= from && o.at < to {
+                r.0 += o.amount_cents;
+            }
+            r.1 += o.amount_cents;
+        }
+        let currency = revenue
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(c, _)| c.to_string());
+        let mut other_currencies: Vec<String> = revenue
+            .iter()
+            .filter(|(c, r)| Some(**c) != currency.as_deref() && r.0 > 0)
+            .map(|(c, _)| c.to_string())
+            .collect();
+        other_currencies.sort();
+        let cur = currency.as_deref().unwrap_or("USD");
+        let order_facts: Vec<OrderFact> = all_orders
+            .into_iter()
+            .filter(|(c, _)| c == cur)
+            .map(|(_, o)| o)
+            .collect();
+        let spend: Vec<SpendFact> = all_spend
+            .into_iter()
+            .filter(|(c, _)| c == cur)
+            .map(|(_, s)| s)
+            .collect();
+        let cfg = &self.inner.config;
+        let lifespan = cfg.lifespan_years;
+        Ok(compute(|| {
+            let ix = self.read();
+            let checkout = Self::steps(
+                &ix,
+                &[
+                    Stage {
+                        label: String::new(),
+                        events: vec![cfg.checkout.0.clone()],
+                    },
+                    Stage {
+                        label: String::new(),
+                        events: vec![cfg.checkout.1.clone()],
+                    },
+                ],
+                CHECKOUT_WINDOW_MS,
+            );
+            let purchasers = |a: i64, b: i64| -> FxHashSet<u32> {
+                order_facts
+                    .iter()
+                    .filter(|o| o.at >= a && o.at < b)
+                    .filter_map(|o| ix.person_of_user(&o.customer))
+                    .collect()
+            };
+            let values =
+                |f: &OrderFigures, pp: &PeoplePass| -> Vec<(CommerceMetric, Option<f64>)> {
+                    vec![
+                        (CommerceMetric::ConversionRate, pct(pp.converted, pp.active)),
+                        (CommerceMetric::Aov, f.aov),
+                        (
+                            CommerceMetric::CartAbandonment,
+                            pct(pp.abandoned, pp.checkouts),
+                        ),
+                        (CommerceMetric::RepeatPurchaseRate, f.repeat_purchase_pct),
+                        (CommerceMetric::ReturnRate, f.return_rate_pct),
+                        (CommerceMetric::ChurnRate, pp.churn.churn_pct()),
+                        (CommerceMetric::Clv, f.clv),
+                        (CommerceMetric::Cac, f.cac),
+                        (CommerceMetric::ClvCacRatio, f.clv_cac),
+                    ]
+                };
+            let figures = order_figures(&order_facts, &spend, from, to, lifespan);
+            let pp = Self::people_pass(&ix, from, to, &purchasers(from, to), &checkout);
+            let now = values(&figures, &pp);
+            let before = prev.map(|(a, b)| {
+                let f = order_figures(&order_facts, &spend, a, b, lifespan);
+                let p = Self::people_pass(&ix, a, b, &purchasers(a, b), &checkout);
+                values(&f, &p)
+            });
+            let metrics = now
+                .iter()
+                .enumerate()
+                .map(|(i, (m, v))| TargetFigure {
+                    metric: *m,
+                    value: *v,
+                    previous: before.as_ref().and_then(|b| b.get(i)).and_then(|x| x.1),
+                    target: cfg.targets.get(*m),
+                    meets: v.map(|v| cfg.targets.meets(*m, v)),
+                })
+                .collect();
+            let trend = months
+                .iter()
+                .map(|&(month, a, b)| {
+                    let f = order_figures(&order_facts, &spend, a, b, lifespan);
+                    let p = Self::people_pass(&ix, a, b, &purchasers(a, b), &checkout);
+                    MonthPoint {
+                        month,
+                        values: values(&f, &p)
+                            .into_iter()
+                            .filter_map(|(m, v)| v.map(|v| (m, v)))
+                            .collect(),
+                    }
+                })
+                .collect();
+            CommerceView {
+                from: q.from,
+                to: q.to,
+                currency,
+                other_currencies,
+                active_people: pp.active,
+                converted_people: pp.converted,
+                checkouts: pp.checkouts,
+                abandoned: pp.abandoned,
+                figures,
+                metrics,
+                trend,
+            }
+        }))
+    }
+
+    /// Stores marketing spend (see [`events::upsert_spend`]).
+    pub async fn upsert_spend(
+        &self,
+        records: &[SpendRecord],
+        now_ms: i64,
+    ) -> Result<(i64, i64, i64), StoreError> {
+        events::upsert_spend(&self.inner.store, records, now_ms).await
+    }
+}
+
+fn breakdown_rows(
+    ix: &EventIndex,
+    dim: usize,
+    by_value: FxHashMap<u16, FunnelTally>,
+    labels: &[String],
+) -> Vec<BreakdownRow> {
+    let mut rows: Vec<(u16, FunnelTally)> = by_value.into_iter().collect();
+    rows.sort_by(|a, b| {
+        b.1.entered().cmp(&a.1.entered()).then_with(|| {
+            ix.values(dim)
+                .name(a.0 as u32)
+                .cmp(ix.values(dim).name(b.0 as u32))
+        })
+    });
+    let keep = if rows.len() > MAX_BREAKDOWN_ROWS {
+        MAX_BREAKDOWN_ROWS - 1
+    } else {
+        rows.len()
+    };
+    let mut rest = rows.split_off(keep).into_iter();
+    let mut out: Vec<BreakdownRow> = rows
+        .into_iter()
+        .map(|(v, t)| BreakdownRow {
+            value: ix.values(dim).name(v as u32).to_string(),
+            entered: t.entered(),
+            steps: t.figures(labels),
+        })
+        .collect();
+    if let Some((_, mut other)) = rest.next() {
+        for (_, t) in rest {
+            other.merge(t);
+        }
+        out.push(BreakdownRow {
+            value: "other".into(),
+            entered: other.entered(),
+            steps: other.figures(labels),
+        });
+    }
+    out
+}
