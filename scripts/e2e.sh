@@ -22,3 +22,6 @@ curl -fsS "http://$SIGNALROOM_ADDR/readyz" >/dev/null || { cat "$work/server.log
 cd end2end
 BASE_URL="http://$SIGNALROOM_ADDR" INGEST_KEY="$SIGNALROOM_INGEST_KEY" npx playwright test || {
   echo "--- server log ---"; tail -50 "$work/server.log"; exit 1; }
+# Segment's own Python SDK, unchanged but for its host, against the same server.
+BASE_URL="http://$SIGNALROOM_ADDR" INGEST_KEY="$SIGNALROOM_INGEST_KEY" python3 segment_sdk_test.py || {
+  echo "--- server log ---"; tail -50 "$work/server.log"; exit 1; }
