@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod journey;
 pub mod partners;
 pub mod summary;
 pub mod support;

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod charts;
 pub mod filters;
 pub mod format;
+pub mod journey;
 pub mod layout;
 pub mod live;
 pub mod partners;

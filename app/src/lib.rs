@@ -18,10 +18,12 @@ use pages::admin_keys::AdminKeysPage;
 use pages::admin_users::AdminUsersPage;
 use pages::alert_rules::AlertRulesPage;
 use pages::alerts::AlertsPage;
+use pages::journey::JourneyPage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::partner::PartnerPage;
 use pages::partners::PartnersPage;
+use pages::sales::SalesPage;
 use pages::shares::SharesPage;
 use pages::summary::SummaryPage;
 use pages::support::SupportPage;
@@ -67,6 +69,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("support") view=SupportPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("support"), StaticSegment("tickets")) view=TicketListPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("voice") view=VoicePage ssr=SsrMode::Async />
+                <Route path=StaticSegment("journey") view=JourneyPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("sales") view=SalesPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("partners") view=PartnersPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("partners"), ParamSegment("id")) view=PartnerPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("alerts") view=AlertsPage ssr=SsrMode::Async />

@@ -2,6 +2,7 @@
 //! improvement, three incident-like dips, every channel, segment, category, region and
 //! touchpoint, and a handful of partners. Deterministic for a given seed and day.
 
+pub mod journey;
 pub mod partners;
 
 use crate::auth::accounts::Auth;

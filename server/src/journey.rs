@@ -297,6 +297,7 @@ impl Journey {
                 churn_base: churn.base,
                 events: ix.events() as i64,
                 people: ix.people() as i64,
+                shared_view: false,
             }
         }))
     }
@@ -481,6 +482,7 @@ impl Journey {
                 figures,
                 metrics,
                 trend,
+                shared_view: false,
             }
         }))
     }

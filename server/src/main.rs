@@ -63,6 +63,10 @@ async fn main() -> anyhow::Result<()> {
         if p > 0 {
             tracing::info!(partners = p, "seeded demo partners");
         }
+        let e = demo::journey::seed_if_empty(&state.store, now_ms()).await?;
+        if e > 0 {
+            tracing::info!(events = e, "seeded demo customer journeys");
+        }
         let a = demo::seed_alert_history(&state.store, &state.alerts, now_ms()).await?;
         if a > 0 {
             tracing::info!(alerts = a, "replayed the demo's alert history");

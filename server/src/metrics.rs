@@ -140,6 +140,28 @@ impl DashboardBackend for Engine {
         })
     }
 
+    fn journey(
+        &self,
+        query: DashboardQuery,
+        raw_query: String,
+    ) -> BoxFuture<'_, Result<app::model::journey::JourneyView, AppError>> {
+        Box::pin(async move {
+            let pairs = app::domain::query::decode_pairs(&raw_query);
+            let p = app::domain::journey::config::JourneyParams::parse(
+                &pairs,
+                &self.journey.config().stages,
+            )?;
+            self.journey.view(&query, &p).await.map_err(journey_error)
+        })
+    }
+
+    fn commerce(
+        &self,
+        query: DashboardQuery,
+    ) -> BoxFuture<'_, Result<app::model::journey::CommerceView, AppError>> {
+        Box::pin(async move { self.journey.commerce(&query).await.map_err(journey_error) })
+    }
+
     fn partners(
         &self,
         query: DashboardQuery,
@@ -203,6 +225,17 @@ fn support_error(e: crate::support::SupportError) -> AppError {
 }
 
 /// A partner-view failure as the server functions answer it.
+/// A journey read failure as the wire error.
+pub fn journey_error(e: crate::journey::JourneyError) -> AppError {
+    match e {
+        crate::journey::JourneyError::Query(q) => AppError::from(q),
+        crate::journey::JourneyError::Store(e) => {
+            tracing::error!(error = %e, "journey read failed");
+            AppError::Internal
+        }
+    }
+}
+
 pub fn partner_error(e: crate::partners::PartnerError) -> AppError {
     match e {
         crate::partners::PartnerError::Query(q) => AppError::from(q),

@@ -43,6 +43,18 @@ pub trait DashboardBackend: Send + Sync + 'static {
         query: DashboardQuery,
         raw_query: String,
     ) -> BoxFuture<'_, Result<crate::model::voice::VoicePage, AppError>>;
+    /// The Customer Journey view for a resolved query; `raw_query` carries the funnel's own
+    /// parameters (steps, window, breakdown, cohorts).
+    fn journey(
+        &self,
+        query: DashboardQuery,
+        raw_query: String,
+    ) -> BoxFuture<'_, Result<crate::model::journey::JourneyView, AppError>>;
+    /// The Sales & Conversion view for a resolved query.
+    fn commerce(
+        &self,
+        query: DashboardQuery,
+    ) -> BoxFuture<'_, Result<crate::model::journey::CommerceView, AppError>>;
     /// The partner dashboards for a resolved (already scoped) query; `raw_query` carries the
     /// table's sort; `restricted` for partner accounts (no company-wide revenue).
     fn partners(

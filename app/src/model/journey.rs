@@ -41,6 +41,9 @@ pub struct JourneyView {
     /// Activity events and people in the index (all time).
     pub events: i64,
     pub people: i64,
+    /// Opened through a share link: the view is fixed.
+    #[serde(default)]
+    pub shared_view: bool,
 }
 
 /// Most breakdown rows; smaller values are gathered under `other`.
@@ -85,6 +88,9 @@ pub struct CommerceView {
     pub metrics: Vec<TargetFigure>,
     /// The 12 months ending with the range's month, oldest first.
     pub trend: Vec<MonthPoint>,
+    /// Opened through a share link: the view is fixed.
+    #[serde(default)]
+    pub shared_view: bool,
 }
 
 impl CommerceView {

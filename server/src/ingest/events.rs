@@ -66,7 +66,7 @@ pub async fn ingest(
                 received,
                 bytes.len(),
             )];
-            validate_all(decoded, |r| Ok(r), &mut report)
+            validate_all(decoded, Ok, &mut report)
         }
         None => {
             let body: BatchBody = serde_json::from_slice(bytes)
@@ -84,7 +84,7 @@ pub async fn ingest(
                     EventRecord::validate(m, None, body.sent_at.as_ref(), received, raw.get().len())
                 })
                 .collect();
-            validate_all(decoded, |r| Ok(r), &mut report)
+            validate_all(decoded, Ok, &mut report)
         }
     };
     let outcome = insert_batch(&state.store, &records, received).await?;

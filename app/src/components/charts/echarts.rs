@@ -122,6 +122,23 @@ pub fn render_series(
     }
 }
 
+/// Renders a funnel as stacked bars per step: the people who reached it and, above them,
+/// the people lost since the previous step.
+pub fn render_funnel(
+    id: &str,
+    labels: &[String],
+    people: &[i64],
+    dropped: &[i64],
+) -> Option<ChartHandle> {
+    #[cfg(feature = "hydrate")]
+    return imp::render_funnel(id, labels, people, dropped).map(ChartHandle);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (id, labels, people, dropped);
+        None
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod imp {
     use crate::components::format;
@@ -412,6 +429,36 @@ mod imp {
         let instance = render(id, &chart)?;
         listen_clicks(&instance, Box::new(move |_, i| on_click(i)));
         Some(instance)
+    }
+
+    pub fn render_funnel(
+        id: &str,
+        labels: &[String],
+        people: &[i64],
+        dropped: &[i64],
+    ) -> Option<JsValue> {
+        let labels: Vec<String> = labels.iter().map(|l| escape_html(l)).collect();
+        let chart = Chart::new()
+            .tooltip(Tooltip::new().trigger(Trigger::Axis))
+            .legend(Legend::new().top(0))
+            .grid(Grid::new().left(64).right(16).top(32).bottom(28))
+            .x_axis(Axis::new().type_(AxisType::Category).data(labels))
+            .y_axis(Axis::new().type_(AxisType::Value))
+            .series(
+                Bar::new()
+                    .name("Reached")
+                    .stack("funnel")
+                    .item_style(ItemStyle::new().color("#2f6fde"))
+                    .data(people.to_vec()),
+            )
+            .series(
+                Bar::new()
+                    .name("Dropped off")
+                    .stack("funnel")
+                    .item_style(ItemStyle::new().color("#e8a0a0"))
+                    .data(dropped.to_vec()),
+            );
+        render(id, &chart)
     }
 
     fn round2(v: f64) -> f64 {

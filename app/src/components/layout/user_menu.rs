@@ -27,12 +27,18 @@ pub fn UserMenu(
                         });
                         let scope = m.partner.clone().map(|p| format!(" · {p}")).unwrap_or_default();
                         let share = share_path.map(|p| view! { <ShareButton path=p /> });
+                        // Customer-wide views are not a partner account's data.
+                        let customer_pages = m.partner.is_none().then(|| view! {
+                            <a href="/journey">"Journey"</a>
+                            <a href="/sales">"Sales"</a>
+                        });
                         view! {
                             {share}
                             <nav class="user-menu" aria-label="Account">
                                 <a href="/">"Summary"</a>
                                 <a href="/support">"Support"</a>
                                 <a href="/voice">"Voice"</a>
+                                {customer_pages}
                                 <a href="/partners">"Partners"</a>
                                 {admin}
                                 <a href="/shares">"Share links"</a>
