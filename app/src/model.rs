@@ -121,7 +121,8 @@ pub struct Summary {
 pub struct Audiences {
     /// Distinct customers with an order placed by the range's end.
     pub customers: i64,
-    /// Of those, the share with an order in the range, % (`None` without customers).
+    /// Of the people tracked by events by the range's end, the share active in the range,
+    /// %; without any events, the share of customers with an order in the range.
     pub customer_engagement_pct: Option<f64>,
     /// Partners in the programme at the range's end.
     pub partners: i64,

@@ -202,6 +202,23 @@ impl Journey {
         }
     }
 
+    /// Of the people tracked by the end of `[from, to)`, the share active in it, %; `None`
+    /// when nobody is tracked.
+    pub async fn engagement_rate(&self, from: i64, to: i64) -> Result<Option<f64>, StoreError> {
+        self.refresh().await?;
+        Ok(compute(|| {
+            let ix = self.read();
+            let (mut known, mut active) = (0i64, 0i64);
+            for (_, t) in ix.timelines() {
+                if t[0].at < to {
+                    known += 1;
+                    active += active_in(t, from, to) as i64;
+                }
+            }
+            pct(active, known)
+        }))
+    }
+
     /// (activity events, people) in the index.
     pub fn size(&self) -> (usize, usize) {
         let ix = self.read();
@@ -225,7 +242,8 @@ impl Journey {
             .collect()
     }
 
-    fn steps(ix: &EventIndex, stages: &[Stage], window_ms: i64) -> FunnelSteps {
+    /// The funnel of `stages` with event names resolved in `ix` (unknown names never match).
+    pub fn steps(ix: &EventIndex, stages: &[Stage], window_ms: i64) -> FunnelSteps {
         FunnelSteps {
             steps: stages
                 .iter()
@@ -243,63 +261,7 @@ impl Journey {
     ) -> Result<JourneyView, JourneyError> {
         let filters = Self::filters(q)?;
         self.refresh().await?;
-        let from = q.from.start_ms();
-        let to = q.to.plus_days(1).start_ms();
-        let prev_from = from - (to - from);
-        Ok(compute(|| {
-            let ix = self.read();
-            let filter = EventFilter::new(&ix, &filters);
-            let steps = Self::steps(&ix, &p.stages, p.window_days * 86_400_000);
-            let n = steps.steps.len();
-            let breakdown = p.breakdown.as_deref().and_then(dimension_index);
-            let mut tally = FunnelTally::new(n);
-            let mut by_value: FxHashMap<u16, FunnelTally> = FxHashMap::default();
-            let mut engagement = EngagementTally::new(q.from, q.to.plus_days(1));
-            let mut cohorts = CohortTable::new(p.period, p.periods, to - 1);
-            let mut churn = ChurnTally::default();
-            let mut buf = Vec::new();
-            for (_, t) in ix.timelines() {
-                let t = filter.apply(t, &mut buf);
-                if t.is_empty() {
-                    continue;
-                }
-                if let Some(pf) = person_funnel(t, &steps, from, to) {
-                    tally.add(&pf);
-                    if let Some(b) = breakdown {
-                        by_value
-                            .entry(t[pf.start].dims[b])
-                            .or_insert_with(|| FunnelTally::new(n))
-                            .add(&pf);
-                    }
-                }
-                engagement.add(t);
-                cohorts.add(t);
-                churn.add(t, prev_from, from, to);
-            }
-            let labels: Vec<String> = p.stages.iter().map(|s| s.label.clone()).collect();
-            let breakdown_rows = breakdown
-                .map(|b| breakdown_rows(&ix, b, by_value, &labels))
-                .unwrap_or_default();
-            JourneyView {
-                from: q.from,
-                to: q.to,
-                stages: p.stages.clone(),
-                custom: p.custom,
-                window_days: p.window_days,
-                entered: tally.entered(),
-                steps: tally.figures(&labels),
-                breakdown: p.breakdown.clone(),
-                breakdown_rows,
-                engagement: engagement.finish(),
-                period: p.period,
-                cohorts: cohorts.rows(),
-                churn_pct: churn.churn_pct(),
-                churn_base: churn.base,
-                events: ix.events() as i64,
-                people: ix.people() as i64,
-                shared_view: false,
-            }
-        }))
+        Ok(compute(|| view_of(&self.read(), q, p, &filters)))
     }
 
     fn people_pass(
@@ -494,6 +456,69 @@ impl Journey {
         now_ms: i64,
     ) -> Result<(i64, i64, i64), StoreError> {
         events::upsert_spend(&self.inner.store, records, now_ms).await
+    }
+}
+
+/// The journey view over an index (the filters are event dimensions, already checked).
+pub fn view_of(
+    ix: &EventIndex,
+    q: &DashboardQuery,
+    p: &JourneyParams,
+    filters: &[(usize, String)],
+) -> JourneyView {
+    let from = q.from.start_ms();
+    let to = q.to.plus_days(1).start_ms();
+    let prev_from = from - (to - from);
+    let filter = EventFilter::new(ix, filters);
+    let steps = Journey::steps(ix, &p.stages, p.window_days * 86_400_000);
+    let n = steps.steps.len();
+    let breakdown = p.breakdown.as_deref().and_then(dimension_index);
+    let mut tally = FunnelTally::new(n);
+    let mut by_value: FxHashMap<u16, FunnelTally> = FxHashMap::default();
+    let mut engagement = EngagementTally::new(q.from, q.to.plus_days(1));
+    let mut cohorts = CohortTable::new(p.period, p.periods, to - 1);
+    let mut churn = ChurnTally::default();
+    let mut buf = Vec::new();
+    for (_, t) in ix.timelines() {
+        let t = filter.apply(t, &mut buf);
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(pf) = person_funnel(t, &steps, from, to) {
+            tally.add(&pf);
+            if let Some(b) = breakdown {
+                by_value
+                    .entry(t[pf.start].dims[b])
+                    .or_insert_with(|| FunnelTally::new(n))
+                    .add(&pf);
+            }
+        }
+        engagement.add(t);
+        cohorts.add(t);
+        churn.add(t, prev_from, from, to);
+    }
+    let labels: Vec<String> = p.stages.iter().map(|s| s.label.clone()).collect();
+    let breakdown_rows = breakdown
+        .map(|b| breakdown_rows(ix, b, by_value, &labels))
+        .unwrap_or_default();
+    JourneyView {
+        from: q.from,
+        to: q.to,
+        stages: p.stages.clone(),
+        custom: p.custom,
+        window_days: p.window_days,
+        entered: tally.entered(),
+        steps: tally.figures(&labels),
+        breakdown: p.breakdown.clone(),
+        breakdown_rows,
+        engagement: engagement.finish(),
+        period: p.period,
+        cohorts: cohorts.rows(),
+        churn_pct: churn.churn_pct(),
+        churn_base: churn.base,
+        events: ix.events() as i64,
+        people: ix.people() as i64,
+        shared_view: false,
     }
 }
 

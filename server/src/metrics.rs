@@ -69,10 +69,15 @@ impl Engine {
                 crate::store::orders::customers(&self.store, end, q.from.0, q.to.0).await?;
             let (partners, partner_engagement_pct) =
                 crate::partners::engagement_rate(&self.store, q.from, q.to, now).await?;
+            // Engagement is activity: people tracked by events; without events, ordering.
+            let tracked = self
+                .journey
+                .engagement_rate(q.from.start_ms(), q.to.plus_days(1).start_ms())
+                .await?;
             summary.audiences = Some(app::model::Audiences {
                 customers,
-                customer_engagement_pct: (customers > 0)
-                    .then(|| 100.0 * active as f64 / customers as f64),
+                customer_engagement_pct: tracked
+                    .or_else(|| (customers > 0).then(|| 100.0 * active as f64 / customers as f64)),
                 partners,
                 partner_engagement_pct,
             });

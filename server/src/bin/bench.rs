@@ -16,7 +16,7 @@
 //! 6. Voice: sentiment scoring rate on one core (short texts), then 100,000 feedback texts
 //!    posted over HTTP and the p95 of the sentiment, keywords and feedback-log reads.
 //!
-//! Usage: signalroom-bench [--rows N] [--only voice|partners]
+//! Usage: signalroom-bench [--rows N] [--only voice|partners|journey] [--events N]
 
 use anyhow::{bail, Context};
 use app::domain::access::Role;
@@ -162,6 +162,21 @@ async fn main() -> anyhow::Result<()> {
         let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
         partner_bench(&store, &client, addr, now).await?;
         store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return Ok(());
+    }
+    let events_n: usize = match args.iter().position(|a| a == "--events") {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .context("--events needs a number")?,
+        None => 10_000_000,
+    };
+    if args
+        .windows(2)
+        .any(|w| w[0] == "--only" && w[1] == "journey")
+    {
+        journey_bench(&dir, now, events_n).await?;
         let _ = std::fs::remove_dir_all(&dir);
         return Ok(());
     }
@@ -445,6 +460,7 @@ async fn main() -> anyhow::Result<()> {
     alert_bench(&store, &alerts, &bus, shutdown, &client, addr, now).await?;
     voice_bench(&client, addr, now).await?;
     partner_bench(&store, &client, addr, now).await?;
+    journey_bench(&dir, now, events_n).await?;
     let stored = server::store::surveys::count(&store).await?;
     println!();
     println!(
@@ -699,6 +715,193 @@ async fn partner_bench(
     Ok(())
 }
 
+/// Segment-shaped messages as `/v1/batch` bodies of `per_batch` (about 350 bytes each).
+fn tracking_bodies(n: usize, per_batch: usize, now: i64) -> Vec<Bytes> {
+    let mut rng = Rng::new(5);
+    let events = [
+        "Page Viewed",
+        "Product Viewed",
+        "Product Added",
+        "Checkout Started",
+        "Order Completed",
+    ];
+    let ts = app::domain::date::format_rfc3339;
+    (0..n)
+        .collect::<Vec<_>>()
+        .chunks(per_batch)
+        .map(|chunk| {
+            let batch: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|i| {
+                    let user = rng.next_u64() % 200_000;
+                    serde_json::json!({
+                        "type": "track",
+                        "messageId": format!("bench-{i}-{:016x}", rng.next_u64()),
+                        "userId": format!("user-{user}"),
+                        "event": events[(rng.next_u64() % 5) as usize],
+                        "timestamp": ts(now - (rng.next_u64() % (30 * 86_400_000)) as i64),
+                        "properties": {"category": CATEGORIES[(rng.next_u64() % 5) as usize], "price": 19.99, "currency": "USD"},
+                        "context": {"library": {"name": "analytics-python", "version": "2.4.0"},
+                                    "campaign": {"source": "newsletter"}, "location": {"country": "DE"}}
+                    })
+                })
+                .collect();
+            Bytes::from(serde_json::json!({"batch": batch, "sentAt": ts(now)}).to_string())
+        })
+        .collect()
+}
+
+/// `/v1/batch` ingest throughput over HTTP, the index load rate from the store, then the
+/// funnel and the whole journey view over an index of `events_n` events.
+async fn journey_bench(dir: &std::path::Path, now: i64, events_n: usize) -> anyhow::Result<()> {
+    use app::domain::journey::config::{default_stages, JourneyParams};
+    use app::domain::journey::funnel::{person_funnel, FunnelTally};
+    use server::journey::index::EventIndex;
+    use server::journey::{view_of, Journey};
+    use server::store::events::EventRow;
+
+    println!();
+    let ingest_n = 500_000;
+    let per_batch = 1_000;
+    println!("journey: /v1/batch ingest ({ingest_n} track calls, {per_batch} a batch, {IN_FLIGHT} in flight, SQLite)");
+    let url = format!("sqlite://{}/journey.db", dir.display());
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    let state = AppState::open(Config::for_database(&url), rx).await?;
+    keys::ensure_key(&state.store, KEY, "bench", now).await?;
+    let store = state.store.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let bodies = tracking_bodies(ingest_n, per_batch, now);
+    let largest = bodies.iter().map(|b| b.len()).max().unwrap_or(0);
+    let (accepted, secs) =
+        post_batches(&client, &format!("http://{addr}/v1/batch"), bodies).await?;
+    if accepted != ingest_n as i64 {
+        bail!("expected {ingest_n} accepted events, got {accepted}");
+    }
+    println!(
+        "  {:<36} {:>9.0} events/s  (largest body {} KB; target ≥ 50,000)",
+        "ingest",
+        ingest_n as f64 / secs,
+        largest / 1024
+    );
+    let journey = Journey::new(store.clone(), Default::default());
+    let t = Instant::now();
+    journey.refresh().await?;
+    println!(
+        "  {:<36} {:>9.0} events/s  ({} people)",
+        "index load from the store",
+        ingest_n as f64 / t.elapsed().as_secs_f64(),
+        journey.size().1
+    );
+    store.close().await;
+
+    println!(
+        "journey: funnel over an index of {events_n} events (1 in 10 people a buyer, 90 days)"
+    );
+    let mut rng = Rng::new(11);
+    let people = (events_n / 10).max(1) as u64;
+    let mut ix = EventIndex::new();
+    let started = Instant::now();
+    let day = 86_400_000i64;
+    let mut row = EventRow {
+        seq: 0,
+        kind: "track".into(),
+        event: String::new(),
+        user_id: None,
+        anonymous_id: None,
+        previous_id: None,
+        at: 0,
+        channel: String::new(),
+        source: String::new(),
+        region: String::new(),
+        segment: String::new(),
+        product_category: String::new(),
+    };
+    let mut made = 0usize;
+    while made < events_n {
+        // A session: views, then deeper steps with falling odds.
+        let person = rng.next_u64() % people;
+        row.user_id = Some(format!("p{person}"));
+        row.channel = if person % 3 == 0 { "app" } else { "web" }.into();
+        row.region = REGIONS[(person % 4) as usize].into();
+        let start = now - (rng.next_u64() % (90 * day as u64)) as i64;
+        let depth = match rng.f64() {
+            x if x < 0.1 => 5,
+            x if x < 0.25 => 4,
+            x if x < 0.45 => 3,
+            x if x < 0.7 => 2,
+            _ => 1,
+        };
+        for (k, name) in [
+            "Page Viewed",
+            "Product Viewed",
+            "Product Added",
+            "Checkout Started",
+            "Order Completed",
+        ]
+        .iter()
+        .enumerate()
+        .take(depth)
+        {
+            made += 1;
+            row.seq += 1;
+            row.event = (*name).into();
+            row.at = start + k as i64 * 120_000;
+            ix.apply(&row);
+        }
+    }
+    println!(
+        "  built in {:.1} s ({:.0} events/s), {} people",
+        started.elapsed().as_secs_f64(),
+        made as f64 / started.elapsed().as_secs_f64(),
+        ix.people()
+    );
+    let today = app::domain::date::Day::from_epoch_ms(now);
+    let q = app::domain::query::DashboardQuery::parse_str("range=30d", today)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let stages = default_stages();
+    let mut funnel_times = Vec::new();
+    let mut view_times = Vec::new();
+    let mut breakdown_times = Vec::new();
+    let from = q.from.start_ms();
+    let to = q.to.plus_days(1).start_ms();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let steps = Journey::steps(&ix, &stages, 7 * day);
+        let mut tally = FunnelTally::new(steps.steps.len());
+        for (_, tl) in ix.timelines() {
+            if let Some(p) = person_funnel(tl, &steps, from, to) {
+                tally.add(&p);
+            }
+        }
+        std::hint::black_box(tally.figures(&[]));
+        funnel_times.push(t.elapsed());
+        let p = JourneyParams::parse(&[], &stages).map_err(|e| anyhow::anyhow!(e.message))?;
+        let t = Instant::now();
+        std::hint::black_box(view_of(&ix, &q, &p, &[]));
+        view_times.push(t.elapsed());
+        let p = JourneyParams::parse(&[("breakdown".into(), "channel".into())], &stages)
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        let t = Instant::now();
+        std::hint::black_box(view_of(&ix, &q, &p, &[]));
+        breakdown_times.push(t.elapsed());
+    }
+    funnel_times.sort();
+    view_times.sort();
+    breakdown_times.sort();
+    println!("  {:<36} {:>9} {:>9}", "read (ms)", "p50", "p95");
+    print_latency("funnel, 4 steps, 30 days", &funnel_times);
+    print_latency("whole journey view", &view_times);
+    print_latency("whole view, breakdown by channel", &breakdown_times);
+    println!(
+        "  target: funnel p95 ≤ 200 ms; peak RSS so far {:.0} MiB",
+        peak_rss_mib().unwrap_or(0.0)
+    );
+    Ok(())
+}
+
 async fn voice_bench(
     client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
     addr: std::net::SocketAddr,
@@ -857,7 +1060,21 @@ async fn post_batches(
         let client = client.clone();
         let req = hyper::Request::post(url)
             .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {KEY}"))
+            // The Segment way for tracking calls; a bearer key elsewhere.
+            .header(
+                "authorization",
+                if url.ends_with("/v1/batch") {
+                    format!(
+                        "Basic {}",
+                        base64::Engine::encode(
+                            &base64::engine::general_purpose::STANDARD,
+                            format!("{KEY}:")
+                        )
+                    )
+                } else {
+                    format!("Bearer {KEY}")
+                },
+            )
             .body(Full::new(body));
         async move {
             let resp = client.request(req?).await?;
