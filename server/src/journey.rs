@@ -16,7 +16,7 @@ use app::domain::journey::config::{
     default_stages, JourneyParams, Stage, CHECKOUT_WINDOW_MS, DEFAULT_CHECKOUT,
 };
 use app::domain::journey::engagement::EngagementTally;
-use app::domain::journey::funnel::{person_funnel, FunnelSteps, FunnelTally};
+use app::domain::journey::funnel::{person_funnel_in, FunnelScratch, FunnelSteps, FunnelTally};
 use app::domain::journey::retention::{ChurnTally, CohortTable};
 use app::domain::journey::timeline::{active_in, dimension_index, TimelineEvent};
 use app::domain::query::{DashboardQuery, QueryError};
@@ -195,6 +195,7 @@ impl Journey {
                 for r in &rows {
                     ix.apply(r);
                 }
+                ix.maybe_compact();
             });
             if (rows.len() as i64) < TAIL_CHUNK {
                 return Ok(());
@@ -244,13 +245,11 @@ impl Journey {
 
     /// The funnel of `stages` with event names resolved in `ix` (unknown names never match).
     pub fn steps(ix: &EventIndex, stages: &[Stage], window_ms: i64) -> FunnelSteps {
-        FunnelSteps {
-            steps: stages
-                .iter()
-                .map(|s| s.events.iter().filter_map(|e| ix.names().get(e)).collect())
-                .collect(),
-            window_ms,
-        }
+        let steps: Vec<Vec<u32>> = stages
+            .iter()
+            .map(|s| s.events.iter().filter_map(|e| ix.names().get(e)).collect())
+            .collect();
+        FunnelSteps::new(&steps, window_ms)
     }
 
     /// The Customer Journey view: funnel (and its breakdown), engagement, cohorts and churn.
@@ -273,12 +272,13 @@ impl Journey {
     ) -> PeoplePass {
         let prev_from = from - (to - from);
         let mut out = PeoplePass::default();
+        let mut scratch = FunnelScratch::default();
         for (person, t) in ix.timelines() {
             if active_in(t, from, to) {
                 out.active += 1;
                 out.converted += purchasers.contains(&person) as i64;
             }
-            if let Some(pf) = person_funnel(t, checkout, from, to) {
+            if let Some(pf) = person_funnel_in(&mut scratch, t, checkout, from, to) {
                 out.checkouts += 1;
                 out.abandoned += (pf.reached < 2) as i64;
             }
@@ -459,6 +459,52 @@ impl Journey {
     }
 }
 
+/// The funnel alone over every person of `ix`, split across threads.
+pub fn funnel_of(ix: &EventIndex, steps: &FunnelSteps, from: i64, to: i64) -> FunnelTally {
+    let shares: Vec<FunnelTally> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ix
+            .split(threads())
+            .into_iter()
+            .map(|slots| {
+                scope.spawn(move || {
+                    let mut t = FunnelTally::new(steps.len());
+                    let mut scratch = FunnelScratch::default();
+                    // An entrant has a first step at or after `from`.
+                    for (_, tl) in ix.active_since_in(slots, from) {
+                        if let Some(p) = person_funnel_in(&mut scratch, tl, steps, from, to) {
+                            t.add(&p);
+                        }
+                    }
+                    t
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut all = FunnelTally::new(steps.len());
+    for s in shares {
+        all.merge(s);
+    }
+    all
+}
+
+/// One thread's share of a journey view.
+struct Partial {
+    tally: FunnelTally,
+    by_value: FxHashMap<u16, FunnelTally>,
+    engagement: EngagementTally,
+    cohorts: CohortTable,
+    churn: ChurnTally,
+}
+
+/// Threads for one read: the machine's cores, at most 8.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
 /// The journey view over an index (the filters are event dimensions, already checked).
 pub fn view_of(
     ix: &EventIndex,
@@ -471,32 +517,77 @@ pub fn view_of(
     let prev_from = from - (to - from);
     let filter = EventFilter::new(ix, filters);
     let steps = Journey::steps(ix, &p.stages, p.window_days * 86_400_000);
-    let n = steps.steps.len();
+    let n = steps.len();
     let breakdown = p.breakdown.as_deref().and_then(dimension_index);
-    let mut tally = FunnelTally::new(n);
-    let mut by_value: FxHashMap<u16, FunnelTally> = FxHashMap::default();
-    let mut engagement = EngagementTally::new(q.from, q.to.plus_days(1));
-    let mut cohorts = CohortTable::new(p.period, p.periods, to - 1);
-    let mut churn = ChurnTally::default();
-    let mut buf = Vec::new();
-    for (_, t) in ix.timelines() {
-        let t = filter.apply(t, &mut buf);
-        if t.is_empty() {
-            continue;
-        }
-        if let Some(pf) = person_funnel(t, &steps, from, to) {
-            tally.add(&pf);
-            if let Some(b) = breakdown {
-                by_value
-                    .entry(t[pf.start].dims[b])
-                    .or_insert_with(|| FunnelTally::new(n))
-                    .add(&pf);
+    // People are independent: each thread tallies a share of them, then the tallies add up.
+    let new_part = || Partial {
+        tally: FunnelTally::new(n),
+        by_value: FxHashMap::default(),
+        engagement: EngagementTally::new(q.from, q.to.plus_days(1)),
+        cohorts: CohortTable::new(p.period, p.periods, to - 1),
+        churn: ChurnTally::default(),
+    };
+    let parts = ix.split(threads());
+    let partials: Vec<Partial> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|slots| {
+                let (filter, steps, new_part) = (&filter, &steps, &new_part);
+                scope.spawn(move || {
+                    let mut part = new_part();
+                    let mut buf = Vec::new();
+                    let mut scratch = FunnelScratch::default();
+                    for (_, t) in ix.timelines_in(slots) {
+                        let t = filter.apply(t, &mut buf);
+                        if t.is_empty() {
+                            continue;
+                        }
+                        if let Some(pf) = person_funnel_in(&mut scratch, t, steps, from, to) {
+                            part.tally.add(&pf);
+                            if let Some(b) = breakdown {
+                                part.by_value
+                                    .entry(t[pf.start].dims[b])
+                                    .or_insert_with(|| FunnelTally::new(n))
+                                    .add(&pf);
+                            }
+                        }
+                        part.engagement.add(t);
+                        part.cohorts.add(t);
+                        part.churn.add(t, prev_from, from, to);
+                    }
+                    part
+                })
+            })
+            .collect();
+        // A panic in a share is a bug: re-raise it rather than answer with a partial count.
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut parts = partials.into_iter();
+    let mut all = parts.next().unwrap_or_else(new_part);
+    for part in parts {
+        all.tally.merge(part.tally);
+        for (v, t) in part.by_value {
+            match all.by_value.get_mut(&v) {
+                Some(x) => x.merge(t),
+                None => {
+                    all.by_value.insert(v, t);
+                }
             }
         }
-        engagement.add(t);
-        cohorts.add(t);
-        churn.add(t, prev_from, from, to);
+        all.engagement.merge(part.engagement);
+        all.cohorts.merge(part.cohorts);
+        all.churn.merge(part.churn);
     }
+    let Partial {
+        tally,
+        by_value,
+        engagement,
+        cohorts,
+        churn,
+    } = all;
     let labels: Vec<String> = p.stages.iter().map(|s| s.label.clone()).collect();
     let breakdown_rows = breakdown
         .map(|b| breakdown_rows(ix, b, by_value, &labels))

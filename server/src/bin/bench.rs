@@ -755,9 +755,9 @@ fn tracking_bodies(n: usize, per_batch: usize, now: i64) -> Vec<Bytes> {
 /// funnel and the whole journey view over an index of `events_n` events.
 async fn journey_bench(dir: &std::path::Path, now: i64, events_n: usize) -> anyhow::Result<()> {
     use app::domain::journey::config::{default_stages, JourneyParams};
-    use app::domain::journey::funnel::{person_funnel, FunnelTally};
     use server::journey::index::EventIndex;
     use server::journey::{view_of, Journey};
+    println!("  ({} threads per read)", server::journey::threads());
     use server::store::events::EventRow;
 
     println!();
@@ -824,10 +824,16 @@ async fn journey_bench(dir: &std::path::Path, now: i64, events_n: usize) -> anyh
         // A session: views, then deeper steps with falling odds.
         let person = rng.next_u64() % people;
         row.user_id = Some(format!("p{person}"));
-        row.channel = if person % 3 == 0 { "app" } else { "web" }.into();
+        row.channel = if person.is_multiple_of(3) {
+            "app"
+        } else {
+            "web"
+        }
+        .into();
         row.region = REGIONS[(person % 4) as usize].into();
         let start = now - (rng.next_u64() % (90 * day as u64)) as i64;
         let depth = match rng.f64() {
+            x if x < 0.03 => 6,
             x if x < 0.1 => 5,
             x if x < 0.25 => 4,
             x if x < 0.45 => 3,
@@ -852,6 +858,9 @@ async fn journey_bench(dir: &std::path::Path, now: i64, events_n: usize) -> anyh
             ix.apply(&row);
         }
     }
+    let packing = Instant::now();
+    ix.compact();
+    println!("  compacted in {:.2} s", packing.elapsed().as_secs_f64());
     println!(
         "  built in {:.1} s ({:.0} events/s), {} people",
         started.elapsed().as_secs_f64(),
@@ -870,12 +879,7 @@ async fn journey_bench(dir: &std::path::Path, now: i64, events_n: usize) -> anyh
     for _ in 0..20 {
         let t = Instant::now();
         let steps = Journey::steps(&ix, &stages, 7 * day);
-        let mut tally = FunnelTally::new(steps.steps.len());
-        for (_, tl) in ix.timelines() {
-            if let Some(p) = person_funnel(tl, &steps, from, to) {
-                tally.add(&p);
-            }
-        }
+        let tally = server::journey::funnel_of(&ix, &steps, from, to);
         std::hint::black_box(tally.figures(&[]));
         funnel_times.push(t.elapsed());
         let p = JourneyParams::parse(&[], &stages).map_err(|e| anyhow::anyhow!(e.message))?;
@@ -887,6 +891,26 @@ async fn journey_bench(dir: &std::path::Path, now: i64, events_n: usize) -> anyh
         let t = Instant::now();
         std::hint::black_box(view_of(&ix, &q, &p, &[]));
         breakdown_times.push(t.elapsed());
+    }
+    {
+        // The two reads must agree on who entered.
+        let steps = Journey::steps(&ix, &stages, 7 * day);
+        let funnel = server::journey::funnel_of(&ix, &steps, from, to);
+        let p = JourneyParams::parse(&[], &stages).map_err(|e| anyhow::anyhow!(e.message))?;
+        let view = view_of(&ix, &q, &p, &[]);
+        if funnel.entered() != view.entered {
+            bail!(
+                "funnel entered {} but the view {}",
+                funnel.entered(),
+                view.entered
+            );
+        }
+        println!(
+            "  entered {}; {} people reached the last step; {} active in the range",
+            view.entered,
+            view.steps.last().map_or(0, |s| s.people),
+            view.engagement.active
+        );
     }
     funnel_times.sort();
     view_times.sort();

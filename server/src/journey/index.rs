@@ -70,8 +70,19 @@ pub struct EventIndex {
     root: Vec<u32>,
     /// Root slot → every slot of the person (itself included); empty for non-roots.
     members: Vec<Vec<u32>>,
-    /// Root slot → activity, sorted by time; empty for non-roots.
+    /// Root slot → activity changed since the last compaction, sorted by time; empty for
+    /// non-roots and for people whose timeline is in `frozen`.
     timelines: Vec<Vec<TimelineEvent>>,
+    /// Every compacted timeline back to back in slot order, so a read streams through
+    /// memory instead of chasing a million small allocations; `spans` locates each.
+    frozen: Vec<TimelineEvent>,
+    /// Root slot → (start, length) in `frozen`; length 0 when the timeline is live.
+    spans: Vec<(usize, usize)>,
+    /// Events held in live timelines.
+    live_events: usize,
+    /// Root slot → time of its last activity (`i64::MIN` for none), dense, so a read that
+    /// starts at a date skips quiet people without touching their timelines.
+    last_at: Vec<i64>,
     last_seq: i64,
     events: usize,
 }
@@ -102,7 +113,9 @@ impl EventIndex {
 
     /// People (after stitching) with any activity.
     pub fn people(&self) -> usize {
-        self.timelines.iter().filter(|t| !t.is_empty()).count()
+        (0..self.timelines.len())
+            .filter(|s| !self.slice(*s).is_empty())
+            .count()
     }
 
     /// Event names.
@@ -121,6 +134,8 @@ impl EventIndex {
             self.root.push(id);
             self.members.push(vec![id]);
             self.timelines.push(Vec::new());
+            self.spans.push((0, 0));
+            self.last_at.push(i64::MIN);
         }
         self.root[id as usize]
     }
@@ -136,10 +151,12 @@ impl EventIndex {
             self.root[m as usize] = b;
         }
         self.members[b as usize].extend(moved);
-        let theirs = std::mem::take(&mut self.timelines[a as usize]);
+        let theirs = std::mem::take(self.thaw(a));
         if !theirs.is_empty() {
-            let ours = std::mem::take(&mut self.timelines[b as usize]);
+            let ours = std::mem::take(self.thaw(b));
             self.timelines[b as usize] = merge_sorted(ours, theirs);
+            self.last_at[b as usize] = self.last_at[b as usize].max(self.last_at[a as usize]);
+            self.last_at[a as usize] = i64::MIN;
         }
     }
 
@@ -201,7 +218,10 @@ impl EventIndex {
             name,
             dims,
         };
-        let t = &mut self.timelines[person as usize];
+        let last = &mut self.last_at[person as usize];
+        *last = (*last).max(e.at);
+        self.live_events += 1;
+        let t = self.thaw(person);
         // Events mostly arrive in time order; a late one is inserted in place.
         if t.last().is_none_or(|l| l.at <= e.at) {
             t.push(e);
@@ -212,13 +232,99 @@ impl EventIndex {
         self.events += 1;
     }
 
+    /// A slot's timeline, live or compacted.
+    fn slice(&self, slot: usize) -> &[TimelineEvent] {
+        let live = &self.timelines[slot];
+        if !live.is_empty() {
+            return live;
+        }
+        let (start, len) = self.spans[slot];
+        &self.frozen[start..start + len]
+    }
+
+    /// A slot's live timeline, moving it out of `frozen` first if it is there.
+    fn thaw(&mut self, slot: u32) -> &mut Vec<TimelineEvent> {
+        let slot = slot as usize;
+        let (start, len) = self.spans[slot];
+        if len > 0 {
+            self.timelines[slot] = self.frozen[start..start + len].to_vec();
+            self.spans[slot] = (0, 0);
+            self.live_events += len;
+        }
+        &mut self.timelines[slot]
+    }
+
+    /// Packs every timeline into `frozen` in slot order. Cheap enough to run after a large
+    /// load (a copy of the events); [`EventIndex::maybe_compact`] decides when.
+    pub fn compact(&mut self) {
+        let mut frozen = Vec::with_capacity(self.events);
+        let mut spans = Vec::with_capacity(self.spans.len());
+        for slot in 0..self.timelines.len() {
+            let t = self.slice(slot);
+            spans.push((frozen.len(), t.len()));
+            frozen.extend_from_slice(t);
+        }
+        for t in self.timelines.iter_mut().filter(|t| !t.is_empty()) {
+            *t = Vec::new();
+        }
+        self.spans = spans;
+        self.frozen = frozen;
+        self.live_events = 0;
+    }
+
+    /// Compacts when live timelines hold more than a fifth of the events (and enough to
+    /// matter), so the copy is amortised over the appends that caused it.
+    pub fn maybe_compact(&mut self) {
+        if self.live_events > 50_000 && self.live_events * 5 > self.events {
+            self.compact();
+        }
+    }
+
     /// Every person's timeline (roots only; others are empty).
     pub fn timelines(&self) -> impl Iterator<Item = (u32, &[TimelineEvent])> {
-        self.timelines
+        self.timelines_in(0..self.timelines.len())
+    }
+
+    /// The timelines of the person slots in `slots` (for splitting work across threads).
+    pub fn timelines_in(
+        &self,
+        slots: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (u32, &[TimelineEvent])> {
+        let end = slots.end.min(self.timelines.len());
+        let start = slots.start.min(end);
+        (start..end)
+            .map(|slot| (slot as u32, self.slice(slot)))
+            .filter(|(_, t)| !t.is_empty())
+    }
+
+    /// Like [`EventIndex::timelines_in`], only people active at or after `since`.
+    pub fn active_since_in(
+        &self,
+        slots: std::ops::Range<usize>,
+        since: i64,
+    ) -> impl Iterator<Item = (u32, &[TimelineEvent])> {
+        let end = slots.end.min(self.timelines.len());
+        let start = slots.start.min(end);
+        self.last_at[start..end]
             .iter()
             .enumerate()
-            .filter(|(_, t)| !t.is_empty())
-            .map(|(i, t)| (i as u32, t.as_slice()))
+            .filter(move |(_, l)| **l >= since)
+            .map(move |(i, _)| ((start + i) as u32, self.slice(start + i)))
+    }
+
+    /// Person slots (an upper bound on people).
+    pub fn slots(&self) -> usize {
+        self.timelines.len()
+    }
+
+    /// Splits the person slots into `parts` ranges of about equal size.
+    pub fn split(&self, parts: usize) -> Vec<std::ops::Range<usize>> {
+        let n = self.slots();
+        let parts = parts.clamp(1, n.max(1));
+        let step = n.div_ceil(parts).max(1);
+        (0..parts)
+            .map(|i| (i * step).min(n)..((i + 1) * step).min(n))
+            .collect()
     }
 }
 
@@ -308,5 +414,27 @@ mod tests {
         ));
         assert_eq!(ix.people(), 1);
         assert_eq!(ix.events(), 5);
+        // Compaction keeps every timeline, and later events and merges still land.
+        ix.compact();
+        assert_eq!((ix.people(), ix.events()), (1, 5));
+        assert_eq!(ix.timelines().map(|(_, t)| t.len()).sum::<usize>(), 5);
+        ix.apply(&row(9, "track", "Late", Some("u1"), None, 10));
+        ix.apply(&row(10, "track", "Other", Some("u3"), None, 20));
+        ix.compact();
+        ix.apply(&row(11, "identify", "", Some("u1"), Some("x"), 30));
+        let mut a = row(12, "alias", "", Some("u1"), None, 40);
+        a.previous_id = Some("u3".into());
+        ix.apply(&a);
+        let p = ix.person_of_user("u1").expect("u1");
+        let (_, t) = ix.timelines().find(|(i, _)| *i == p).expect("timeline");
+        assert_eq!(
+            t.iter().map(|e| e.at).collect::<Vec<_>>(),
+            vec![10, 20, 50, 100, 200, 300, 700]
+        );
+        assert_eq!(ix.people(), 1);
+        ix.apply(&row(13, "track", "Last", Some("u1"), None, 700));
+        // Only the stitched person is active, and only since its last event.
+        assert_eq!(ix.active_since_in(0..ix.slots(), 700).count(), 1);
+        assert_eq!(ix.active_since_in(0..ix.slots(), 701).count(), 0);
     }
 }

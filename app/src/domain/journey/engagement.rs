@@ -106,6 +106,22 @@ impl EngagementTally {
         }
     }
 
+    /// Adds a tally of the same days (counted over other people).
+    pub fn merge(&mut self, o: EngagementTally) {
+        for (a, b) in [
+            (&mut self.dau, o.dau),
+            (&mut self.wau, o.wau),
+            (&mut self.mau, o.mau),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        self.active += o.active;
+        self.known += o.known;
+        self.sessions += o.sessions;
+    }
+
     /// The figures.
     pub fn finish(self) -> Engagement {
         let running = |diff: &[i64]| {

@@ -14,9 +14,49 @@ pub const MAX_STEPS: usize = 10;
 /// A funnel to evaluate: for each step the interned event names that complete it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunnelSteps {
-    pub steps: Vec<Vec<u32>>,
+    steps: usize,
+    /// Per interned name, the steps it completes (bit k = step k).
+    masks: Vec<u16>,
     /// Conversion window from the first step, ms.
     pub window_ms: i64,
+}
+
+impl FunnelSteps {
+    /// A funnel of `steps` (each the interned names completing it; at most [`MAX_STEPS`]).
+    pub fn new(steps: &[Vec<u32>], window_ms: i64) -> FunnelSteps {
+        let steps = &steps[..steps.len().min(MAX_STEPS)];
+        let len = steps
+            .iter()
+            .flatten()
+            .map(|n| *n as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut masks = vec![0u16; len];
+        for (k, names) in steps.iter().enumerate() {
+            for n in names {
+                masks[*n as usize] |= 1 << k;
+            }
+        }
+        FunnelSteps {
+            steps: steps.len(),
+            masks,
+            window_ms,
+        }
+    }
+
+    /// Number of steps.
+    pub fn len(&self) -> usize {
+        self.steps
+    }
+
+    /// Whether the funnel has no steps.
+    pub fn is_empty(&self) -> bool {
+        self.steps == 0
+    }
+
+    fn mask(&self, name: u32) -> u16 {
+        self.masks.get(name as usize).copied().unwrap_or(0)
+    }
 }
 
 /// How far one person got.
@@ -30,10 +70,17 @@ pub struct PersonFunnel {
     pub start: usize,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Chain {
     times: [i64; MAX_STEPS],
     start: usize,
+}
+
+/// Working memory of [`person_funnel_in`], reused across people so a hot loop does not
+/// clear a kilobyte per person.
+#[derive(Clone, Default)]
+pub struct FunnelScratch {
+    chains: [Chain; MAX_STEPS],
 }
 
 /// Walks one person's sorted timeline through the steps; `None` when no first-step event
@@ -44,47 +91,67 @@ pub fn person_funnel(
     from: i64,
     to: i64,
 ) -> Option<PersonFunnel> {
-    let n = f.steps.len().min(MAX_STEPS);
+    person_funnel_in(&mut FunnelScratch::default(), timeline, f, from, to)
+}
+
+/// [`person_funnel`] with caller-provided working memory.
+pub fn person_funnel_in(
+    scratch: &mut FunnelScratch,
+    timeline: &[TimelineEvent],
+    f: &FunnelSteps,
+    from: i64,
+    to: i64,
+) -> Option<PersonFunnel> {
+    let n = f.len();
     if n == 0 {
         return None;
     }
-    let mut reach: [Option<Chain>; MAX_STEPS] = [None; MAX_STEPS];
+    let chains = &mut scratch.chains;
+    // Bit k: chains[k] holds a chain that completed step k.
+    let mut valid: u16 = 0;
     let begin = super::timeline::first_at_or_after(timeline, from);
     let last_start_limit = to.saturating_add(f.window_ms);
     for (i, e) in timeline.iter().enumerate().skip(begin) {
         if e.at >= last_start_limit {
             break;
         }
+        let mask = f.mask(e.name);
+        if mask == 0 {
+            continue;
+        }
         // High to low, so one event advances a chain by one step at most.
         for k in (1..n).rev() {
-            if !f.steps[k].contains(&e.name) {
+            if mask & (1 << k) == 0 || valid & (1 << (k - 1)) == 0 {
                 continue;
             }
-            let Some(prev) = reach[k - 1] else { continue };
-            let start_at = prev.times[0];
+            let start_at = chains[k - 1].times[0];
             if e.at - start_at > f.window_ms {
                 continue;
             }
-            if reach[k].is_some_and(|c| c.times[0] >= start_at) {
+            if valid & (1 << k) != 0 && chains[k].times[0] >= start_at {
                 continue;
             }
-            let mut next = prev;
+            let (lo, hi) = chains.split_at_mut(k);
+            let (prev, next) = (&lo[k - 1], &mut hi[0]);
+            next.times[..k].copy_from_slice(&prev.times[..k]);
             next.times[k] = e.at;
-            reach[k] = Some(next);
+            next.start = prev.start;
+            valid |= 1 << k;
         }
-        if e.at < to && f.steps[0].contains(&e.name) {
-            let mut times = [0; MAX_STEPS];
-            times[0] = e.at;
-            reach[0] = Some(Chain { times, start: i });
+        if e.at < to && mask & 1 == 1 {
+            chains[0].times[0] = e.at;
+            chains[0].start = i;
+            valid |= 1;
         }
     }
-    (0..n).rev().find_map(|k| {
-        reach[k].map(|c| PersonFunnel {
+    (0..n)
+        .rev()
+        .find(|k| valid & (1 << k) != 0)
+        .map(|k| PersonFunnel {
             reached: k + 1,
-            times: c.times,
-            start: c.start,
+            times: chains[k].times,
+            start: chains[k].start,
         })
-    })
 }
 
 /// One step's figures.
@@ -201,10 +268,7 @@ mod tests {
     }
 
     fn abc(window_ms: i64) -> FunnelSteps {
-        FunnelSteps {
-            steps: vec![vec![A], vec![B], vec![C]],
-            window_ms,
-        }
+        FunnelSteps::new(&[vec![A], vec![B], vec![C]], window_ms)
     }
 
     fn reached(events: &[(i64, u32)], f: &FunnelSteps, from: i64, to: i64) -> usize {
@@ -253,10 +317,7 @@ mod tests {
 
     #[test]
     fn repeated_steps_count_once_and_one_event_advances_one_step() {
-        let f = FunnelSteps {
-            steps: vec![vec![A], vec![A], vec![B]],
-            window_ms: 100,
-        };
+        let f = FunnelSteps::new(&[vec![A], vec![A], vec![B]], 100);
         // One A is not two steps.
         assert_eq!(reached(&[(1, A), (2, B)], &f, 0, 50), 1);
         assert_eq!(reached(&[(1, A), (2, A), (3, B)], &f, 0, 50), 3);

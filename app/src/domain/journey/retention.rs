@@ -141,6 +141,16 @@ impl CohortTable {
         }
     }
 
+    /// Adds a table of the same periods (counted over other people).
+    pub fn merge(&mut self, o: CohortTable) {
+        for (a, b) in self.rows.iter_mut().zip(o.rows) {
+            a.size += b.size;
+            for (x, y) in a.retained.iter_mut().zip(b.retained) {
+                *x += y;
+            }
+        }
+    }
+
     /// The rows, oldest cohort first.
     pub fn rows(self) -> Vec<CohortRow> {
         self.rows
@@ -166,6 +176,12 @@ impl ChurnTally {
                 self.lost += 1;
             }
         }
+    }
+
+    /// Adds another tally.
+    pub fn merge(&mut self, o: ChurnTally) {
+        self.base += o.base;
+        self.lost += o.lost;
     }
 
     /// Churn, %; `None` with nobody in the base.
