@@ -2,3 +2,4 @@
 
 pub mod filter_bar;
 pub mod links;
+pub mod range_tabs;

@@ -1,5 +1,6 @@
 use crate::api::journey::get_journey_page;
-use crate::components::filters::links::{path_with, query_param, RANGE_PRESETS};
+use crate::components::filters::links::path_with;
+use crate::components::filters::range_tabs::range_tabs;
 use crate::components::format;
 use crate::components::journey::cohort_heatmap::CohortHeatmap;
 use crate::components::journey::funnel_chart::FunnelChart;
@@ -67,17 +68,7 @@ fn JourneyBody(v: JourneyView, query: String) -> impl IntoView {
         let query = query.clone();
         move |changes: &[(&str, Option<&str>)]| path_with("/journey", &query, changes)
     };
-    let range_now = query_param(&query, "range").unwrap_or_else(|| "30d".into());
-    let ranges = (!fixed).then(|| {
-        RANGE_PRESETS
-            .iter()
-            .map(|(r, label)| {
-                let href = link(&[("range", Some(r))]);
-                let here = (*r == range_now).then_some("page");
-                view! { <a class="tab" href=href aria-current=here>{*label}</a> }
-            })
-            .collect_view()
-    });
+    let ranges = (!fixed).then(|| range_tabs("/journey", &query));
     let navigate = use_navigate();
     let breakdown_now = v.breakdown.clone().unwrap_or_default();
     let breakdown_query = query.clone();

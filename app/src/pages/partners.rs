@@ -1,5 +1,6 @@
 use crate::api::partners::get_partners_page;
-use crate::components::filters::links::{path_with, query_param, RANGE_PRESETS};
+use crate::components::filters::links::{path_with, query_param};
+use crate::components::filters::range_tabs::range_tabs;
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
@@ -69,16 +70,7 @@ fn PartnersView(page: Page, query: String) -> impl IntoView {
         })
         .collect_view();
     let range_now = query_param(&query, "range").unwrap_or_else(|| "30d".into());
-    let ranges = (!fixed).then(|| {
-        RANGE_PRESETS
-            .iter()
-            .map(|(r, label)| {
-                let href = link(&[("range", Some(r))]);
-                let here = (*r == range_now).then_some("page");
-                view! { <a class="tab" href=href aria-current=here>{*label}</a> }
-            })
-            .collect_view()
-    });
+    let ranges = (!fixed).then(|| range_tabs("/partners", &query));
     let comparing = page.previous_range.is_some();
     let compare = (!fixed).then(|| {
         let href = link(&[("compare", Some(if comparing { "none" } else { "previous" }))]);

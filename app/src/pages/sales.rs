@@ -1,5 +1,5 @@
 use crate::api::journey::get_commerce_page;
-use crate::components::filters::links::{path_with, query_param, RANGE_PRESETS};
+use crate::components::filters::range_tabs::range_tabs;
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
@@ -75,17 +75,7 @@ fn show(m: CommerceMetric, v: Option<f64>, currency: &str) -> String {
 #[component]
 fn SalesBody(v: CommerceView, query: String) -> impl IntoView {
     let currency = v.currency.clone().unwrap_or_else(|| "USD".into());
-    let range_now = query_param(&query, "range").unwrap_or_else(|| "30d".into());
-    let ranges = (!v.shared_view).then(|| {
-        RANGE_PRESETS
-            .iter()
-            .map(|(r, label)| {
-                let href = path_with("/sales", &query, &[("range", Some(r))]);
-                let here = (*r == range_now).then_some("page");
-                view! { <a class="tab" href=href aria-current=here>{*label}</a> }
-            })
-            .collect_view()
-    });
+    let ranges = (!v.shared_view).then(|| range_tabs("/sales", &query));
     let tiles = v
         .metrics
         .iter()
