@@ -97,6 +97,23 @@ async fn main() -> anyhow::Result<()> {
         }
     });
     state.alerts.spawn(state.shutdown.clone());
+    // Load the journey index now rather than on the first journey read.
+    let journey = state.engine.journey().clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match journey.refresh().await {
+            Ok(()) => {
+                let (events, people) = journey.size();
+                tracing::info!(
+                    events,
+                    people,
+                    secs = started.elapsed().as_secs_f64(),
+                    "journey index loaded"
+                );
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot load the journey index; reads will retry"),
+        }
+    });
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("binding {}", config.addr))?;

@@ -87,7 +87,12 @@ pub async fn post_tracking(
         MAX_BATCH_BYTES
     };
     let bytes = read_tracking_body(&headers, body, limit).await?;
-    let body_key = events::body_write_key(&bytes);
+    // The body's `writeKey` is only looked for without an Authorization header.
+    let body_key = if headers.contains_key(header::AUTHORIZATION) {
+        None
+    } else {
+        events::body_write_key(&bytes)
+    };
     require_write_key(&state, &headers, body_key.as_deref(), "events").await?;
     answer(events::ingest(&state, kind, &bytes).await?)
 }
