@@ -113,6 +113,35 @@ fn to_json(rows: &[Row]) -> Bytes {
     Bytes::from(serde_json::to_vec(&items).unwrap_or_default())
 }
 
+/// A fresh app on its own SQLite file under `dir`, with the bench key, served on a free
+/// loopback port, and an HTTP client for it.
+struct Served {
+    state: AppState,
+    addr: std::net::SocketAddr,
+    client: HttpClient,
+    // Held so the app's shutdown signal stays open for the bench's lifetime.
+    _shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+async fn serve_fresh(dir: &std::path::Path, file: &str, now: i64) -> anyhow::Result<Served> {
+    let url = format!("sqlite://{}/{file}", dir.display());
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let state = AppState::open(Config::for_database(&url), rx).await?;
+    keys::ensure_key(&state.store, KEY, "bench", now).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let app = router(state.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(Served {
+        state,
+        addr,
+        client: Client::builder(TokioExecutor::new()).build_http(),
+        _shutdown: tx,
+    })
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
@@ -151,16 +180,9 @@ async fn main() -> anyhow::Result<()> {
         .windows(2)
         .any(|w| w[0] == "--only" && w[1] == "partners")
     {
-        let url = format!("sqlite://{}/partners.db", dir.display());
-        let (_tx, rx) = tokio::sync::watch::channel(false);
-        let state = AppState::open(Config::for_database(&url), rx).await?;
-        keys::ensure_key(&state.store, KEY, "bench", now).await?;
-        let store = state.store.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        tokio::spawn(async move { axum::serve(listener, router(state)).await });
-        let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-        partner_bench(&store, &client, addr, now).await?;
+        let app = serve_fresh(&dir, "partners.db", now).await?;
+        let store = app.state.store.clone();
+        partner_bench(&store, &app.client, app.addr, now).await?;
         store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
         return Ok(());
@@ -181,16 +203,9 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     if args.windows(2).any(|w| w[0] == "--only" && w[1] == "voice") {
-        let url = format!("sqlite://{}/voice.db", dir.display());
-        let (_tx, rx) = tokio::sync::watch::channel(false);
-        let state = AppState::open(Config::for_database(&url), rx).await?;
-        keys::ensure_key(&state.store, KEY, "bench", now).await?;
-        let store = state.store.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        tokio::spawn(async move { axum::serve(listener, router(state)).await });
-        let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-        voice_bench(&client, addr, now).await?;
+        let app = serve_fresh(&dir, "voice.db", now).await?;
+        let store = app.state.store.clone();
+        voice_bench(&app.client, app.addr, now).await?;
         store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
         return Ok(());
@@ -205,19 +220,13 @@ async fn main() -> anyhow::Result<()> {
     let bodies: Vec<Bytes> = rows.chunks(BATCH).map(to_json).collect();
 
     // --- 1. ingest over HTTP ---
-    let url = format!("sqlite://{}/ingest.db", dir.display());
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    let state = AppState::open(Config::for_database(&url), rx).await?;
-    keys::ensure_key(&state.store, KEY, "bench", now).await?;
-    let store = state.store.clone();
-    let auth = state.auth.clone();
-    let alerts = state.alerts.clone();
-    let bus = state.bus.clone();
-    let shutdown = state.shutdown.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let app = serve_fresh(&dir, "ingest.db", now).await?;
+    let store = app.state.store.clone();
+    let auth = app.state.auth.clone();
+    let alerts = app.state.alerts.clone();
+    let bus = app.state.bus.clone();
+    let shutdown = app.state.shutdown.clone();
+    let (addr, client) = (app.addr, app.client.clone());
     let ingest_url = format!("http://{addr}/api/v1/surveys");
     let (accepted, ingest_secs) = post_batches(&client, &ingest_url, bodies).await?;
     if accepted != rows_n as i64 {
@@ -764,15 +773,8 @@ async fn journey_bench(dir: &std::path::Path, now: i64, events_n: usize) -> anyh
     let ingest_n = 500_000;
     let per_batch = 1_000;
     println!("journey: /v1/batch ingest ({ingest_n} track calls, {per_batch} a batch, {IN_FLIGHT} in flight, SQLite)");
-    let url = format!("sqlite://{}/journey.db", dir.display());
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    let state = AppState::open(Config::for_database(&url), rx).await?;
-    keys::ensure_key(&state.store, KEY, "bench", now).await?;
-    let store = state.store.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let app = serve_fresh(dir, "journey.db", now).await?;
+    let (store, client, addr) = (app.state.store.clone(), app.client.clone(), app.addr);
     let bodies = tracking_bodies(ingest_n, per_batch, now);
     let largest = bodies.iter().map(|b| b.len()).max().unwrap_or(0);
     let (accepted, secs) =
@@ -846,6 +848,7 @@ async fn journey_bench(dir: &std::path::Path, now: i64, events_n: usize) -> anyh
             "Product Added",
             "Checkout Started",
             "Order Completed",
+            "Product Reviewed",
         ]
         .iter()
         .enumerate()
