@@ -5,6 +5,7 @@ pub mod defaults;
 pub mod engine;
 pub mod service;
 pub mod source;
+pub mod ssrf;
 pub mod webhook;
 
 pub use engine::{AlertEngine, EngineConfig};

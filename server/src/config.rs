@@ -24,7 +24,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// `sqlite://…` or `postgres://…` (`DATABASE_URL`, default `sqlite://data/signalroom.db`).
     pub database_url: Secret,
-    /// Seed demo data into an empty store (`SIGNALROOM_DEMO`, default on; `0` turns it off).
+    /// Serve a demo store (`SIGNALROOM_DEMO=1`; default off): an entirely empty store is filled
+    /// with demo data and demo accounts; a store holding other data is refused at start-up.
     pub demo: bool,
     /// An ingest API key to create at start-up (`SIGNALROOM_INGEST_KEY`), for automation.
     pub ingest_key: Option<Secret>,
@@ -71,6 +72,13 @@ pub struct Config {
     /// (`SIGNALROOM_COMMERCE_TARGETS`, `aov=80,cac=40`) and the customer lifespan of CLV
     /// (`SIGNALROOM_CUSTOMER_LIFESPAN_YEARS`, default 3).
     pub journey: crate::journey::JourneyConfig,
+    /// Private hosts that alert webhooks may still reach, e.g. a local relay
+    /// (`SIGNALROOM_WEBHOOK_ALLOW_HOSTS`, comma-separated; default none).
+    pub webhook_allow: crate::alerts::ssrf::AllowList,
+    /// Load shedding: requests served at once per class and how many may wait
+    /// (`SIGNALROOM_MAX_READS`, default 16, `SIGNALROOM_MAX_WRITES`, default 8; each queues
+    /// four times as many) and the longest wait (`SIGNALROOM_QUEUE_WAIT_MS`, default 500).
+    pub limits: crate::http::shed::Limits,
 }
 
 /// A configuration value that could not be used.
@@ -104,6 +112,8 @@ impl Config {
             webhook_retry_base_ms: 2_000,
             partner_weights: Default::default(),
             journey: Default::default(),
+            webhook_allow: Default::default(),
+            limits: Default::default(),
         }
     }
 
@@ -125,7 +135,6 @@ impl Config {
 
     fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
         let mut c = Config::for_database("sqlite://data/signalroom.db");
-        c.demo = true;
         let get = |k: &str| vars.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
         let bad = |k: &str, m: String| ConfigError {
             key: k.into(),
@@ -149,7 +158,11 @@ impl Config {
             c.database_url = Secret(v.to_string());
         }
         if let Some(v) = get("SIGNALROOM_DEMO") {
-            c.demo = !matches!(v, "0" | "false" | "no" | "off");
+            c.demo = match v {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => return Err(bad("SIGNALROOM_DEMO", format!("{v:?}: must be 1 or 0"))),
+            };
         }
         if let Some(v) = get("SIGNALROOM_INGEST_KEY") {
             if v.len() < 8 {
@@ -159,6 +172,45 @@ impl Config {
                 ));
             }
             c.ingest_key = Some(Secret(v.to_string()));
+        }
+        let whole = |k: &str,
+                     range: std::ops::RangeInclusive<usize>|
+         -> Result<Option<usize>, ConfigError> {
+            get(k)
+                .map(|v| {
+                    v.parse::<usize>()
+                        .ok()
+                        .filter(|n| range.contains(n))
+                        .ok_or_else(|| {
+                            bad(
+                                k,
+                                format!(
+                                    "{v:?}: must be a whole number {}..={}",
+                                    range.start(),
+                                    range.end()
+                                ),
+                            )
+                        })
+                })
+                .transpose()
+        };
+        if let Some(n) = whole("SIGNALROOM_MAX_READS", 1..=10_000)? {
+            c.limits.reads = crate::http::shed::ClassLimits {
+                in_flight: n,
+                queue: n * 4,
+            };
+        }
+        if let Some(n) = whole("SIGNALROOM_MAX_WRITES", 1..=10_000)? {
+            c.limits.writes = crate::http::shed::ClassLimits {
+                in_flight: n,
+                queue: n * 4,
+            };
+        }
+        if let Some(ms) = whole("SIGNALROOM_QUEUE_WAIT_MS", 0..=60_000)? {
+            c.limits.queue_wait = Duration::from_millis(ms as u64);
+        }
+        if let Some(v) = get("SIGNALROOM_WEBHOOK_ALLOW_HOSTS") {
+            c.webhook_allow = crate::alerts::ssrf::AllowList::parse(v);
         }
         if let Some(v) = get("SIGNALROOM_SITE_ROOT") {
             c.site_root = PathBuf::from(v);
@@ -337,11 +389,20 @@ mod tests {
     }
 
     #[test]
-    fn defaults_serve_sqlite_on_localhost_with_demo_data() {
+    fn defaults_serve_sqlite_on_localhost_without_demo_data() {
         let c = Config::from_vars(&HashMap::new()).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url.0, "sqlite://data/signalroom.db");
-        assert!(c.demo);
+        assert!(
+            !c.demo,
+            "demo mode plants a known password: never by default"
+        );
+        assert!(
+            Config::from_vars(&vars(&[("SIGNALROOM_DEMO", "1")]))
+                .unwrap()
+                .demo
+        );
+        assert!(Config::from_vars(&vars(&[("SIGNALROOM_DEMO", "maybe")])).is_err());
         assert_eq!(c.max_body_bytes, 16 * 1024 * 1024);
     }
 

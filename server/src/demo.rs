@@ -4,6 +4,7 @@
 
 pub mod journey;
 pub mod partners;
+pub mod startup;
 
 use crate::auth::accounts::Auth;
 use crate::store::surveys::insert_batch;
@@ -259,8 +260,9 @@ pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 4] = [
 /// The demo accounts' password.
 pub const DEMO_PASSWORD: &str = "signalroom-demo";
 
-/// Creates the demo accounts that do not exist yet; returns how many were created.
-pub async fn ensure_demo_users(store: &Store, auth: &Auth) -> Result<usize, StoreError> {
+/// Creates the demo accounts that do not exist yet; returns how many were created. Only
+/// [`startup::prepare`] calls it, once the store is known to be a demo store.
+pub(crate) async fn ensure_demo_users(store: &Store, auth: &Auth) -> Result<usize, StoreError> {
     let mut created = 0;
     for (email, name, role, partner) in DEMO_USERS {
         if crate::store::users::find_by_email(store, email)
@@ -494,7 +496,7 @@ pub async fn seed_alert_history(
     );
     chat.filters.insert(Dimension::Channel, "chat".into());
     for spec in [per_channel, chat] {
-        crate::alerts::service::create_rule(store, spec, "demo", now_ms)
+        crate::alerts::service::create_rule(store, spec, &Default::default(), "demo", now_ms)
             .await
             .map_err(|e| match e {
                 crate::alerts::service::OpError::Store(e) => e,

@@ -13,6 +13,8 @@ pub struct ApiError {
     code: String,
     message: String,
     details: Vec<serde_json::Value>,
+    /// Seconds for a `Retry-After` header (overload answers).
+    retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +33,16 @@ impl ApiError {
             code: code.into(),
             message: message.into(),
             details: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// 503 `overloaded` with `Retry-After`: the server chose not to serve this request now.
+    /// Nothing was stored; the same request may be sent again after `secs` seconds.
+    pub fn overloaded(secs: u64, message: impl Into<String>) -> ApiError {
+        ApiError {
+            retry_after: Some(secs),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "overloaded", message)
         }
     }
 
@@ -82,7 +94,14 @@ impl ApiError {
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
-        ApiError::internal(e)
+        match e {
+            // Every connection stayed busy for the pool's whole wait: load, not a fault.
+            crate::store::StoreError::Sqlx(sqlx::Error::PoolTimedOut) => {
+                tracing::warn!("store pool timed out: answering 503");
+                ApiError::overloaded(1, "the store is busy: retry shortly")
+            }
+            e => ApiError::internal(e),
+        }
     }
 }
 
@@ -109,6 +128,11 @@ impl IntoResponse for ApiError {
             message: &self.message,
             details: &self.details,
         };
-        (self.status, Json(body)).into_response()
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        resp
     }
 }

@@ -11,6 +11,7 @@ mod metrics;
 mod orders;
 mod partners;
 mod session;
+pub mod shed;
 mod stream;
 mod support;
 mod voice;
@@ -144,7 +145,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/stream", get(stream::stream))
         .merge(timed)
-        // Outermost last: trace → security headers → authenticate → CSRF → page guard.
+        // Outermost last: trace → security headers → shed → authenticate → CSRF → page guard.
         .layer(axum::middleware::from_fn(middleware::guard_pages))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -153,6 +154,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::authenticate,
+        ))
+        // Before authentication, which reads the store: a shed request costs nothing.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            shed::shed,
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(TraceLayer::new_for_http())

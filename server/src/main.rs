@@ -29,6 +29,17 @@ async fn main() -> anyhow::Result<()> {
                 redact_url(&config.database_url.0)
             )
         })?;
+    // Decided before anything else writes, so "entirely empty" means what it says.
+    let demo = demo::startup::prepare(&state, config.demo, now_ms()).await?;
+    for (kind, n) in &demo.seeded {
+        tracing::info!(kind, records = n, "seeded demo data");
+    }
+    if demo.accounts_deactivated > 0 {
+        tracing::warn!(
+            accounts = demo.accounts_deactivated,
+            "deactivated demo accounts found in a store that is not a demo store"
+        );
+    }
     if let Some(key) = &config.ingest_key {
         keys::ensure_key(&state.store, &key.0, "SIGNALROOM_INGEST_KEY", now_ms()).await?;
     } else if keys::count_keys(&state.store).await? == 0 {
@@ -50,32 +61,9 @@ async fn main() -> anyhow::Result<()> {
             println!("Created the first admin account: {email}");
         }
     }
-    if config.demo {
-        let n = demo::seed_if_empty(&state.store, now_ms()).await?;
-        if n > 0 {
-            tracing::info!(records = n, "seeded demo data");
-        }
-        let t = demo::seed_support_if_empty(&state.store, now_ms()).await?;
-        if t > 0 {
-            tracing::info!(tickets = t, "seeded demo tickets and incidents");
-        }
-        let p = demo::partners::seed_if_empty(&state.store, now_ms()).await?;
-        if p > 0 {
-            tracing::info!(partners = p, "seeded demo partners");
-        }
-        let e = demo::journey::seed_if_empty(&state.store, now_ms()).await?;
-        if e > 0 {
-            tracing::info!(events = e, "seeded demo customer journeys");
-        }
-        let a = demo::seed_alert_history(&state.store, &state.alerts, now_ms()).await?;
-        if a > 0 {
-            tracing::info!(alerts = a, "replayed the demo's alert history");
-        }
-        if demo::ensure_demo_users(&state.store, &state.auth).await? > 0 {
-            tracing::info!("created the demo accounts");
-        }
+    if demo.demo_store {
         println!(
-            "Demo accounts (password {:?}): {}",
+            "Demo store. Demo accounts (password {:?}): {}",
             demo::DEMO_PASSWORD,
             demo::DEMO_USERS.map(|u| u.0).join(", ")
         );

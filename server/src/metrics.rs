@@ -53,12 +53,12 @@ impl Engine {
     /// The executive summary for a resolved query.
     pub async fn summary(&self, q: &DashboardQuery) -> Result<Summary, StoreError> {
         let daily = surveys::daily_aggs(&self.store, &q.filters, q.earliest(), q.to).await?;
-        // The breakdown ignores the filter on its own dimension, so it shows every value.
-        let mut others = q.filters.clone();
-        others.remove(&q.by);
+        // The breakdown ignores the filter on its own dimension, so it shows every value
+        // (every value this reader may see).
+        let others = q.filters_without(q.by);
         let breakdown =
             surveys::breakdown(&self.store, q.by, &others, q.metric.kind(), q.from, q.to).await?;
-        let options = surveys::dimension_values(&self.store).await?;
+        let options = surveys::dimension_values(&self.store, q.scope.as_deref()).await?;
         let has_data = surveys::has_any(&self.store).await?;
         let now = now_ms();
         let mut summary = build_summary(q, &daily, &breakdown, options, has_data, now);

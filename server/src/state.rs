@@ -25,6 +25,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// Flips to `true` when the server is shutting down; long-lived streams end then.
     pub shutdown: watch::Receiver<bool>,
+    /// Load shedding: the concurrency limit of each route class.
+    pub shedder: Arc<crate::http::shed::Shedder>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -75,10 +77,12 @@ impl AppState {
                 retry_base_ms: config.webhook_retry_base_ms,
                 public_url,
                 partner_weights: config.partner_weights,
+                webhook_allow: config.webhook_allow.clone(),
                 ..EngineConfig::default()
             },
         ));
         AppState {
+            shedder: Arc::new(crate::http::shed::Shedder::new(config.limits)),
             engine: Engine::new(
                 store.clone(),
                 config.partner_weights,

@@ -71,6 +71,12 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("the store is shutting down")]
     Closed,
+    /// Another server holds the SQLite database.
+    #[error(
+        "another Signalroom server is already using {0} (SQLite allows one server per database \
+         file): stop it, or use PostgreSQL (DATABASE_URL=postgres://…) for several instances"
+    )]
+    Locked(String),
 }
 
 impl Pool {
@@ -87,6 +93,44 @@ pub struct Store {
     write: Arc<Mutex<()>>,
     // SQLite only: the single writer task that group-commits survey batches.
     survey_writer: Option<mpsc::Sender<surveys::WriteJob>>,
+    // SQLite only: an exclusive OS lock on `<database>.lock`, held while the store lives, so
+    // a second server on the same file refuses to start instead of failing writes later.
+    _instance_lock: Option<Arc<std::fs::File>>,
+}
+
+/// Takes the one-server-per-file lock of a SQLite database at `db`: an exclusive `flock` on
+/// `<db>.lock` that another process cannot take while this one lives (the OS drops it when
+/// the process ends, however it ends). Stores opened again inside the same process (a
+/// restart in tests) share the lock.
+fn lock_sqlite(db: &std::path::Path) -> Result<Arc<std::fs::File>, StoreError> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex as StdMutex, OnceLock, Weak};
+    static HELD: OnceLock<StdMutex<HashMap<std::path::PathBuf, Weak<std::fs::File>>>> =
+        OnceLock::new();
+    let mut path = db.as_os_str().to_owned();
+    path.push(".lock");
+    let path = std::path::PathBuf::from(path);
+    let held = HELD.get_or_init(Default::default);
+    let mut held = held
+        .lock()
+        .map_err(|_| StoreError::Locked(db.display().to_string()))?;
+    if let Some(file) = held.get(&path).and_then(Weak::upgrade) {
+        return Ok(file);
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)?;
+    match file.try_lock() {
+        Ok(()) => {
+            let file = Arc::new(file);
+            held.insert(path, Arc::downgrade(&file));
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(db.display().to_string())),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io(e)),
+    }
 }
 
 // One migration set per dialect: they differ only in DDL (SQLite clusters facts WITHOUT ROWID).
@@ -97,6 +141,7 @@ impl Store {
     /// Opens a pool for `url` (`sqlite://path`, `sqlite::memory:` is not supported because
     /// every pooled connection would get its own database; `postgres://…`).
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let mut instance_lock = None;
         let pool = if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -111,6 +156,7 @@ impl Store {
                     std::fs::create_dir_all(dir)?;
                 }
             }
+            instance_lock = Some(lock_sqlite(opts.get_filename())?);
             Pool::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(8)
@@ -142,6 +188,7 @@ impl Store {
             pool,
             write,
             survey_writer,
+            _instance_lock: instance_lock,
         })
     }
 
@@ -266,6 +313,50 @@ mod tests {
             redact_url("sqlite://data/signalroom.db"),
             "sqlite://data/signalroom.db"
         );
+    }
+}
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_sqlite_file_is_locked_against_other_processes_while_a_store_lives() {
+        let path = std::env::temp_dir().join(format!("signalroom-lock-{}.db", std::process::id()));
+        let url = format!("sqlite://{}", path.display());
+        let lock_path = format!("{}.lock", path.display());
+        // What another process meets: the lock is taken (a separate open file description
+        // conflicts with `flock` exactly as another process's would).
+        let other = || std::fs::File::open(&lock_path).expect("lock file");
+        let first = Store::connect(&url).await.expect("first server");
+        assert!(matches!(
+            other().try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        // The same process may open it again (and shares the lock).
+        let second = Store::connect(&url).await.expect("same process");
+        first.close().await;
+        drop(first);
+        assert!(other().try_lock().is_err(), "still held by the second");
+        second.close().await;
+        drop(second);
+        assert!(other().try_lock().is_ok(), "free once no store holds it");
+        // Someone else holding it: the store refuses to open with a clear message.
+        let foreign = other();
+        foreign.lock().expect("take the lock");
+        let refused = Store::connect(&url).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Locked(p)) if p.ends_with(".db")),
+            "{:?}",
+            refused.as_ref().err()
+        );
+        assert!(refused
+            .err()
+            .is_some_and(|e| e.to_string().contains("already using")));
+        drop(foreign);
+        for suffix in ["", "-wal", "-shm", ".lock"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }
 

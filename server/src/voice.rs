@@ -312,8 +312,12 @@ pub async fn social(store: &Store, q: &VoiceQuery) -> Result<SocialReport, Voice
     let f = q.filter(d.from, d.to, false);
     let rows = store::daily(store, &f).await?;
     let (total, _, by_bucket) = fold(&rows, d);
-    let (likes, shares, comments) = rows.iter().fold((0, 0, 0), |a, r| {
-        (a.0 + r.likes, a.1 + r.shares, a.2 + r.comments)
+    let (likes, shares, comments) = rows.iter().fold((0i64, 0i64, 0i64), |a, r| {
+        (
+            a.0.saturating_add(r.likes),
+            a.1.saturating_add(r.shares),
+            a.2.saturating_add(r.comments),
+        )
     });
     let influencers = store::authors(store, &f, 10).await?;
     let mut advocates: Vec<_> = store::authors(store, &f, 200)
@@ -335,7 +339,7 @@ pub async fn social(store: &Store, q: &VoiceQuery) -> Result<SocialReport, Voice
         shares,
         comments,
         engagement_per_mention: (total.n > 0)
-            .then(|| (likes + shares + comments) as f64 / total.n as f64),
+            .then(|| (likes as f64 + shares as f64 + comments as f64) / total.n as f64),
         sentiment: total.mix(),
         trend: trend(d, &by_bucket),
         influencers,

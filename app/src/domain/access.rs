@@ -187,6 +187,7 @@ impl Principal {
                 }
                 _ => {
                     q.filters.insert(Dimension::Partner, own.clone());
+                    q.scope = Some(own.clone());
                 }
             }
         }

@@ -11,6 +11,10 @@ use super::survey::{
 use super::ticket::TicketRecord;
 use serde::{Deserialize, Serialize};
 
+/// Largest accepted like, share, comment or follower count of one record. Far above any real
+/// post, and low enough that the sums over nine million records still fit in an `i64`.
+pub const MAX_COUNT: i64 = 1_000_000_000_000;
+
 /// Where a text came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -161,7 +165,9 @@ impl FeedbackRecord {
 
     /// Likes + shares + comments: the engagement of a social mention.
     pub fn engagement(&self) -> i64 {
-        self.likes + self.shares + self.comments
+        self.likes
+            .saturating_add(self.shares)
+            .saturating_add(self.comments)
     }
 
     /// Validates and scores one input record. `now_ms` bounds timestamps from the future.
@@ -211,10 +217,10 @@ impl FeedbackRecord {
         };
         let count = |field: &str, v: Option<i64>| match v {
             None => Ok(0),
-            Some(n) if n >= 0 => Ok(n),
+            Some(n) if (0..=MAX_COUNT).contains(&n) => Ok(n),
             Some(_) => Err(RecordError::new(
                 "invalid_count",
-                format!("`{field}` must be zero or more"),
+                format!("`{field}` must be a whole number from 0 to {MAX_COUNT}"),
             )),
         };
         Ok(FeedbackRecord {
@@ -406,6 +412,14 @@ mod tests {
         assert_eq!(
             code(FeedbackInput {
                 likes: Some(-1),
+                ..input()
+            }),
+            "invalid_count"
+        );
+        // A count the sums cannot hold (2^63 - 1 used to show as -1 in the social report).
+        assert_eq!(
+            code(FeedbackInput {
+                likes: Some(i64::MAX),
                 ..input()
             }),
             "invalid_count"

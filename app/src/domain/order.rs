@@ -4,8 +4,10 @@
 use super::survey::{channel, dimension, external_id, string_or_number, timestamp, RecordError};
 use serde::{Deserialize, Serialize};
 
-/// Largest accepted amount or cost, in major units (a bound against unit mistakes).
-pub const MAX_AMOUNT: f64 = 1e11;
+/// Largest accepted amount or cost, in major units: a bound against unit mistakes, and low
+/// enough (10¹¹ cents) that revenue sums over 90 million orders at the bound still fit in an
+/// `i64`; past that the rollups saturate rather than wrap.
+pub const MAX_AMOUNT: f64 = 1e9;
 
 /// One order as it arrives, before validation. Field names are the wire names.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -171,18 +173,20 @@ impl OrderAgg {
 
     /// Adds `o` times `sign` (−1 takes an order's contribution back).
     pub fn add(&mut self, o: &OrderAgg, sign: i64) {
-        self.orders += sign * o.orders;
-        self.revenue_cents += sign * o.revenue_cents;
-        self.returned += sign * o.returned;
-        self.accuracy_known += sign * o.accuracy_known;
-        self.accurate += sign * o.accurate;
-        self.delivered += sign * o.delivered;
-        self.lead_ms_sum += sign * o.lead_ms_sum;
-        self.promise_known += sign * o.promise_known;
-        self.on_time += sign * o.on_time;
-        self.costed += sign * o.costed;
-        self.costed_revenue_cents += sign * o.costed_revenue_cents;
-        self.cost_cents += sign * o.cost_cents;
+        // Saturating: an overflowing sum pins at the bound, it never wraps to a negative.
+        let add = |a: &mut i64, b: i64| *a = a.saturating_add(b.saturating_mul(sign));
+        add(&mut self.orders, o.orders);
+        add(&mut self.revenue_cents, o.revenue_cents);
+        add(&mut self.returned, o.returned);
+        add(&mut self.accuracy_known, o.accuracy_known);
+        add(&mut self.accurate, o.accurate);
+        add(&mut self.delivered, o.delivered);
+        add(&mut self.lead_ms_sum, o.lead_ms_sum);
+        add(&mut self.promise_known, o.promise_known);
+        add(&mut self.on_time, o.on_time);
+        add(&mut self.costed, o.costed);
+        add(&mut self.costed_revenue_cents, o.costed_revenue_cents);
+        add(&mut self.cost_cents, o.cost_cents);
     }
 
     fn pct(num: i64, den: i64) -> Option<f64> {
@@ -255,6 +259,19 @@ mod tests {
     }
 
     #[test]
+    fn rollup_sums_saturate_instead_of_wrapping() {
+        let big = OrderAgg {
+            revenue_cents: i64::MAX - 5,
+            ..Default::default()
+        };
+        let mut total = big;
+        total.add(&big, 1);
+        assert_eq!(total.revenue_cents, i64::MAX);
+        total.add(&big, -1);
+        assert!(total.revenue_cents >= 0);
+    }
+
+    #[test]
     fn bad_orders_get_stable_codes() {
         let code = |f: fn(&mut OrderInput)| {
             let mut i = input();
@@ -265,6 +282,8 @@ mod tests {
         assert_eq!(code(|i| i.amount = Some(-1.0)), "invalid_amount");
         assert_eq!(code(|i| i.amount = Some(f64::NAN)), "invalid_amount");
         assert_eq!(code(|i| i.cost = Some(-3.0)), "invalid_amount");
+        assert_eq!(code(|i| i.amount = Some(1e10)), "invalid_amount");
+        assert_eq!(code(|i| i.amount = Some(9.2e16)), "invalid_amount");
         assert_eq!(
             code(|i| i.currency = Some("euro".into())),
             "invalid_currency"

@@ -145,9 +145,26 @@ pub struct DashboardQuery {
     pub min_sample: i64,
     /// CES scale to report (5 or 7); `None` lets the data decide.
     pub ces_scale: Option<i64>,
+    /// The partner this reader is confined to, set only by
+    /// [`Principal::scope_query`](crate::domain::access::Principal::scope_query) and never from
+    /// the URL. Unlike a filter, no read may drop it: see [`DashboardQuery::filters_without`].
+    #[serde(default)]
+    pub scope: Option<String>,
 }
 
 impl DashboardQuery {
+    /// The filters with the one on `dim` dropped, as a breakdown by `dim` wants (it shows every
+    /// value of its own dimension). The partner scope stays: a partner's breakdown by partner
+    /// is its own row, never every partner's.
+    pub fn filters_without(&self, dim: Dimension) -> BTreeMap<Dimension, String> {
+        let mut f = self.filters.clone();
+        f.remove(&dim);
+        if let Some(own) = &self.scope {
+            f.insert(Dimension::Partner, own.clone());
+        }
+        f
+    }
+
     /// Number of days in the range.
     pub fn days(&self) -> i64 {
         self.to.0 - self.from.0 + 1
@@ -295,6 +312,7 @@ impl DashboardQuery {
             by,
             min_sample,
             ces_scale,
+            scope: None,
         })
     }
 }

@@ -40,6 +40,8 @@ pub struct EngineConfig {
     pub public_url: String,
     /// Weights of the partner performance index (as the partner views use them).
     pub partner_weights: app::domain::partner::IndexWeights,
+    /// Hosts allowed as webhook targets although private (`SIGNALROOM_WEBHOOK_ALLOW_HOSTS`).
+    pub webhook_allow: super::ssrf::AllowList,
 }
 
 impl Default for EngineConfig {
@@ -51,6 +53,7 @@ impl Default for EngineConfig {
             delivery_timeout: Duration::from_secs(10),
             public_url: String::new(),
             partner_weights: Default::default(),
+            webhook_allow: Default::default(),
         }
     }
 }

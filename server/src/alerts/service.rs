@@ -3,6 +3,7 @@
 
 use super::engine::{evaluate_keyed, evaluate_total, AlertEngine};
 use super::source::Samples;
+use super::ssrf::{self, AllowList};
 use crate::auth::tokens::{random_id, random_token};
 use crate::store::alerts::{self as store, AlertFilter, HumanChange};
 use crate::store::{Store, StoreError};
@@ -40,10 +41,12 @@ const MAX_SILENCE_MS: i64 = 30 * 86_400_000;
 pub async fn create_rule(
     store: &Store,
     spec: RuleSpec,
+    allow: &AllowList,
     by: &str,
     now_ms: i64,
 ) -> Result<CreatedRule, OpError> {
     let spec = spec.validate()?;
+    ssrf::check_rule(&spec, allow)?;
     let id = random_id();
     let secret = format!("whsec_{}", random_token(24));
     store::insert_rule(store, &id, &spec, false, &secret, by, now_ms).await?;
@@ -61,10 +64,12 @@ pub async fn update_rule(
     store: &Store,
     id: &str,
     spec: RuleSpec,
+    allow: &AllowList,
     by: &str,
     now_ms: i64,
 ) -> Result<RuleView, OpError> {
     let spec = spec.validate()?;
+    ssrf::check_rule(&spec, allow)?;
     if !store::update_rule(store, id, &spec, by, now_ms).await? {
         return Err(OpError::NotFound("rule"));
     }
@@ -374,6 +379,21 @@ pub async fn page(
         store::fired_since(store, now_ms - 90 * 86_400_000, Some(&metrics)),
         store::deliveries(store, 50),
     )?;
+    // Delivery results tell about the network behind the server: only the people who edit
+    // rules see targets, statuses and errors; readers see that a delivery happened.
+    let deliveries = if can_edit {
+        deliveries
+    } else {
+        deliveries
+            .into_iter()
+            .map(|mut d| {
+                d.url = String::new();
+                d.last_status = None;
+                d.last_error = String::new();
+                d
+            })
+            .collect()
+    };
     let mut heatmap = vec![[0i64; 24]; 7];
     for t in fired {
         let (wd, h) = weekday_hour(t);
@@ -486,9 +506,10 @@ impl app::api::backend::AlertsBackend for AlertsService {
     ) -> app::api::backend::BoxFuture<'_, Result<RuleView, app::error::AppError>> {
         Box::pin(async move {
             let now = crate::clock::now_ms();
+            let allow = &self.engine.config().webhook_allow;
             let r = match id.filter(|i| !i.is_empty()) {
-                Some(id) => update_rule(&self.store, &id, spec, &actor, now).await,
-                None => create_rule(&self.store, spec, &actor, now)
+                Some(id) => update_rule(&self.store, &id, spec, allow, &actor, now).await,
+                None => create_rule(&self.store, spec, allow, &actor, now)
                     .await
                     .map(|c| c.rule),
             };

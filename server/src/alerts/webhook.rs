@@ -53,7 +53,10 @@ pub fn sign(secret: &str, unix_secs: i64, body: &str) -> String {
     format!("t={unix_secs},v1={hex}")
 }
 
-type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+type HttpClient = Client<
+    hyper_util::client::legacy::connect::HttpConnector<super::ssrf::PublicResolver>,
+    Full<Bytes>,
+>;
 
 /// Delivers due webhooks until shutdown; wakes when the engine queues some and when the
 /// next retry is due.
@@ -63,7 +66,13 @@ pub async fn run(
     config: EngineConfig,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    // Names resolve to public addresses only; redirects are never followed (a 3xx fails).
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new_with_resolver(
+        super::ssrf::PublicResolver {
+            allow: config.webhook_allow.clone(),
+        },
+    );
+    let client: HttpClient = Client::builder(TokioExecutor::new()).build(connector);
     loop {
         if *shutdown.borrow() {
             return;
@@ -101,7 +110,7 @@ pub async fn deliver_due(
     }
     let attempts = due.iter().map(|d| {
         let secret = secrets.get(&d.rule_id).cloned().unwrap_or_default();
-        attempt(client, d, secret, config.delivery_timeout)
+        attempt(client, d, secret, config)
     });
     let results = futures_util::future::join_all(attempts).await;
     let n = results.len();
@@ -124,8 +133,13 @@ async fn attempt(
     client: &HttpClient,
     d: &DueDelivery,
     secret: String,
-    timeout: Duration,
+    config: &EngineConfig,
 ) -> (bool, Option<i64>, String) {
+    let timeout = config.delivery_timeout;
+    // Literal addresses skip the resolver: check them here (a rule saved before the guard).
+    if let Some(why) = super::ssrf::refusal(&d.url, &config.webhook_allow) {
+        return (false, None, format!("refused: {why}"));
+    }
     let unix = now_ms() / 1000;
     let req = hyper::Request::post(d.url.as_str())
         .header("content-type", "application/json")
@@ -144,7 +158,7 @@ async fn attempt(
             None,
             format!("timed out after {} s", timeout.as_secs()),
         ),
-        Ok(Err(e)) => (false, None, format!("connection failed: {e}")),
+        Ok(Err(e)) => (false, None, format!("connection failed: {}", causes(&e))),
         Ok(Ok(resp)) => {
             let status = i64::from(resp.status().as_u16());
             if resp.status().is_success() {
@@ -154,6 +168,19 @@ async fn attempt(
             }
         }
     }
+}
+
+/// An error with its causes ("client error (Connect): the host has no public address"), so the
+/// delivery log says why; never a response body.
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(c) = next {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        next = c.source();
+    }
+    out
 }
 
 #[cfg(test)]

@@ -9,14 +9,22 @@ use crate::store::keys::hash_key;
 use crate::store::users::{NewUser, UserRow};
 use crate::store::{audit, sessions, settings, shares, users, Store, StoreError};
 use app::domain::access::{Actor, Principal, Role, SharedView};
-use app::domain::throttle::{Policy, Throttle};
+use app::domain::throttle::SignInGuard;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Password checks running at once. Each argon2id check holds 19 MiB, so this bounds the
+/// memory sign-in can take (16 × 19 MiB ≈ 300 MiB) whatever the number of callers.
+pub const MAX_CONCURRENT_HASHES: usize = 16;
+/// How long a sign-in waits for a free check before it is answered 503 `busy`.
+const HASH_QUEUE_WAIT: Duration = Duration::from_secs(2);
 
 /// Sign-in state shared by every request.
 pub struct Auth {
     signer: Signer,
-    accounts: Mutex<Throttle>,
-    ips: Mutex<Throttle>,
+    guard: Mutex<SignInGuard>,
+    hashes: Semaphore,
     idle_ms: i64,
     max_ms: i64,
     /// Whether cookies carry `Secure`.
@@ -32,6 +40,9 @@ pub enum LoginError {
     /// Too many failures: retry after this many milliseconds.
     #[error("too many attempts")]
     Throttled(i64),
+    /// Every password check is busy: retry after this many milliseconds.
+    #[error("sign-in is busy")]
+    Busy(i64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -53,8 +64,8 @@ impl Auth {
         };
         Ok(Auth {
             signer: Signer::new(secret.as_bytes()),
-            accounts: Mutex::new(Throttle::new(Policy::ACCOUNT, 100_000)),
-            ips: Mutex::new(Throttle::new(Policy::IP, 100_000)),
+            guard: Mutex::new(SignInGuard::new(100_000)),
+            hashes: Semaphore::new(MAX_CONCURRENT_HASHES),
             idle_ms: i64::try_from(config.session_idle.as_millis()).unwrap_or(i64::MAX),
             max_ms: i64::try_from(config.session_max.as_millis()).unwrap_or(i64::MAX),
             cookie_secure: config.cookie_secure,
@@ -66,18 +77,11 @@ impl Auth {
         &self.signer
     }
 
-    fn throttled(&self, email: &str, ip: &str, now: i64) -> Option<i64> {
-        let a = self.accounts.lock().ok()?.check(email, now).err();
-        let i = self.ips.lock().ok()?.check(ip, now).err();
-        a.max(i)
-    }
-
-    fn record_failure(&self, email: &str, ip: &str, now: i64) {
-        if let Ok(mut t) = self.accounts.lock() {
-            t.fail(email, now);
-        }
-        if let Ok(mut t) = self.ips.lock() {
-            t.fail(ip, now);
+    /// Reserves a sign-in attempt (see [`SignInGuard::reserve`]); a poisoned lock refuses.
+    fn reserve(&self, email: &str, ip: &str, now: i64) -> Result<(), i64> {
+        match self.guard.lock() {
+            Ok(mut g) => g.reserve(email, ip, now),
+            Err(_) => Err(1_000),
         }
     }
 
@@ -93,8 +97,13 @@ impl Auth {
     ) -> Result<NewSession, LoginError> {
         let now = now_ms();
         let email = app::domain::access::normalize_email(email).unwrap_or_default();
-        let account_key = format!("account:{email}");
-        if let Some(wait) = self.throttled(&account_key, ip, now) {
+        // A free password check first: a sign-in the server will not serve costs nothing
+        // and counts as no attempt.
+        let Ok(Ok(_permit)) = tokio::time::timeout(HASH_QUEUE_WAIT, self.hashes.acquire()).await
+        else {
+            return Err(LoginError::Busy(1_000));
+        };
+        if let Err(wait) = self.reserve(&email, ip, now) {
             record(store, &email, "login.throttled", &email, "", ip).await;
             return Err(LoginError::Throttled(wait));
         }
@@ -111,13 +120,13 @@ impl Auth {
         let user = match user {
             Some(u) if ok && u.is_active() && u.role().is_some() => u,
             _ => {
-                self.record_failure(&account_key, ip, now);
+                // The reservation already counted this failure.
                 record(store, &email, "login.failure", &email, "", ip).await;
                 return Err(LoginError::Invalid);
             }
         };
-        if let Ok(mut t) = self.accounts.lock() {
-            t.succeed(&account_key);
+        if let Ok(mut g) = self.guard.lock() {
+            g.succeeded(&email, ip, now);
         }
         let token = random_token(32);
         let max_age_secs = self.max_ms / 1000;

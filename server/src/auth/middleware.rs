@@ -21,6 +21,11 @@ fn is_public(path: &str) -> bool {
         || matches!(path, "/login" | "/healthz" | "/readyz" | "/favicon.svg")
 }
 
+/// The key-authenticated HTTP API (ingest, reads, tracking), as opposed to server functions.
+fn is_key_api(path: &str) -> bool {
+    path.starts_with("/api/v1/") || path.starts_with("/v1/")
+}
+
 /// Pages (HTML routes), as opposed to APIs and files.
 fn is_page(path: &str) -> bool {
     !is_public(path) && !path.starts_with("/api/")
@@ -47,6 +52,13 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
     let headers = req.headers();
     let mut principal = None;
+    // A request to the key API that carries a key authenticates by that key alone: its
+    // cookies are ignored, so a cross-site page cannot add a junk `Authorization` header to
+    // ride on the session while skipping the origin check (see `same_origin`).
+    let by_key = is_key_api(path) && headers.contains_key(header::AUTHORIZATION);
+    if by_key {
+        return next.run(req).await;
+    }
     if let Some(token) = cookies::read(headers, cookies::SESSION) {
         match state.auth.session_principal(&state.store, &token).await {
             Ok(p) => principal = p,
@@ -90,8 +102,9 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
         return next.run(req).await;
     }
     let h = req.headers();
-    // The key-authenticated API: a cross-site page can send neither an `Authorization`
-    // header (it would need a CORS preflight we never grant) nor read the answer.
+    // The key-authenticated API: with an `Authorization` header the request is served by
+    // the key alone (`authenticate` ignores its cookies), without cookies there is no
+    // session to ride on. Either way a forged cross-site request gains nothing.
     if req.uri().path().starts_with("/api/v1/")
         && (h.contains_key(header::AUTHORIZATION) || !h.contains_key(header::COOKIE))
     {

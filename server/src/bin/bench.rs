@@ -543,7 +543,7 @@ async fn alert_bench(
             "group_by": group_by, "condition": condition, "severity": "info",
             "window_days": window_days, "for_secs": 600, "min_sample": 30
         }))?;
-        server::alerts::service::create_rule(store, spec, "bench", now)
+        server::alerts::service::create_rule(store, spec, &Default::default(), "bench", now)
             .await
             .map_err(|e| anyhow::anyhow!("bench rule {i}: {e}"))?;
     }
@@ -577,9 +577,10 @@ async fn alert_bench(
             "condition": {"type": "below", "threshold": 50}, "severity": "critical",
             "min_sample": 5, "for_secs": 0
         }))?;
-        let rule = server::alerts::service::create_rule(store, spec, "bench", now)
-            .await
-            .map_err(|e| anyhow::anyhow!("latency rule: {e}"))?;
+        let rule =
+            server::alerts::service::create_rule(store, spec, &Default::default(), "bench", now)
+                .await
+                .map_err(|e| anyhow::anyhow!("latency rule: {e}"))?;
         let at = app::domain::date::format_rfc3339(now_ms() - 60_000);
         let body: Vec<serde_json::Value> = (0..6)
             .map(|i| {

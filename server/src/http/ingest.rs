@@ -45,13 +45,17 @@ pub async fn post_incidents(
     answer(incidents::ingest(&state, format, &bytes).await?)
 }
 
+/// Largest webhook delivery accepted. PagerDuty's V3 events are a few KiB; a signature check
+/// must hash the whole body, so the limit also bounds what an unauthenticated caller costs.
+pub const WEBHOOK_MAX_BODY: usize = 256 * 1024;
+
 /// PagerDuty V3 webhook: authenticated by its `X-PagerDuty-Signature`, not by a key.
 pub async fn post_pagerduty(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let bytes = read_limited(body, &headers, 1024 * 1024).await?;
+    let bytes = read_limited(body, &headers, WEBHOOK_MAX_BODY).await?;
     let signature = headers
         .get("x-pagerduty-signature")
         .and_then(|v| v.to_str().ok());

@@ -154,12 +154,27 @@ pub async fn login(
                 ))
                 .into_response()
             };
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+            retry_after(&mut resp, secs);
+            resp
+        }
+        Err(LoginError::Busy(ms)) => {
+            let secs = (ms + 999) / 1000;
+            let mut resp = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                format!("sign-in is busy: retry in {secs} s"),
+            )
+            .into_response();
+            retry_after(&mut resp, secs);
             resp
         }
         Err(LoginError::Store(e)) => ApiError::from(e).into_response(),
+    }
+}
+
+fn retry_after(resp: &mut Response, secs: i64) {
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
 }
 

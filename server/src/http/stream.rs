@@ -16,6 +16,22 @@ use futures_util::stream::{self, Stream, StreamExt};
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
+/// The change families a shared view shows: a share link's visitor hears of those only
+/// (never of alerts, which are the team's). Keep in step with what each page reads.
+pub fn view_families(path: &str) -> &'static [&'static str] {
+    match path {
+        "/" => &["surveys", "orders", "partners", "events"],
+        "/support" | "/support/tickets" => &["tickets", "incidents"],
+        "/voice" => &["feedback", "surveys"],
+        "/journey" => &["events"],
+        "/sales" => &["orders", "events", "marketing_spend"],
+        p if p == "/partners" || p.starts_with("/partners/") => {
+            &["partners", "orders", "surveys", "tickets", "feedback"]
+        }
+        _ => &[],
+    }
+}
+
 /// Opens a stream: a `ready` event, then a `change` event per commit visible to the reader;
 /// it ends when the server shuts down.
 pub async fn stream(
@@ -24,16 +40,19 @@ pub async fn stream(
     principal: Option<Extension<Principal>>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let reader = require_reader(&state, &headers, principal.map(|p| p.0)).await?;
-    let partner = match reader {
-        Reader::Principal(p) => p.partner,
-        Reader::Key => None,
+    let (partner, families) = match reader {
+        Reader::Principal(p) => {
+            let families = p.view.as_ref().map(|v| view_families(&v.path));
+            (p.partner, families)
+        }
+        Reader::Key => (None, None),
     };
     let rx = state.bus.subscribe();
     let shutdown = state.shutdown.clone();
     let ready = stream::once(async { Ok(Event::default().event("ready").data("{}")) });
     let changes = stream::unfold(
         (rx, shutdown, partner),
-        |(mut rx, mut shutdown, partner)| async move {
+        move |(mut rx, mut shutdown, partner)| async move {
             loop {
                 if *shutdown.borrow() {
                     return None;
@@ -41,8 +60,8 @@ pub async fn stream(
                 let notice = tokio::select! {
                     r = rx.recv() => match r {
                         Ok(change) => match change.for_partner(partner.as_deref()) {
-                            Some(n) => n,
-                            None => continue,
+                            Some(n) if families.is_none_or(|f| f.contains(&n.family.as_str())) => n,
+                            _ => continue,
                         },
                         // Fell behind: tell the page to refetch everything.
                         Err(RecvError::Lagged(_)) => ChangeNotice {
@@ -66,4 +85,27 @@ pub async fn stream(
         },
     );
     Ok(Sse::new(ready.chain(changes)).keep_alive(KeepAlive::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::view_families;
+
+    #[test]
+    fn a_shared_view_hears_of_its_own_families_and_never_of_alerts() {
+        assert!(view_families("/support").contains(&"tickets"));
+        assert!(!view_families("/support").contains(&"surveys"));
+        assert!(view_families("/partners/globex").contains(&"partners"));
+        for p in [
+            "/",
+            "/support",
+            "/voice",
+            "/journey",
+            "/sales",
+            "/partners",
+            "/alerts",
+        ] {
+            assert!(!view_families(p).contains(&"alerts"), "{p}");
+        }
+    }
 }

@@ -54,9 +54,9 @@ fn apply(deltas: &mut BTreeMap<RollupKey, Contribution>, r: &FeedbackRecord, sig
             ))
             .or_default();
         c.counts.add(&one, sign);
-        c.likes += sign * r.likes;
-        c.shares += sign * r.shares;
-        c.comments += sign * r.comments;
+        c.likes = c.likes.saturating_add(sign * r.likes);
+        c.shares = c.shares.saturating_add(sign * r.shares);
+        c.comments = c.comments.saturating_add(sign * r.comments);
     }
 }
 

@@ -405,11 +405,34 @@ pub async fn comments(
     Ok(fetch_as!(store, (String, i64, i64), sql))
 }
 
-/// Known values per dimension, for the filter menus.
-pub async fn dimension_values(store: &Store) -> Result<Vec<DimensionValues>, StoreError> {
-    let rows: Vec<(String, String)> = dispatch!(store, p => {
-        sqlx::query_as("SELECT dim, val FROM dimension_values ORDER BY dim, val").fetch_all(p).await?
-    });
+/// Known values per dimension, for the filter menus. With a partner `scope`, only the values
+/// that occur in that partner's own responses (the menu must not list other partners'
+/// segments, regions or names).
+pub async fn dimension_values(
+    store: &Store,
+    scope: Option<&str>,
+) -> Result<Vec<DimensionValues>, StoreError> {
+    let rows: Vec<(String, String)> = match scope {
+        None => dispatch!(store, p => {
+            sqlx::query_as("SELECT dim, val FROM dimension_values ORDER BY dim, val").fetch_all(p).await?
+        }),
+        Some(partner) => {
+            let pcol = Dimension::Partner.column();
+            let mut rows = Vec::new();
+            for d in Dimension::ALL {
+                let (name, col) = (d.as_str(), d.column());
+                let sql = format!(
+                    "SELECT DISTINCT '{name}', {col} FROM survey_responses \
+                     WHERE {pcol} = $1 AND {col} <> '' ORDER BY 2 LIMIT {MAX_MENU_VALUES}"
+                );
+                let part: Vec<(String, String)> = dispatch!(store, p => {
+                    sqlx::query_as(&sql).bind(partner).fetch_all(p).await?
+                });
+                rows.extend(part);
+            }
+            rows
+        }
+    };
     let mut out: Vec<DimensionValues> = Dimension::ALL
         .into_iter()
         .map(|d| DimensionValues {

@@ -481,7 +481,12 @@ async fn webhooks_are_signed_and_a_dead_target_does_not_block_delivery() {
     let dead_addr = dead.local_addr().unwrap();
     drop(dead);
 
-    let app = spawn_with(|c| c.webhook_retry_base_ms = 50).await;
+    // The receiver is on loopback, which webhooks may reach only when an operator allows it.
+    let app = spawn_with(|c| {
+        c.webhook_retry_base_ms = 50;
+        c.webhook_allow = server::alerts::ssrf::AllowList::parse("127.0.0.1");
+    })
+    .await;
     app.state.alerts.spawn(app.state.shutdown.clone());
     let analyst = app.session(Role::Analyst, None).await;
     let rule = app
@@ -622,8 +627,55 @@ async fn ticket_rules_see_what_the_support_report_sees() {
 }
 
 #[tokio::test]
-async fn a_silence_mutes_deliveries_and_the_unread_count_until_it_ends() {
+async fn webhooks_to_loopback_private_or_metadata_addresses_are_refused() {
     let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    for url in [
+        "http://127.0.0.1:3000/internal/admin",
+        "http://localhost:8080/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.8/hook",
+        "http://[::1]:9/hook",
+    ] {
+        let r = app
+            .json_call(
+                "POST",
+                "/api/v1/alert-rules",
+                Auth::Cookie(&analyst),
+                Some(csat_rule("ssrf", json!({"webhooks": [{"url": url}]}))),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{url}: {}",
+            r.text
+        );
+        assert!(r.text.contains("forbidden_webhook_target"), "{}", r.text);
+    }
+    // Public hosts are fine to save (they are checked again after DNS at delivery).
+    app.create_rule(
+        &analyst,
+        csat_rule(
+            "ok",
+            json!({"webhooks": [{"url": "http://hooks.example.com/x"}]}),
+        ),
+    )
+    .await;
+    // A viewer does not read the delivery log (it would map the network).
+    let viewer = app.session(Role::Viewer, None).await;
+    assert_eq!(
+        app.get_with("/api/v1/alerts/deliveries", &viewer)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_silence_mutes_deliveries_and_the_unread_count_until_it_ends() {
+    let app =
+        spawn_with(|c| c.webhook_allow = server::alerts::ssrf::AllowList::parse("127.0.0.1")).await;
     let analyst = app.session(Role::Analyst, None).await;
     let viewer = app.session(Role::Viewer, None).await;
     let rule = app

@@ -25,7 +25,7 @@ pub struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(f) = &self.sqlite_file {
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", ".lock"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
             }
         }
@@ -63,14 +63,20 @@ pub async fn spawn() -> TestApp {
 
 /// A fresh app with adjusted configuration.
 pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let app = spawn_without_key(adjust).await;
+    keys::ensure_key(&app.state.store, KEY, "test", now_ms())
+        .await
+        .expect("create key");
+    app
+}
+
+/// A fresh app on an entirely empty store: no key, no account, no fact.
+pub async fn spawn_without_key(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (url, sqlite_file) = fresh_database().await;
     let mut config = Config::for_database(&url);
     adjust(&mut config);
     let (tx, rx) = watch::channel(false);
     let state = AppState::open(config, rx).await.expect("open the store");
-    keys::ensure_key(&state.store, KEY, "test", now_ms())
-        .await
-        .expect("create key");
     TestApp {
         router: router(state.clone()),
         state,

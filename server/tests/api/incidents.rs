@@ -111,6 +111,26 @@ async fn a_bad_signature_is_401_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn a_flood_of_signatures_or_a_large_body_is_refused_without_hashing() {
+    let app =
+        spawn_with(|c| c.pagerduty_secret = Some(server::config::Secret(SECRET.into()))).await;
+    let body = pd_event("e1", "incident.triggered", "PD3", &at(2, 0), &at(2, 0));
+    // 5,000 entries used to cost 5,000 HMACs of the body on an async worker.
+    let flood = vec!["v1=00"; 5_000].join(",");
+    let r = deliver(&app, &body, Some(&flood)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text.contains("too_many_signatures"), "{}", r.text);
+    // A rotation's two signatures (one stale) still verify.
+    let two = format!("v1={},{}", "ab".repeat(32), sign(&body, SECRET));
+    let r = deliver(&app, &body, Some(&two)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Webhook bodies are capped well below the batch ingest limit.
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(300 * 1024));
+    let r = deliver(&app, &big, Some(&sign(&big, SECRET))).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+}
+
+#[tokio::test]
 async fn generic_incidents_merge_reports_and_reject_bad_input() {
     let app = spawn().await;
     let post = |body: Value| {

@@ -3,14 +3,18 @@
 
 mod access;
 mod alerts;
+mod demo;
 mod helpers;
 mod incidents;
 mod ingest;
+mod isolation;
 mod journey;
 mod metrics;
 mod orders;
+mod overload;
 mod pages;
 mod partners;
+mod signin;
 mod stream;
 mod tickets;
 mod voice;
