@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every gate and every test. Installs what is missing first.
 #   fmt, clippy (both sides), unit + integration tests on SQLite and on a throwaway
-#   PostgreSQL, then Playwright end-to-end tests in Debian's Chromium against the release build.
+#   PostgreSQL, then Playwright end-to-end tests in Debian's Chromium against the release build,
+#   the shutdown test and the reliability battery (scripts/battery.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -30,3 +31,6 @@ scripts/e2e.sh
 
 step "graceful shutdown (SIGTERM during an ingest)"
 scripts/shutdown-test.sh
+
+step "reliability battery (kill -9, replay, fuzz, partner isolation, overload, one server per file)"
+scripts/battery.sh

@@ -77,7 +77,7 @@ pub struct Config {
     pub webhook_allow: crate::alerts::ssrf::AllowList,
     /// Load shedding: requests served at once per class and how many may wait
     /// (`SIGNALROOM_MAX_READS`, default 16, `SIGNALROOM_MAX_WRITES`, default 8; each queues
-    /// four times as many) and the longest wait (`SIGNALROOM_QUEUE_WAIT_MS`, default 500).
+    /// four times as many) and the longest wait (`SIGNALROOM_QUEUE_WAIT_MS`, default 300).
     pub limits: crate::http::shed::Limits,
 }
 

@@ -161,6 +161,12 @@ pub fn router(state: AppState) -> Router {
             shed::shed,
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(TraceLayer::new_for_http())
+        // 5xx causes are logged where they happen (`ApiError::internal`); a shed 503 is load,
+        // not a failure, and logging each one would cost most under overload.
+        .layer(
+            TraceLayer::new_for_http().on_failure(
+                tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG),
+            ),
+        )
         .with_state(state)
 }

@@ -47,7 +47,7 @@ impl Default for Limits {
                 in_flight: 8,
                 queue: 32,
             },
-            queue_wait: Duration::from_millis(500),
+            queue_wait: Duration::from_millis(300),
         }
     }
 }
