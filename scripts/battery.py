@@ -11,6 +11,7 @@ Checks, each bounded in time:
   5. overload: at 4x the saturating load every answer is 200 or 429/503 within 1 s, and the
      accepted throughput stays at 80 % of the peak or more.
   6. a second server on the same SQLite file refuses to start.
+  7. demo mode refuses to start on a store that holds real data.
 Prints "N passed, M failed" last; exits non-zero on any failure.
 """
 
@@ -374,6 +375,13 @@ def main():
     finally:
         if server:
             server.stop()
+    # With the server stopped (the file lock is free): demo mode on this store of real data
+    # must refuse to start, and seed nothing.
+    out = subprocess.run([BIN], env=env(SIGNALROOM_DEMO="1", SIGNALROOM_ADDR=f"127.0.0.1:{PORT + 2}"),
+                         capture_output=True, text=True, timeout=60)
+    check("demo mode refuses a store with real data", out.returncode != 0
+          and "refusing to seed demo data" in out.stderr + out.stdout,
+          f"exit {out.returncode}: {(out.stderr + out.stdout).strip()[-120:]}")
     failed = sum(1 for _, ok in RESULTS if not ok)
     print(f"battery: {time.time() - started:.0f} s")
     print(f"{len(RESULTS) - failed} passed, {failed} failed")

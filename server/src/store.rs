@@ -21,6 +21,37 @@ macro_rules! dispatch {
     };
 }
 
+/// Begins a write transaction the way each dialect wants it: SQLite `BEGIN IMMEDIATE`, which
+/// takes the write lock at once (a busy database then waits `busy_timeout` instead of failing
+/// with "database is locked" at the first write after reads); PostgreSQL a plain `BEGIN`.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send {
+        self.begin()
+    }
+}
+
 /// Runs one SELECT built with [`sql::Sql`] on whichever dialect the store uses.
 macro_rules! fetch_as {
     ($store:expr, $row:ty, $sql:expr) => {

@@ -2,6 +2,7 @@
 
 use super::sql::{Bind, Sql};
 use super::{Store, StoreError};
+use crate::store::BeginWrite;
 use app::domain::alert::lifecycle::AlertState;
 use app::domain::alert::rule::{RuleSpec, Severity};
 use app::model::alerts::{
@@ -154,7 +155,7 @@ pub async fn update_rule(
 ) -> Result<bool, StoreError> {
     let _w = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query("UPDATE alert_rules SET spec = $1, enabled = $2, updated_at = $3 WHERE id = $4")
             .bind(spec_json(spec))
             .bind(i64::from(spec.enabled))
@@ -180,7 +181,7 @@ pub async fn delete_rule(
 ) -> Result<bool, StoreError> {
     let _w = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query("DELETE FROM alert_rules WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -366,7 +367,7 @@ pub async fn apply(store: &Store, w: &EngineWrites, now_ms: i64) -> Result<usize
     }
     let _g = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let mut visible = 0;
         for id in &w.deletes {
             sqlx::query("DELETE FROM alerts WHERE id = $1 AND state = 'pending'")
@@ -592,7 +593,7 @@ pub async fn apply_human(
 ) -> Result<(), StoreError> {
     let _g = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query(
             "UPDATE alerts SET state = COALESCE($1, state), work_status = COALESCE($2, work_status), \
              acknowledged_at = CASE WHEN $3 = 1 AND acknowledged_at IS NULL THEN $4 ELSE acknowledged_at END, \
@@ -871,7 +872,7 @@ pub async fn list_silences(store: &Store, now_ms: i64) -> Result<Vec<SilenceView
 pub async fn insert_silence(store: &Store, s: &SilenceView) -> Result<(), StoreError> {
     let _g = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query(
             "INSERT INTO alert_silences (id, rule_id, dim_key, until_at, reason, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -907,7 +908,7 @@ pub async fn insert_silence(store: &Store, s: &SilenceView) -> Result<(), StoreE
 pub async fn end_silence(store: &Store, id: &str, now_ms: i64) -> Result<bool, StoreError> {
     let _g = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let row: Option<(String, String, i64)> = sqlx::query_as(
             "SELECT rule_id, dim_key, until_at FROM alert_silences WHERE id = $1 AND until_at > $2",
         )

@@ -2,6 +2,7 @@
 //! for the in-memory journey index. Marketing spend: upsert by period and channel.
 
 use super::{Pool, Store, StoreError};
+use crate::store::BeginWrite;
 use app::domain::date::Day;
 use app::domain::journey::commerce::{SpendFact, SpendRecord};
 use app::domain::journey::message::EventRecord;
@@ -47,7 +48,7 @@ pub async fn insert_batch(
     let sqlite = matches!(store.pool(), Pool::Sqlite(_));
     let mut inserted: Vec<&EventRecord> = Vec::with_capacity(unique.len());
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         if !sqlite {
             // One event writer at a time, so `seq` order is commit order: the journey index
             // tails `seq` and must never see a later number commit before an earlier one.
@@ -167,7 +168,7 @@ pub async fn upsert_spend(
     let (mut created, mut updated) = (0, 0);
     let mut unchanged = total - records.len() as i64;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         for r in records {
             let old: Option<(i64, i64, String, i64)> = sqlx::query_as(
                 "SELECT from_day, to_day, currency, amount_cents FROM marketing_spend \

@@ -1,6 +1,7 @@
 //! Incidents and applied webhook deliveries.
 
 use super::{Store, StoreError};
+use crate::store::BeginWrite;
 use app::domain::incident::{IncidentRecord, Severity};
 
 /// A stored incident.
@@ -58,7 +59,7 @@ pub async fn upsert(
 ) -> Result<bool, StoreError> {
     let _w = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         if let Some((source, event_id)) = webhook {
             let fresh = sqlx::query(
                 "INSERT INTO webhook_events (source, event_id, received_at) VALUES ($1, $2, $3) \

@@ -3,6 +3,7 @@
 
 use super::sql::{Bind, Sql};
 use super::{Pool, Store, StoreError, Upserted};
+use crate::store::BeginWrite;
 use app::domain::order::{OrderAgg, OrderRecord};
 use sqlx::QueryBuilder;
 use std::collections::{BTreeMap, HashMap};
@@ -95,7 +96,7 @@ pub async fn upsert_batch(
     let _w = store.write_guard().await;
     let postgres = matches!(store.pool(), Pool::Postgres(_));
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         if postgres {
             // Read-then-move needs the stored version to stay put until commit.
             sqlx::query("LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE")

@@ -5,6 +5,7 @@
 
 use super::sql::{Bind, Sql};
 use super::{Store, StoreError, Upserted};
+use crate::store::BeginWrite;
 use app::domain::date::Day;
 use app::domain::partner::activity::{ActivityCounts, TrainingEvent};
 use app::domain::partner::{
@@ -83,7 +84,7 @@ pub async fn upsert_partners(
     let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
     let today = Day::from_epoch_ms(now_ms).0;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let stored: HashMap<String, PartnerRecord> = stored_by_key!(
             tx,
             PartnerRow,
@@ -242,7 +243,7 @@ pub async fn upsert_activity(
     let event_ids: Vec<String> = events.iter().map(|e| e.external_id.clone()).collect();
     let deal_ids: Vec<String> = deals.iter().map(|d| d.deal_id.clone()).collect();
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let stored: HashMap<String, ActivityRecord> = stored_by_key!(
             tx,
             ActivityRow,
@@ -370,7 +371,7 @@ pub async fn upsert_inventory(
     }
     let _w = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let mut stored: HashMap<String, InventorySnapshot> = HashMap::new();
         for chunk in keyed.chunks(CHUNK) {
             let mut qb = QueryBuilder::new(

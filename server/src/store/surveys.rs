@@ -3,6 +3,7 @@
 
 use super::sql::{Bind, Sql};
 use super::{Pool, Store, StoreError};
+use crate::store::BeginWrite;
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::metric::SurveyAgg;
@@ -170,7 +171,7 @@ async fn write_group(
     let sqlite = matches!(pool, Pool::Sqlite(_));
     let updated_at = batches.iter().map(|(_, now)| *now).max().unwrap_or(0);
     dispatch!(pool, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let mut outcomes = Vec::with_capacity(batches.len());
         let mut fresh_all: Vec<&SurveyRecord> = Vec::new();
         for (records, now_ms) in batches {
@@ -491,7 +492,7 @@ pub async fn rebuild_rollups(store: &Store) -> Result<(), StoreError> {
     }
     let _w = store.write_guard().await;
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         for s in &statements {
             sqlx::query(s).execute(&mut *tx).await?;
         }

@@ -5,6 +5,7 @@
 
 use super::sql::{Bind, Sql};
 use super::{Pool, Store, StoreError, Upserted};
+use crate::store::BeginWrite;
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::histogram::{bucket_of, Histogram};
@@ -245,7 +246,7 @@ pub async fn upsert_batch(
     let _w = store.write_guard().await;
     let postgres = matches!(store.pool(), Pool::Postgres(_));
     dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         if postgres {
             // Read-then-move needs the stored version to stay put until commit; ticket
             // upserts are rare next to reads, so one writer at a time is the simple, exact way.

@@ -1,6 +1,7 @@
 //! Accounts.
 
 use super::{Store, StoreError};
+use crate::store::BeginWrite;
 use app::domain::access::Role;
 
 /// An account as stored. The hash never leaves the server (no `Serialize`).
@@ -103,7 +104,7 @@ pub async fn update(
 ) -> Result<bool, StoreError> {
     let _w = store.write_guard().await;
     let n = dispatch!(store, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         let n = sqlx::query(
             "UPDATE users SET role = $2, partner_id = $3, deactivated_at = $4, updated_at = $5 WHERE id = $1",
         )
