@@ -1,6 +1,11 @@
 //! Live updates: the page subscribes to `/api/v1/stream` (Server-Sent Events) and bumps a
 //! version signal when a change notice touches the days on screen, so only views whose data
 //! changed are refetched.
+//!
+//! One tab holds **one** stream, shared by every subscriber (pages, the bell, the inbox) and
+//! kept across client-side navigations; a component's subscription ends with it. A stream per
+//! page used to pile up: after three navigations the browser's six connections per host were
+//! all streams, and the app froze.
 
 use crate::domain::date::Day;
 use crate::model::ChangeNotice;
@@ -51,7 +56,7 @@ fn use_live_where(accept: fn(&ChangeNotice) -> bool) -> Live {
     let (status, set_status) = signal(LiveStatus::Off);
     let window = RwSignal::new(None);
     Effect::new(move |_| {
-        imp::connect(
+        let id = imp::connect(
             move |notice| {
                 if accept(&notice) && is_relevant(&notice, window.get_untracked()) {
                     set_version.update(|v| *v += 1);
@@ -66,6 +71,8 @@ fn use_live_where(accept: fn(&ChangeNotice) -> bool) -> Live {
             },
             move || set_status.set(LiveStatus::Connecting),
         );
+        // Unsubscribe when the component goes (the shared stream stays for the next page).
+        on_cleanup(move || imp::disconnect(id));
     });
     Live {
         version,
@@ -79,36 +86,116 @@ mod imp {
     use crate::model::ChangeNotice;
     use futures_util::StreamExt;
     use gloo_net::eventsource::futures::EventSource;
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
     use std::time::Duration;
 
     /// Coalesces bursts of notices into one refetch.
     const DEBOUNCE: Duration = Duration::from_millis(150);
 
+    /// One subscriber of the tab's stream.
+    #[derive(Clone)]
+    struct Sub {
+        id: u64,
+        on_notice: Rc<dyn Fn(ChangeNotice)>,
+        on_ready: Rc<dyn Fn(bool)>,
+        on_lost: Rc<dyn Fn()>,
+    }
+
+    /// The tab's one stream and its subscribers.
+    #[derive(Default)]
+    struct Hub {
+        subs: Vec<Sub>,
+        next_id: u64,
+        started: bool,
+        /// The stream is open now (a new subscriber is live at once).
+        ready: bool,
+    }
+
+    thread_local! {
+        static HUB: RefCell<Hub> = RefCell::new(Hub::default());
+    }
+
+    /// The subscribers, copied out so callbacks run with the hub unborrowed (a callback may
+    /// subscribe or unsubscribe).
+    fn subscribers() -> Vec<Sub> {
+        HUB.with_borrow(|h| h.subs.clone())
+    }
+
+    /// Adds a subscriber (and opens the stream on the first); returns its id.
     pub fn connect(
         on_notice: impl Fn(ChangeNotice) + 'static,
         on_ready: impl Fn(bool) + 'static,
         on_lost: impl Fn() + 'static,
-    ) {
-        on_lost();
+    ) -> u64 {
+        let pending: Rc<Cell<Option<ChangeNotice>>> = Rc::new(Cell::new(None));
+        let on_notice = Rc::new(on_notice);
+        let debounced = move |notice: ChangeNotice| {
+            if pending.replace(Some(notice)).is_none() {
+                let pending = pending.clone();
+                let on_notice = on_notice.clone();
+                leptos::prelude::set_timeout(
+                    move || {
+                        if let Some(n) = pending.take() {
+                            on_notice(n);
+                        }
+                    },
+                    DEBOUNCE,
+                );
+            }
+        };
+        let (id, started, ready) = HUB.with_borrow_mut(|h| {
+            h.next_id += 1;
+            let id = h.next_id;
+            h.subs.push(Sub {
+                id,
+                on_notice: Rc::new(debounced),
+                on_ready: Rc::new(on_ready),
+                on_lost: Rc::new(on_lost),
+            });
+            let started = std::mem::replace(&mut h.started, true);
+            (id, started, h.ready)
+        });
+        let me = subscribers().into_iter().find(|s| s.id == id);
+        if let Some(me) = me {
+            if ready {
+                (me.on_ready)(false);
+            } else {
+                (me.on_lost)();
+            }
+        }
+        if !started {
+            open();
+        }
+        id
+    }
+
+    /// Removes a subscriber; the stream stays open for the next page.
+    pub fn disconnect(id: u64) {
+        HUB.with_borrow_mut(|h| h.subs.retain(|s| s.id != id));
+    }
+
+    fn open() {
         let Ok(mut es) = EventSource::new("/api/v1/stream") else {
+            HUB.with_borrow_mut(|h| h.started = false);
             return;
         };
         let (Ok(ready), Ok(changes)) = (es.subscribe("ready"), es.subscribe("change")) else {
+            HUB.with_borrow_mut(|h| h.started = false);
             return;
         };
-        let on_notice = Rc::new(on_notice);
-        let pending: Rc<Cell<Option<ChangeNotice>>> = Rc::new(Cell::new(None));
         leptos::task::spawn_local(async move {
-            // The EventSource closes when dropped: keep it for the life of the page.
+            // The EventSource closes when dropped (and with the tab): kept by this one task.
             let _es = es;
             let mut events = futures_util::stream::select(ready, changes);
             let mut connected_before = false;
             while let Some(event) = events.next().await {
                 match event {
                     Ok((kind, _)) if kind == "ready" => {
-                        on_ready(connected_before);
+                        HUB.with_borrow_mut(|h| h.ready = true);
+                        for s in subscribers() {
+                            (s.on_ready)(connected_before);
+                        }
                         connected_before = true;
                     }
                     Ok((_, msg)) => {
@@ -119,23 +206,23 @@ mod imp {
                         else {
                             continue;
                         };
-                        if pending.replace(Some(notice)).is_none() {
-                            let pending = pending.clone();
-                            let on_notice = on_notice.clone();
-                            leptos::prelude::set_timeout(
-                                move || {
-                                    if let Some(n) = pending.take() {
-                                        on_notice(n);
-                                    }
-                                },
-                                DEBOUNCE,
-                            );
+                        for s in subscribers() {
+                            (s.on_notice)(notice.clone());
                         }
                     }
                     // The browser reconnects by itself; show that we are behind meanwhile.
-                    Err(_) => on_lost(),
+                    Err(_) => {
+                        HUB.with_borrow_mut(|h| h.ready = false);
+                        for s in subscribers() {
+                            (s.on_lost)();
+                        }
+                    }
                 }
             }
+            HUB.with_borrow_mut(|h| {
+                h.started = false;
+                h.ready = false;
+            });
         });
     }
 }
@@ -148,8 +235,11 @@ mod imp {
         _on_notice: impl Fn(ChangeNotice) + 'static,
         _on_ready: impl Fn(bool) + 'static,
         _on_lost: impl Fn() + 'static,
-    ) {
+    ) -> u64 {
+        0
     }
+
+    pub fn disconnect(_id: u64) {}
 }
 
 #[cfg(test)]

@@ -2,26 +2,14 @@
 
 use crate::helpers::*;
 use app::domain::access::Role;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use server::clock::now_ms;
 use server::demo::startup::{self, DemoError};
 use server::store::{settings, surveys, tickets, users};
 
 async fn demo_password_signs_in(app: &TestApp, email: &str) -> bool {
     let r = app
-        .send_raw(
-            Request::post("/auth/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::HOST, "localhost")
-                .header("origin", "http://localhost")
-                .body(Body::from(format!(
-                    "email={}&password={}",
-                    app::domain::query::percent_encode(email),
-                    server::demo::DEMO_PASSWORD
-                )))
-                .expect("request"),
-        )
+        .send_raw(login_form(email, server::demo::DEMO_PASSWORD))
         .await;
     r.status == StatusCode::SEE_OTHER && session_cookie(&r).is_some()
 }

@@ -219,20 +219,7 @@ impl TestApp {
 
     /// Signs `email` in with [`PASSWORD`] over HTTP; the session `Cookie` header value.
     pub async fn login(&self, email: &str) -> String {
-        let r = self
-            .send_raw(
-                Request::post("/auth/login")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::HOST, "localhost")
-                    .header("origin", "http://localhost")
-                    .body(Body::from(format!(
-                        "email={}&password={}",
-                        app::domain::query::percent_encode(email),
-                        app::domain::query::percent_encode(PASSWORD)
-                    )))
-                    .expect("request"),
-            )
-            .await;
+        let r = self.send_raw(login_form(email, PASSWORD)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {email}");
         session_cookie(&r).expect("a session cookie")
     }
@@ -298,6 +285,20 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         r.json()
     }
+}
+
+/// The sign-in form as a browser on this site posts it.
+pub fn login_form(email: &str, password: &str) -> Request<Body> {
+    Request::post("/auth/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "localhost")
+        .header("origin", "http://localhost")
+        .body(Body::from(format!(
+            "email={}&password={}",
+            app::domain::query::percent_encode(email),
+            app::domain::query::percent_encode(password)
+        )))
+        .expect("request")
 }
 
 /// An RFC 3339 timestamp `days_ago` days before now (at least one hour back).
