@@ -59,16 +59,15 @@ pub async fn prepare(
     now_ms: i64,
 ) -> Result<DemoOutcome, DemoError> {
     let store = &state.store;
-    let mut out = DemoOutcome {
-        demo_store: is_demo_store(store).await?,
-        ..Default::default()
-    };
+    let mut out = DemoOutcome::default();
     if !requested {
+        out.demo_store = is_demo_store(store).await?;
         if !out.demo_store {
             out.accounts_deactivated = deactivate_demo_accounts(store, now_ms).await?;
         }
         return Ok(out);
     }
+    // `claim` decides (and marks) the store; it refuses one that holds real data.
     claim(store).await?;
     out.demo_store = true;
     seed(state, now_ms, &mut out).await?;

@@ -181,16 +181,13 @@ async fn a_partner_account_never_sees_another_partner_on_any_read_path() {
             .send_raw(Request::get(&url).body(Body::empty()).expect("request"))
             .await;
         let cookie = named_cookie(&opened, "sr_share").expect("share cookie");
-        let page = app.get_with(&format!("/?{q}"), &cookie).await;
-        assert_clean(&url, page.status, &page.text);
-        let call = app
-            .call_get(
-                "get_summary",
-                Some(&cookie),
-                &format!("query={}", percent_encode(q)),
-            )
-            .await;
-        assert_clean(&url, call.status, &call.text);
+        for read in [
+            format!("/?{q}"),
+            format!("/api/fn/get_summary?query={}", percent_encode(q)),
+        ] {
+            let r = app.get_with(&read, &cookie).await;
+            assert_clean(&url, r.status, &r.text);
+        }
     }
     // A crafted request for the other partner is a refusal that names nothing.
     let r = app
