@@ -80,9 +80,21 @@ fn assert_clean(path: &str, status: StatusCode, text: &str) {
     );
 }
 
-/// The query strings of the walk: each breakdown, each metric, with and without filters.
+/// The query strings of the walk: a breakdown by each dimension, and an explicit filter.
 fn queries() -> Vec<String> {
     let mut out = vec!["min_sample=1".to_string()];
+    for d in Dimension::ALL {
+        let d = d.as_str();
+        out.push(format!("range=30d&by={d}&breakdown={d}&min_sample=1"));
+        out.push(format!("by={d}&partner=globex&min_sample=1"));
+    }
+    out
+}
+
+/// The same breakdowns for each survey metric: the metric picks what the summary breaks
+/// down, so the paths that show one metric are walked with every metric.
+fn metric_queries() -> Vec<String> {
+    let mut out = Vec::new();
     for d in Dimension::ALL {
         for metric in ["nps", "csat", "pss", "pnps", "ces"] {
             out.push(format!(
@@ -90,7 +102,6 @@ fn queries() -> Vec<String> {
                 d = d.as_str()
             ));
         }
-        out.push(format!("by={}&partner=globex&min_sample=1", d.as_str()));
     }
     out
 }
@@ -137,6 +148,21 @@ async fn a_partner_account_never_sees_another_partner_on_any_read_path() {
         "/api/v1/commerce",
     ];
     let pages = ["/", "/support", "/voice", "/partners", "/partners/globex"];
+    for q in metric_queries() {
+        let r = app
+            .call_get(
+                "get_summary",
+                Some(&me),
+                &format!("query={}", percent_encode(&q)),
+            )
+            .await;
+        assert_clean(&format!("get_summary?{q}"), r.status, &r.text);
+        for path in ["/", "/api/v1/metrics/nps", "/api/v1/metrics/pss"] {
+            let url = format!("{path}?{q}");
+            let r = app.get_with(&url, &me).await;
+            assert_clean(&url, r.status, &r.text);
+        }
+    }
     for q in queries() {
         for f in functions {
             let r = app
