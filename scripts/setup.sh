@@ -44,7 +44,7 @@ if [ "$what" = test ] && ! python3 -c "import segment.analytics" 2>/dev/null; th
   step "installing Segment's Python SDK from PyPI (the tracking API compatibility test)"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore segment-analytics-python==2.4.0
 fi
-if [ "$what" = test ] && [ ! -d end2end/node_modules/@playwright/test ]; then
+if [ "$what" = test ] && { [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; }; then
   step "installing Playwright (driving Debian's Chromium; no browser download)"
   (cd end2end && npm install --no-audit --no-fund --loglevel=error)
 fi

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod charts;
+pub mod clock;
 pub mod filters;
 pub mod format;
 pub mod journey;

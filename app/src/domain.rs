@@ -1,9 +1,10 @@
-//! Pure domain logic: dates, dimensions, survey validation, metric formulas, the query model
+//! Pure domain logic: the metric catalogue, dates, dimensions, survey validation, metric formulas, the query model
 //! and summary assembly, access rules, tickets and duration histograms. No I/O, no Leptos, no
 //! SQL: everything here is unit-tested.
 
 pub mod access;
 pub mod alert;
+pub mod catalogue;
 pub mod date;
 pub mod dimension;
 pub mod escape;

@@ -15,6 +15,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use pages::admin_audit::AdminAuditPage;
 use pages::admin_keys::AdminKeysPage;
+use pages::admin_lexicon::AdminLexiconPage;
 use pages::admin_users::AdminUsersPage;
 use pages::alert_rules::AlertRulesPage;
 use pages::alerts::AlertsPage;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("admin"), StaticSegment("users")) view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("keys")) view=AdminKeysPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AdminAuditPage ssr=SsrMode::Async />
+                <Route path=(StaticSegment("admin"), StaticSegment("lexicon")) view=AdminLexiconPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

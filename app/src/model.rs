@@ -114,6 +114,10 @@ pub struct Summary {
     /// Read through a share link: the view is fixed, so the page offers no filters.
     #[serde(default)]
     pub shared_view: bool,
+    /// The query string this answers, as the page asked for it: a page whose URL has moved on
+    /// since (Back while a reload was under way) knows the figures are not its own.
+    #[serde(default)]
+    pub requested: String,
 }
 
 /// Customers and partners side by side on the command centre home, over the view's range.

@@ -3,6 +3,7 @@
 pub mod access_error;
 pub mod admin_audit;
 pub mod admin_keys;
+pub mod admin_lexicon;
 pub mod admin_users;
 pub mod alert_rules;
 pub mod alerts;

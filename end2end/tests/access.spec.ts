@@ -68,8 +68,13 @@ test('a share link opens its view, read-only, in a fresh browser', async ({ page
   await page.getByTestId('share-create').click();
   const link = page.getByTestId('share-url');
   await expect(link).toBeVisible();
-  const url = await link.getAttribute('href');
-  expect(url).toMatch(/^\/s\//);
+  // The full URL, ready to paste elsewhere (issue 18, item 7), with a working copy button.
+  const url = await link.inputValue();
+  expect(url).toMatch(/^https?:\/\/[^/]+\/s\//);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('share-copy').click();
+  await expect(page.getByTestId('share-copy')).toHaveText(/Copied/);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
 
   const stranger = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const visit = await stranger.newPage();
@@ -81,6 +86,9 @@ test('a share link opens its view, read-only, in a fresh browser', async ({ page
   await expect(visit.getByTestId('kpi-tile')).toHaveCount(5);
   await expect(visit.getByTestId('share-button')).toHaveCount(0);
   await expect(visit.getByTestId('shared-note')).toBeVisible();
+  // The shared view says what it covers.
+  await expect(visit.getByTestId('shared-scope')).toContainText('Channel: email');
+  await expect(visit.getByTestId('shared-scope')).toContainText(/\d{1,2} \w{3} \d{4} – \d{1,2} \w{3} \d{4}/);
   await expect(visit.getByTestId('filter-bar')).toHaveCount(0);
   await hydrated(visit);
   // Any other page leads back to the shared view.
@@ -89,10 +97,23 @@ test('a share link opens its view, read-only, in a fresh browser', async ({ page
   expect(csp).toEqual([]);
 
   // Revoked, the link opens nothing, even in the browser that already used it.
+  // The link can be shown (and copied) again from the list of links.
   await page.goto('/shares');
+  await expect(page.getByTestId('share-row').first().getByTestId('share-url')).toHaveValue(url);
   await page.getByTestId('share-row').first().getByTestId('share-revoke').click();
   await expect(page.getByTestId('share-row').first()).toContainText('revoked');
   const again = await visit.goto(url!);
   expect(again?.status()).toBe(403);
   await stranger.close();
+});
+
+test('a partner account\'s trend says why it is empty instead of showing an empty box', async ({ page }) => {
+  await signIn(page, 'partner');
+  await page.goto('/?metric=nps&range=30d');
+  // Every day of one partner's NPS is under the minimum sample of 30 answers.
+  await expect(page.getByTestId('trend-not-enough')).toContainText('every period has fewer than 30 answers (the most is n =');
+  // Weekly buckets over 90 days: some weeks are drawn, the rest are said to be gaps.
+  await page.goto('/?metric=nps&range=90d&bucket=week');
+  await expect(page.getByTestId('trend-not-enough')).toHaveCount(0);
+  await expect(page.getByTestId('trend-gaps')).toContainText(/\d+ of \d+ periods have fewer than 30 answers and are left as gaps/);
 });

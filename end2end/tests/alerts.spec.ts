@@ -64,3 +64,55 @@ test('a rule is tested on the last 30 days, saved and listed', async ({ page }) 
   await page.getByTestId('rule-save').click();
   await expect(page.getByTestId('rule-row').filter({ hasText: name })).toContainText('NPS below 100.0 over the last 7 days');
 });
+
+test('the rule tester says which days were below the minimum sample, with axes and a table', async ({ page }) => {
+  await page.goto('/alerts/rules');
+  await expect(page.getByTestId('live-badge').or(page.getByTestId('rules-table'))).toBeVisible();
+  await page.getByTestId('rule-name').fill('Chat CSAT watch');
+  await page.getByTestId('rule-metric').selectOption('csat');
+  await page.getByTestId('rule-condition').selectOption('below');
+  await page.getByTestId('rule-value').fill('80');
+  await page.getByTestId('rule-window').fill('1');
+  await page.getByTestId('rule-min-sample').fill('100000');
+  await page.getByTestId('rule-filter-dim').selectOption('channel');
+  await page.getByTestId('rule-filter-value').fill('chat');
+  await page.getByTestId('rule-test').click();
+  // No day has 100,000 chat answers: none is evaluated, and the tester says so.
+  await expect(page.getByTestId('history-summary')).toHaveText('0 of 30 days in breach: it would not have fired');
+  await expect(page.getByTestId('history-short')).toContainText('30 of 30 days had fewer than 100,000 answers');
+  await expect(page.locator('[data-testid=history-chart] circle.short')).not.toHaveCount(0);
+  await expect(page.locator('[data-testid=history-chart] .hc-tick').first()).toBeVisible();
+  await expect(page.getByTestId('history-table').locator('tbody tr')).toHaveCount(30);
+  await expect(page.getByTestId('history-table')).toContainText('not enough data (n =');
+});
+
+test('Edit brings the rule form into view', async ({ page }) => {
+  await page.goto('/alerts/rules');
+  await expect(page.getByTestId('rules-table')).toBeVisible();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.getByTestId('rule-row').last().getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByTestId('rule-form').getByRole('heading', { name: 'Edit rule' })).toBeInViewport();
+});
+
+test('the rule form offers the known filter values, and "Chat" is the chat channel', async ({ page }) => {
+  await page.goto('/alerts/rules');
+  await expect(page.getByTestId('rules-table')).toBeVisible();
+  await page.getByTestId('rule-filter-dim').selectOption('segment');
+  // The values the data holds are offered as the value's list.
+  const options = page.locator('#rule-filter-values option');
+  await expect(options.first()).toBeAttached();
+  const values = await options.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(values).toContain('smb');
+  await expect(page.getByTestId('rule-filter-value')).toHaveAttribute('list', 'rule-filter-values');
+  await page.getByTestId('rule-filter-dim').selectOption('channel');
+  await expect.poll(() => options.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toContain('chat');
+  // A value typed in another case is the stored value, not a filter that matches nothing.
+  const name = `Chat CSAT ${Date.now()}`;
+  await page.getByTestId('rule-name').fill(name);
+  await page.getByTestId('rule-metric').selectOption('csat');
+  await page.getByTestId('rule-condition').selectOption('below');
+  await page.getByTestId('rule-value').fill('80');
+  await page.getByTestId('rule-filter-value').fill('Chat');
+  await page.getByTestId('rule-save').click();
+  await expect(page.getByTestId('rule-row').filter({ hasText: name })).toContainText('channel=chat');
+});

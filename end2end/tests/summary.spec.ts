@@ -15,7 +15,7 @@ test('the dashboard renders the seeded KPIs', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('kpi-tile')).toHaveCount(5);
   for (const m of ['nps', 'csat', 'ces', 'pss', 'pnps']) {
-    await expect(tile(page, m).getByTestId('tile-value')).toHaveText(/^-?\d+(\.\d+)?%?$/);
+    await expect(tile(page, m).getByTestId('tile-value')).toHaveText(/^[−-]?[\d,]+(\.\d+)?%?$/);
     expect(await sampleOf(page, m)).toBeGreaterThan(30);
   }
   await expect(page.getByTestId('breakdown-table').locator('tbody tr')).toHaveCount(7);

@@ -23,6 +23,17 @@ use std::sync::Arc;
 pub struct AccessService {
     pub store: Arc<Store>,
     pub auth: Arc<Auth>,
+    pub sentiment: Arc<crate::sentiment::Sentiment>,
+    pub bus: crate::bus::ChangeBus,
+}
+
+fn lexicon_error(e: crate::sentiment::LexiconError) -> AppError {
+    use crate::sentiment::LexiconError;
+    match e {
+        LexiconError::Invalid(t) => AppError::bad_request(t.code, t.message),
+        LexiconError::NotFound(_) => AppError::NotFound,
+        LexiconError::Store(e) => internal(e),
+    }
 }
 
 fn internal(e: StoreError) -> AppError {
@@ -55,8 +66,13 @@ fn key_view(k: KeyRow) -> ApiKeyView {
     }
 }
 
-fn share_view(s: ShareRow) -> ShareLinkView {
+/// A link as listed: its URL path (`/s/<token>`) while it still opens. The token is a
+/// signature over the id and expiry, so it can be shown again without being stored.
+fn share_view(s: ShareRow, signer: &crate::auth::tokens::Signer, now: i64) -> ShareLinkView {
+    let url = (s.revoked_at.is_none() && s.expires_at > now)
+        .then(|| format!("/s/{}", signer.sign_share(&s.id, s.expires_at)));
     ShareLinkView {
+        url,
         id: s.id,
         label: s.label,
         path: s.path,
@@ -319,10 +335,9 @@ impl AccessBackend for AccessService {
                 .await
                 .map_err(internal)?
                 .ok_or(AppError::Internal)?;
-            Ok(CreatedShareLink {
-                link: share_view(row),
-                url: format!("/s/{}", self.auth.signer().sign_share(&id, expires_at)),
-            })
+            let link = share_view(row, self.auth.signer(), now_ms());
+            let url = link.url.clone().ok_or(AppError::Internal)?;
+            Ok(CreatedShareLink { link, url })
         })
     }
 
@@ -334,7 +349,11 @@ impl AccessBackend for AccessService {
             let rows = shares::list(&self.store, creator.as_deref())
                 .await
                 .map_err(internal)?;
-            Ok(rows.into_iter().map(share_view).collect())
+            let now = now_ms();
+            Ok(rows
+                .into_iter()
+                .map(|r| share_view(r, self.auth.signer(), now))
+                .collect())
         })
     }
 
@@ -360,6 +379,43 @@ impl AccessBackend for AccessService {
             }
             self.audit(&by, "share.revoke", &id, "").await;
             Ok(())
+        })
+    }
+
+    fn lexicon(&self) -> BoxFuture<'_, Result<app::model::voice::LexiconView, AppError>> {
+        Box::pin(async move { Ok(self.sentiment.view()) })
+    }
+
+    fn put_term(
+        &self,
+        by: Actor,
+        term: String,
+        valence: f64,
+        note: String,
+    ) -> BoxFuture<'_, Result<(), AppError>> {
+        Box::pin(async move {
+            self.sentiment
+                .put_term(
+                    &self.store,
+                    &self.bus,
+                    &by.principal.label(),
+                    &by.ip,
+                    &term,
+                    valence,
+                    &note,
+                )
+                .await
+                .map(|_| ())
+                .map_err(lexicon_error)
+        })
+    }
+
+    fn delete_term(&self, by: Actor, term: String) -> BoxFuture<'_, Result<(), AppError>> {
+        Box::pin(async move {
+            self.sentiment
+                .delete_term(&self.store, &self.bus, &by.principal.label(), &by.ip, &term)
+                .await
+                .map_err(lexicon_error)
         })
     }
 }

@@ -520,6 +520,13 @@ pub async fn seed_alert_history(
     Ok(all.len() as i64)
 }
 
+/// The analyzer a fresh store scores with: the shipped domain lexicon over the general one.
+fn default_analyzer() -> Analyzer {
+    Analyzer::with_domain(std::sync::Arc::new(
+        app::domain::sentiment::domain::DomainLexicon::defaults(),
+    ))
+}
+
 /// Seeds demo survey data into an empty store; returns the records stored.
 pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError> {
     if crate::store::surveys::count(store).await? > 0 {
@@ -530,7 +537,7 @@ pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError
     for chunk in records.chunks(10_000) {
         stored += insert_batch(store, chunk.to_vec(), now_ms).await?.accepted;
     }
-    crate::voice::backfill_survey_comments(store, now_ms).await?;
+    crate::voice::backfill_survey_comments(store, &default_analyzer(), now_ms).await?;
     let feedback = generate_feedback(Day::from_epoch_ms(now_ms), 120, now_ms, 11);
     for chunk in feedback.chunks(5_000) {
         crate::store::feedback::upsert_batch(store, chunk.to_vec(), now_ms).await?;
@@ -596,7 +603,7 @@ pub fn generate_feedback(today: Day, days: i64, now_ms: i64, seed: u64) -> Vec<F
         ("@startupnews", 88_000),
     ];
     let mut rng = Rng::new(seed);
-    let analyzer = Analyzer::default();
+    let analyzer = default_analyzer();
     let mut out = Vec::new();
     for back in 0..days {
         let day = today.plus_days(-back);

@@ -25,12 +25,24 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::{Arc, OnceLock};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+/// The app's page routes, generated once per process.
+///
+/// Generating them renders the app with resource loading suppressed by a process-wide flag
+/// (leptos_server's `SuppressResourceLoad`): a resource first polled while the flag is up waits
+/// for good. Tests build one router per app on parallel threads, so a second generation could
+/// park another app's page render until the request timeout (a 408 seen in CI). Once is enough:
+/// the list depends on `App` alone.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
@@ -38,13 +50,15 @@ pub fn router(state: AppState) -> Router {
     let access = Access(Arc::new(AccessService {
         store: state.store.clone(),
         auth: state.auth.clone(),
+        sentiment: state.sentiment.clone(),
+        bus: state.bus.clone(),
     }));
     let alerts_backend = Alerts(Arc::new(crate::alerts::service::AlertsService {
         store: state.store.clone(),
         engine: state.alerts.clone(),
     }));
     let leptos_options = state.leptos.clone();
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let site = state.config.site_root.clone();
     // Files are not content-hashed, so browsers revalidate (cheap: ETag / Last-Modified).
     let static_files = |dir: &str| {
@@ -65,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/tickets",
             post(ingest::post_tickets).get(support::get_tickets),
         )
+        .route("/api/v1/metrics", get(metrics::list_metrics))
         .route("/api/v1/metrics/{metric}", get(metrics::get_metric))
         .route("/api/v1/support", get(support::get_support))
         .route(
@@ -72,6 +87,11 @@ pub fn router(state: AppState) -> Router {
             get(voice::list_feedback).post(voice::post_feedback),
         )
         .route("/api/v1/keywords", get(voice::get_keywords))
+        .route("/api/v1/voice/lexicon", get(voice::get_lexicon))
+        .route(
+            "/api/v1/voice/lexicon/{term}",
+            axum::routing::put(voice::put_lexicon_term).delete(voice::delete_lexicon_term),
+        )
         .route("/api/v1/orders", post(orders::post_orders))
         .route("/v1/{call}", post(events::post_tracking))
         .route("/api/v1/marketing-spend", post(events::post_spend))

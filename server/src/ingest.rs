@@ -86,8 +86,13 @@ impl IngestReport {
 
 /// Announces changed records of `family` on the change bus (nothing when none changed).
 pub fn announce(state: &AppState, family: &str, u: &Upserted, now: i64) {
+    announce_on(&state.bus, family, u, now);
+}
+
+/// [`announce`] on a bus, for work that runs outside a request (re-scoring).
+pub fn announce_on(bus: &crate::bus::ChangeBus, family: &str, u: &Upserted, now: i64) {
     if let Some((from, to)) = u.days {
-        state.bus.publish(Change {
+        bus.publish(Change {
             notice: ChangeNotice {
                 family: family.into(),
                 kinds: Vec::new(),

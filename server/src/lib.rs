@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod journey;
 pub mod metrics;
 pub mod partners;
+pub mod sentiment;
 pub mod state;
 pub mod store;
 pub mod support;

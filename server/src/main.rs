@@ -85,6 +85,10 @@ async fn main() -> anyhow::Result<()> {
         }
     });
     state.alerts.spawn(state.shutdown.clone());
+    // Texts scored before the current domain lexicon (an upgrade, a change while stopped).
+    state
+        .sentiment
+        .spawn_rescore(state.store.clone(), state.bus.clone());
     // Load the journey index now rather than on the first journey read.
     let journey = state.engine.journey().clone();
     tokio::spawn(async move {

@@ -20,6 +20,8 @@ pub struct Engine {
     weights: app::domain::partner::IndexWeights,
     /// Events, funnels and commerce.
     journey: crate::journey::Journey,
+    /// Sentiment scoring (the voice page's keyword sides score clauses).
+    sentiment: Arc<crate::sentiment::Sentiment>,
 }
 
 /// Why a report could not be made.
@@ -37,11 +39,13 @@ impl Engine {
         store: Arc<Store>,
         weights: app::domain::partner::IndexWeights,
         journey: crate::journey::JourneyConfig,
+        sentiment: Arc<crate::sentiment::Sentiment>,
     ) -> Engine {
         Engine {
             journey: crate::journey::Journey::new(store.clone(), journey),
             store,
             weights,
+            sentiment,
         }
     }
 
@@ -139,7 +143,7 @@ impl DashboardBackend for Engine {
                 }
             };
             let q = crate::voice::VoiceQuery::parse(query, &raw_query)?;
-            crate::voice::page(&self.store, &q, &raw_query)
+            crate::voice::page(&self.store, &self.sentiment.analyzer(), &q, &raw_query)
                 .await
                 .map_err(fail)
         })

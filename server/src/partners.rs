@@ -923,6 +923,21 @@ impl Watched {
     }
 }
 
+/// The currency partner revenue over days `from..=to` is reported in (the one with the most
+/// revenue), as the figures partner alerts watch are.
+pub async fn reporting_currency(
+    s: &Store,
+    from: Day,
+    to: Day,
+    now: i64,
+) -> Result<String, StoreError> {
+    Ok(
+        Inputs::read_some(s, from, to, now, None, Need::for_metric("partner_revenue"))
+            .await?
+            .currency,
+    )
+}
+
 /// The watched figures over days `from..=to`, over all registered partners and per
 /// partner, reading only what catalogue metric `metric` needs (the others stay empty).
 pub async fn watched(

@@ -27,6 +27,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// Load shedding: the concurrency limit of each route class.
     pub shedder: Arc<crate::http::shed::Shedder>,
+    /// The sentiment engine with the domain lexicon, and re-scoring.
+    pub sentiment: Arc<crate::sentiment::Sentiment>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -44,10 +46,11 @@ impl AppState {
         let store = Arc::new(Store::connect(&config.database_url.0).await?);
         store.migrate().await?;
         crate::alerts::defaults::seed_once(&store, crate::clock::now_ms()).await?;
+        let sentiment = Arc::new(crate::sentiment::Sentiment::load(&store).await?);
         // Stores that predate customer voice get their survey comments as feedback, once.
-        crate::voice::backfill_once(&store, crate::clock::now_ms()).await?;
+        crate::voice::backfill_once(&store, &sentiment.analyzer(), crate::clock::now_ms()).await?;
         let auth = Arc::new(Auth::open(&config, &store).await?);
-        Ok(Self::with_store(config, store, auth, shutdown))
+        Ok(Self::with_store(config, store, auth, sentiment, shutdown))
     }
 
     /// Assembles the state around an opened, migrated store.
@@ -55,6 +58,7 @@ impl AppState {
         config: Config,
         store: Arc<Store>,
         auth: Arc<Auth>,
+        sentiment: Arc<crate::sentiment::Sentiment>,
         shutdown: watch::Receiver<bool>,
     ) -> AppState {
         let leptos = LeptosOptions::builder()
@@ -87,6 +91,7 @@ impl AppState {
                 store.clone(),
                 config.partner_weights,
                 config.journey.clone(),
+                sentiment.clone(),
             ),
             alerts,
             config: Arc::new(config),
@@ -95,6 +100,7 @@ impl AppState {
             bus,
             leptos,
             shutdown,
+            sentiment,
         }
     }
 }

@@ -74,6 +74,7 @@ pub mod events;
 pub mod feedback;
 pub mod incidents;
 pub mod keys;
+pub mod lexicon;
 pub mod orders;
 pub mod partners;
 pub mod sessions;

@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 
 /// Most texts read to rank keywords: the newest are read when a period holds more.
 pub const KEYWORD_TEXTS: i64 = 20_000;
+/// Most texts a cloud keyword's log is picked from (newest first).
+const TERM_TEXTS: i64 = 50_000;
 /// Default and largest page of the feedback log.
 const PER_PAGE: i64 = 25;
 const MAX_PER_PAGE: i64 = 200;
@@ -212,15 +214,45 @@ fn trend(q: &DashboardQuery, by_bucket: &BTreeMap<Day, SentimentCounts>) -> Vec<
         .collect()
 }
 
-/// Overall sentiment, its change against the compare-to period, the trend and the sources.
+/// Daily sentiment of the texts a query covers, every filter applied (source, class, search
+/// words, a cloud keyword). A keyword is matched by stem in SQL and then by the tokenizer, so
+/// "app" does not count "happy".
+async fn daily(
+    store: &Store,
+    q: &VoiceQuery,
+    from: Day,
+    to: Day,
+) -> Result<Vec<DailySentiment>, VoiceError> {
+    let f = q.filter(from, to, true);
+    let Some(term) = &q.term else {
+        return Ok(store::daily(store, &f).await?);
+    };
+    let mut days: BTreeMap<(i64, Option<FeedbackSource>), DailySentiment> = BTreeMap::new();
+    for (day, source, score, text) in store::scored_texts(store, &f).await? {
+        if !KeywordCounter::text_has_term(&text, term) {
+            continue;
+        }
+        let source = FeedbackSource::parse(&source);
+        let row = days.entry((day, source)).or_insert(DailySentiment {
+            day,
+            source,
+            ..DailySentiment::default()
+        });
+        row.counts.add(&SentimentCounts::one(score), 1);
+    }
+    Ok(days.into_values().collect())
+}
+
+/// Overall sentiment, its change against the compare-to period, the trend and the sources,
+/// of the texts every filter selects (so tiles, trend and sources agree with the log).
 pub async fn report(store: &Store, q: &VoiceQuery) -> Result<VoiceReport, VoiceError> {
     let d = &q.dashboard;
-    let rows = store::daily(store, &q.filter(d.from, d.to, false)).await?;
+    let rows = daily(store, q, d.from, d.to).await?;
     let (total, by_source, by_bucket) = fold(&rows, d);
     let previous = match (d.compare, d.previous()) {
         (Compare::None, _) | (_, None) => None,
         (_, Some((from, to))) => {
-            let prev = store::daily(store, &q.filter(from, to, false)).await?;
+            let prev = daily(store, q, from, to).await?;
             Some(fold(&prev, d).0.mix())
         }
     };
@@ -246,16 +278,23 @@ pub async fn report(store: &Store, q: &VoiceQuery) -> Result<VoiceReport, VoiceE
 /// One page of the feedback log, newest first.
 pub async fn feedback_page(store: &Store, q: &VoiceQuery) -> Result<FeedbackPage, VoiceError> {
     let d = &q.dashboard;
-    let (items, total) =
-        store::list(store, &q.filter(d.from, d.to, true), q.page, q.per_page).await?;
-    // A cloud keyword is matched by stem in SQL; keep only texts where the tokenizer really
-    // finds it, so "app" does not list "happy".
-    let items = match &q.term {
-        Some(t) => items
-            .into_iter()
-            .filter(|i| KeywordCounter::text_has_term(&i.text, t))
-            .collect(),
-        None => items,
+    let f = q.filter(d.from, d.to, true);
+    let (items, total) = match &q.term {
+        None => store::list(store, &f, q.page, q.per_page).await?,
+        // A cloud keyword is matched by stem in SQL; only texts where the tokenizer really
+        // finds it count, so "app" does not list "happy", and the total and pages are exact.
+        Some(t) => {
+            let (all, _) = store::list(store, &f, 1, TERM_TEXTS).await?;
+            let found: Vec<_> = all
+                .into_iter()
+                .filter(|i| KeywordCounter::text_has_term(&i.text, t))
+                .collect();
+            let total = found.len() as i64;
+            let skip =
+                usize::try_from((q.page - 1).saturating_mul(q.per_page)).unwrap_or(usize::MAX);
+            let take = usize::try_from(q.per_page).unwrap_or(0);
+            (found.into_iter().skip(skip).take(take).collect(), total)
+        }
     };
     Ok(FeedbackPage {
         items,
@@ -266,7 +305,11 @@ pub async fn feedback_page(store: &Store, q: &VoiceQuery) -> Result<FeedbackPage
 }
 
 /// Top positive and negative keywords (log-odds with an informative prior) and the cloud.
-pub async fn keywords(store: &Store, q: &VoiceQuery) -> Result<KeywordsReport, VoiceError> {
+pub async fn keywords(
+    store: &Store,
+    analyzer: &Analyzer,
+    q: &VoiceQuery,
+) -> Result<KeywordsReport, VoiceError> {
     let d = &q.dashboard;
     // The cloud filters the log by a keyword; the cloud itself stays as it was.
     let mut q = q.clone();
@@ -275,7 +318,7 @@ pub async fn keywords(store: &Store, q: &VoiceQuery) -> Result<KeywordsReport, V
         store::texts(store, &q.filter(d.from, d.to, true), KEYWORD_TEXTS).await?;
     let mut counter = KeywordCounter::new();
     for (text, score) in &texts {
-        counter.add(text, *score);
+        counter.add_with(text, *score, Some(analyzer));
     }
     let ranking = counter.rank(KEYWORDS);
     Ok(KeywordsReport {
@@ -288,13 +331,18 @@ pub async fn keywords(store: &Store, q: &VoiceQuery) -> Result<KeywordsReport, V
 }
 
 /// The whole Feedback & Sentiment page; social mentions when the query says `view=social`.
-pub async fn page(store: &Store, q: &VoiceQuery, raw: &str) -> Result<VoicePage, VoiceError> {
+pub async fn page(
+    store: &Store,
+    analyzer: &Analyzer,
+    q: &VoiceQuery,
+    raw: &str,
+) -> Result<VoicePage, VoiceError> {
     let social_view = decode_pairs(raw)
         .iter()
         .any(|(k, v)| k == "view" && v == "social");
     Ok(VoicePage {
         report: report(store, q).await?,
-        keywords: keywords(store, q).await?,
+        keywords: keywords(store, analyzer, q).await?,
         feedback: feedback_page(store, q).await?,
         social: if social_view {
             Some(social(store, q).await?)
@@ -348,8 +396,11 @@ pub async fn social(store: &Store, q: &VoiceQuery) -> Result<SocialReport, Voice
 }
 
 /// Stores every survey comment that has no feedback row yet; returns how many were added.
-pub async fn backfill_survey_comments(store: &Store, now_ms: i64) -> Result<i64, StoreError> {
-    let analyzer = Analyzer::default();
+pub async fn backfill_survey_comments(
+    store: &Store,
+    analyzer: &Analyzer,
+    now_ms: i64,
+) -> Result<i64, StoreError> {
     let mut after = String::new();
     let mut added = 0;
     loop {
@@ -393,20 +444,29 @@ pub async fn backfill_survey_comments(store: &Store, now_ms: i64) -> Result<i64,
 }
 
 /// Runs the survey-comment back-fill once per store (the first start with this feature).
-pub async fn backfill_once(store: &Store, now_ms: i64) -> Result<i64, StoreError> {
+pub async fn backfill_once(
+    store: &Store,
+    analyzer: &Analyzer,
+    now_ms: i64,
+) -> Result<i64, StoreError> {
     let token = crate::auth::tokens::random_token(16);
     let marker =
         settings::get_or_init(store, "voice.survey_comments_backfilled", || token.clone()).await?;
     if marker != token {
         return Ok(0);
     }
-    backfill_survey_comments(store, now_ms).await
+    backfill_survey_comments(store, analyzer, now_ms).await
 }
 
-/// Re-scores every stored text with the current engine; returns (texts read, texts changed).
-/// Changed scores move their rollup contribution like any other upsert.
-pub async fn rescore_all(store: &Store, now_ms: i64) -> Result<(i64, i64), StoreError> {
-    let analyzer = Analyzer::default();
+/// Re-scores every stored text with `analyzer`; returns (texts read, texts changed). Changed
+/// scores move their rollup contribution like any other upsert and are announced on `bus`.
+pub async fn rescore_all(
+    store: &Store,
+    analyzer: &Analyzer,
+    bus: Option<&crate::bus::ChangeBus>,
+    now_ms: i64,
+) -> Result<(i64, i64), StoreError> {
+    let score = |text: &str| round4(analyzer.score(text).compound);
     let mut after = String::new();
     let (mut read, mut changed) = (0, 0);
     loop {
@@ -416,18 +476,17 @@ pub async fn rescore_all(store: &Store, now_ms: i64) -> Result<(i64, i64), Store
         };
         after = last.external_id.clone();
         read += page.len() as i64;
-        let rescored: Vec<FeedbackRecord> = page
+        let stale: Vec<String> = page
             .into_iter()
-            .filter_map(|mut r| {
-                let s = round4(analyzer.score(&r.text).compound);
-                (s != r.score).then(|| {
-                    r.score = s;
-                    r
-                })
-            })
+            .filter(|r| score(&r.text) != r.score)
+            .map(|r| r.external_id)
             .collect();
-        if !rescored.is_empty() {
-            changed += store::upsert_batch(store, rescored, now_ms).await?.updated;
+        if !stale.is_empty() {
+            let outcome = store::rescore_batch(store, stale, &score, now_ms).await?;
+            changed += outcome.updated;
+            if let Some(bus) = bus {
+                crate::ingest::announce_on(bus, "feedback", &outcome, now_ms);
+            }
         }
     }
 }

@@ -111,6 +111,20 @@ pub async fn list_alert_rules() -> Result<Vec<RuleView>, AppError> {
     )
 }
 
+/// The values each dimension holds in the data, offered as a rule filter's value. Who may
+/// call it: team members.
+#[server(prefix = "/api/fn", endpoint = "list_filter_values", input = GetUrl)]
+pub async fn list_filter_values() -> Result<Vec<crate::model::DimensionValues>, AppError> {
+    use crate::domain::access::Permission;
+    crate::api::auth::answer(
+        async move {
+            let (_, b) = guard::team(Permission::ReadData)?;
+            b.0.filter_values().await
+        }
+        .await,
+    )
+}
+
 /// Creates (no `id`) or replaces a rule. Who may call it: analysts and admins.
 #[server(prefix = "/api/fn", endpoint = "save_alert_rule", input = Json)]
 pub async fn save_alert_rule(id: Option<String>, spec: RuleSpec) -> Result<RuleView, AppError> {

@@ -125,6 +125,18 @@ pub trait AccessBackend: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<Vec<ShareLinkView>, AppError>>;
     /// Revokes a link; non-admins only their own.
     fn revoke_share(&self, by: Actor, id: String) -> BoxFuture<'_, Result<(), AppError>>;
+    /// The domain lexicon of sentiment scoring, and where re-scoring stands.
+    fn lexicon(&self) -> BoxFuture<'_, Result<crate::model::voice::LexiconView, AppError>>;
+    /// Stores a term of the domain lexicon (valence 0: none); stored texts are re-scored.
+    fn put_term(
+        &self,
+        by: Actor,
+        term: String,
+        valence: f64,
+        note: String,
+    ) -> BoxFuture<'_, Result<(), AppError>>;
+    /// Removes a term's stored entry (a changed default reverts to its shipped valence).
+    fn delete_term(&self, by: Actor, term: String) -> BoxFuture<'_, Result<(), AppError>>;
 }
 
 /// Who acts, and from where, for the audit log.
@@ -182,6 +194,8 @@ pub trait AlertsBackend: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<crate::model::alerts::RuleView, AppError>>;
     /// Deletes a rule.
     fn delete_rule(&self, actor: String, id: String) -> BoxFuture<'_, Result<(), AppError>>;
+    /// The known values of each dimension (for a rule's filter value).
+    fn filter_values(&self) -> BoxFuture<'_, Result<Vec<crate::model::DimensionValues>, AppError>>;
     /// The rule evaluated on each of the last 30 days.
     fn test_rule(
         &self,

@@ -22,6 +22,7 @@ pub async fn get_summary(query: String) -> Result<Summary, AppError> {
             principal.scope_query(&mut q)?;
             let mut summary = backend.0.summary(q).await?;
             summary.shared_view = principal.is_share();
+            summary.requested = query.clone();
             if let Some(own) = &principal.partner {
                 // The filter menu must not list other partners either.
                 for o in &mut summary.options {

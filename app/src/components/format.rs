@@ -3,33 +3,76 @@
 use crate::domain::date::{format_rfc3339, Day};
 use crate::domain::metric::{Direction, Unit};
 
-/// A value in its unit: `32.4`, `84.1%`, `5.42`.
+/// A value in its unit: `32.4`, `84.1%`, `5.42`, `12,723`.
 pub fn value(v: f64, unit: Unit) -> String {
     match unit {
-        Unit::Points => format!("{v:.1}"),
-        Unit::Percent => format!("{v:.1}%"),
-        Unit::Score => format!("{v:.2}"),
+        Unit::Points => number(v, 1),
+        Unit::Percent => format!("{}%", number(v, 1)),
+        Unit::Score => number(v, 2),
         Unit::Seconds => duration(v),
-        Unit::Count => format!("{v:.0}"),
+        Unit::Count => number(v, 0),
+        Unit::Money => number(v, 2),
+        Unit::Ratio => format!("{}×", number(v, 2)),
     }
 }
 
 /// A change with its sign and unit: `+3.2 pts`, `−0.12`.
 pub fn change(d: f64, unit: Unit) -> String {
-    let sign = if d > 0.0 {
-        "+"
-    } else if d < 0.0 {
-        "−"
-    } else {
-        "±"
-    };
-    let a = d.abs();
     match unit {
-        Unit::Points | Unit::Percent => format!("{sign}{a:.1} pts"),
-        Unit::Score => format!("{sign}{a:.2}"),
-        Unit::Seconds => format!("{sign}{}", duration(a)),
-        Unit::Count => format!("{sign}{a:.0}"),
+        Unit::Points | Unit::Percent => format!("{} pts", signed(d, 1)),
+        Unit::Score => signed(d, 2),
+        Unit::Seconds => {
+            let sign = signed(d, 0).chars().next().unwrap_or('±');
+            format!("{sign}{}", duration(d.abs()))
+        }
+        Unit::Count => signed(d, 0),
+        Unit::Money | Unit::Ratio => signed(d, 2),
     }
+}
+
+/// The one number format: `places` decimals, thousands separators and a true minus sign:
+/// `12,723.0`, `−1.6`. Not-a-number shows as a dash.
+pub fn number(v: f64, places: usize) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let text = format!("{:.*}", places, v.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let mut out = group(whole);
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    // −0.0 after rounding is zero, not negative.
+    if v < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+/// [`number`] with a sign always: `+3.2`, `−0.5`, `±0.0`.
+pub fn signed(v: f64, places: usize) -> String {
+    let n = number(v, places);
+    if n.starts_with('−') || n == "–" {
+        n
+    } else if n.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("+{n}")
+    } else {
+        format!("±{n}")
+    }
+}
+
+/// Digits with a comma every three from the right.
+fn group(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Whether a change is an improvement, a deterioration or neither: `up-good`, `down-bad`…
@@ -85,19 +128,23 @@ pub fn day(d: Day) -> String {
 
 /// An integer with thousands separators: `12,345`.
 pub fn count(n: i64) -> String {
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let out = group(&n.unsigned_abs().to_string());
     if n < 0 {
         format!("-{out}")
     } else {
         out
     }
+}
+
+/// What a view covers, in words: its range, its filters, or "all data".
+/// e.g. "1 Sep 2026 – 30 Nov 2026 · Channel: email · Segment: smb".
+pub fn view_scope(q: &crate::domain::query::DashboardQuery) -> String {
+    let mut parts = vec![format!("{} – {}", day(q.from), day(q.to))];
+    if q.filters.is_empty() {
+        parts.push("no filters".into());
+    }
+    parts.extend(q.filters.iter().map(|(d, v)| format!("{}: {v}", d.label())));
+    parts.join(" · ")
 }
 
 #[cfg(test)]
@@ -123,5 +170,34 @@ mod tests {
         let today = Day::parse("2026-11-22").unwrap();
         assert_eq!(updated(today.start_ms() + 3_723_000, today), "01:02:03 UTC");
         assert_eq!(updated(today.start_ms() - 1, today), "2026-11-21");
+    }
+
+    #[test]
+    fn a_view_says_its_range_and_filters() {
+        use crate::domain::dimension::Dimension;
+        use crate::domain::query::DashboardQuery;
+        let today = Day::from_ymd(2026, 11, 30).expect("a date");
+        let q = DashboardQuery::parse_str("from=2026-09-01&to=2026-11-30&channel=email", today)
+            .expect("a valid view");
+        assert_eq!(view_scope(&q), "1 Sep 2026 – 30 Nov 2026 · Channel: email");
+        let mut q = q;
+        q.filters.remove(&Dimension::Channel);
+        assert_eq!(view_scope(&q), "1 Sep 2026 – 30 Nov 2026 · no filters");
+    }
+
+    #[test]
+    fn one_number_format_with_separators_and_a_true_minus() {
+        assert_eq!(number(12723.0, 1), "12,723.0");
+        assert_eq!(number(491.94, 1), "491.9");
+        assert_eq!(number(-1.6, 1), "−1.6");
+        assert_eq!(number(-0.04, 1), "0.0");
+        assert_eq!(number(1_234_567.0, 0), "1,234,567");
+        assert_eq!(number(f64::NAN, 1), "–");
+        assert_eq!(signed(9.3, 1), "+9.3");
+        assert_eq!(signed(0.0, 1), "±0.0");
+        assert_eq!(signed(-1234.5, 1), "−1,234.5");
+        assert_eq!(value(12723.0, Unit::Count), "12,723");
+        assert_eq!(change(-90.0, Unit::Seconds), "−1 min");
+        assert_eq!(count(-1234), "-1,234");
     }
 }

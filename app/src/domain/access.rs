@@ -55,6 +55,8 @@ pub enum Permission {
     ManageKeys,
     /// Read the audit log.
     ViewAudit,
+    /// Change the domain lexicon of sentiment scoring.
+    EditLexicon,
 }
 
 /// How the request proved who it is.
@@ -301,9 +303,11 @@ mod tests {
             ManageUsers,
             ManageKeys,
             ViewAudit,
+            EditLexicon,
         ] {
             assert!(user(Role::Admin).allows(p));
         }
+        assert!(!user(Role::Analyst).allows(EditLexicon));
         assert!(user(Role::Analyst).allows(EditRules));
         assert!(!user(Role::Analyst).allows(ManageUsers));
         assert!(!user(Role::Analyst).allows(ViewAudit));

@@ -5,5 +5,6 @@
 pub mod catalogue;
 pub mod delivery;
 pub mod evaluate;
+pub mod inbox;
 pub mod lifecycle;
 pub mod rule;

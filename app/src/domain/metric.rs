@@ -40,6 +40,10 @@ pub enum Unit {
     Seconds,
     /// A count of records.
     Count,
+    /// An amount in the reporting currency (major units).
+    Money,
+    /// One quantity over another (CLV:CAC, inventory turnover).
+    Ratio,
 }
 
 /// How a value compares with its target.
@@ -109,14 +113,12 @@ impl MetricId {
         }
     }
 
-    /// The seeded target: a threshold in the metric's unit that meets the goal.
+    /// The default target (`domain/catalogue.rs`): a threshold in the metric's unit that meets
+    /// the goal; on the 5-point CES scale lower is easier.
     pub fn target(self, ces_scale: i64) -> f64 {
         match (self, ces_scale) {
-            (Self::Nps, _) => 30.0,
-            (Self::Pnps, _) => 30.0,
-            (Self::Csat, _) | (Self::Pss, _) => 80.0,
-            (Self::Ces, 5) => 2.0,
-            (Self::Ces, _) => 5.5,
+            (Self::Ces, 5) => crate::domain::catalogue::CES_5_POINT_TARGET,
+            _ => crate::domain::catalogue::default_target(self.as_str()).unwrap_or_default(),
         }
     }
 
@@ -314,9 +316,11 @@ mod tests {
 
     #[test]
     fn status_respects_direction_and_margin() {
-        assert_eq!(MetricId::Csat.status(Some(81.0), 7), Status::Good);
-        assert_eq!(MetricId::Csat.status(Some(77.0), 7), Status::Warn);
+        // CSAT's target is 85 (docs/metrics.md), with a 5-point warning margin.
+        assert_eq!(MetricId::Csat.status(Some(85.0), 7), Status::Good);
+        assert_eq!(MetricId::Csat.status(Some(81.0), 7), Status::Warn);
         assert_eq!(MetricId::Csat.status(Some(60.0), 7), Status::Bad);
+        assert_eq!(MetricId::Ces.status(Some(2.5), 5), Status::Good);
         assert_eq!(MetricId::Ces.status(Some(1.8), 5), Status::Good);
         assert_eq!(MetricId::Ces.status(Some(1.8), 7), Status::Bad);
         assert_eq!(MetricId::Nps.status(None, 7), Status::Unknown);

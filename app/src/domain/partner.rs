@@ -6,6 +6,7 @@ pub mod activity;
 pub mod index;
 pub mod inventory;
 pub mod registry;
+pub mod sample;
 
 pub use activity::{ActivityInput, ActivityKind, ActivityRecord, DealRecord, DealStage, Medium};
 pub use index::{IndexInputs, IndexWeights};

@@ -1,6 +1,7 @@
 //! Customer voice: a VADER-family sentiment engine and keyword ranking (DESIGN §3,
 //! "Sentiment"). Pure: the lexicon is data compiled into the binary.
 
+pub mod domain;
 pub mod keywords;
 pub mod lexicon;
 pub mod vader;

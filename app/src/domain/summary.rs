@@ -217,6 +217,7 @@ pub fn build_summary(
         generated_at: now_ms,
         shared_view: false,
         query: q.clone(),
+        requested: String::new(),
     }
 }
 

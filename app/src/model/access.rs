@@ -85,6 +85,8 @@ pub struct AuditQuery {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShareLinkView {
     pub id: String,
+    /// The link's URL path (`/s/<token>`), while it opens: not revoked, not expired.
+    pub url: Option<String>,
     pub label: String,
     pub path: String,
     pub query: String,
@@ -116,5 +118,6 @@ pub const KEY_SCOPES: &[&str] = &[
     "feedback",
     "read",
     "alerts",
+    "lexicon",
     "*",
 ];

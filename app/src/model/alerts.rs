@@ -60,6 +60,10 @@ pub struct Evidence {
     pub window_days: i64,
     pub mover: Option<Mover>,
     pub verbatims: Vec<Verbatim>,
+    /// The currency of a money metric's figures (partner revenue: the window's reporting
+    /// currency); absent for other metrics and for alerts stored before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 /// Where an alert stands in the team's handling of it.
@@ -130,7 +134,7 @@ pub struct AlertLogEntry {
     pub detail: String,
     pub title: String,
     pub severity: Severity,
-    /// The alert's recorded action taken, as it stands now.
+    /// The action this entry recorded (`action` entries), else empty.
     pub action_taken: String,
 }
 
@@ -193,6 +197,10 @@ pub struct RuleHistory {
     pub breach_days: i64,
     /// Whether the rule would have fired (a breach lasting its "for" duration).
     pub would_fire: bool,
+    /// The rule's minimum sample: a day with fewer answers is not evaluated.
+    pub min_sample: i64,
+    /// Days below the minimum sample (shown, never counted as a breach).
+    pub short_days: i64,
 }
 
 /// One day of a [`RuleHistory`]: the rule evaluated on the window ending that day.

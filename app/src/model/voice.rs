@@ -143,3 +143,25 @@ impl From<FeedbackRecord> for FeedbackItem {
         }
     }
 }
+
+/// Where re-scoring of stored texts after a domain-lexicon change stands.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RescoreStatus {
+    /// Whether a re-score is running or due.
+    pub running: bool,
+    /// Texts read and scores changed by the last completed re-score.
+    pub read: i64,
+    pub changed: i64,
+    /// When it finished (ms since the epoch).
+    pub finished_at: Option<i64>,
+}
+
+/// The domain lexicon as the API and the admin page list it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LexiconView {
+    /// Every effective entry, in term order.
+    pub terms: Vec<crate::domain::sentiment::domain::LexiconEntry>,
+    /// What scores depend on; stored texts are re-scored until they match it.
+    pub fingerprint: String,
+    pub rescore: RescoreStatus,
+}

@@ -36,7 +36,7 @@ pub fn AdminAuditPage() -> impl IntoView {
     view! {
         <Title text="Audit log · Signalroom" />
         <TopBar title="Audit log" />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let f = filter.get_untracked();

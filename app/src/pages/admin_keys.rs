@@ -30,7 +30,7 @@ pub fn AdminKeysPage() -> impl IntoView {
     view! {
         <Title text="API keys · Signalroom" />
         <TopBar title="API keys" />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match keys.await {
@@ -75,6 +75,7 @@ pub fn AdminKeysPage() -> impl IntoView {
                                                 <option value="partners">"Ingest partners, partner activity and inventory"</option>
                                                 <option value="events">"Track events (Segment write key)"</option>
                                                 <option value="marketing">"Ingest marketing spend"</option>
+                                                <option value="lexicon">"Edit the domain lexicon"</option>
                                                 <option value="read">"Read metrics"</option>
                                                 <option value="alerts,read">"Manage alert rules and alerts + read"</option>
                                                 <option value="surveys,read">"Ingest surveys + read"</option>

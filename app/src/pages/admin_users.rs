@@ -31,7 +31,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     view! {
         <Title text="Users · Signalroom" />
         <TopBar title="Users" />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {

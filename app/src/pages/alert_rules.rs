@@ -26,7 +26,7 @@ pub fn AlertRulesPage() -> impl IntoView {
     view! {
         <Title text="Alert rules · Signalroom" />
         <TopBar title="Alert rules" />
-        <main class="page">
+        <main id="content" class="page">
             <nav class="tabs" aria-label="Alerts"><a class="tab" href="/alerts">"← Inbox"</a></nav>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -97,7 +97,7 @@ fn RulesTable(
             <h2>"Rules"</h2>
             <div class="table-scroll">
                 <table class="data-table">
-                    <thead><tr><th>"Name"</th><th>"Condition"</th><th>"Severity"</th><th>"Enabled"</th><th>"Team"</th><th>"Origin"</th>{editor.then(|| view! { <th></th> })}</tr></thead>
+                    <thead><tr><th>"Name"</th><th>"Condition"</th><th>"Severity"</th><th>"Enabled"</th><th>"Team"</th><th>"Origin"</th>{editor.then(|| view! { <th><span class="visually-hidden">"Actions"</span></th> })}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>

@@ -34,7 +34,7 @@ pub fn JourneyPage() -> impl IntoView {
     view! {
         <Title text="Customer journey · Signalroom" />
         <TopBar title="Customer journey" status=live.status share_path="/journey" />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -159,7 +159,7 @@ fn JourneyBody(v: JourneyView, query: String) -> impl IntoView {
     });
     let e = &v.engagement;
     let one = |x: Option<f64>| {
-        x.map(|x| format!("{x:.1}"))
+        x.map(|x| format::number(x, 1))
             .unwrap_or_else(|| "No data".into())
     };
     let days: Vec<String> = e

@@ -17,9 +17,8 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Sign in · Signalroom" />
         <header class="topbar">
             <a class="brand" href="/">"Signalroom"</a>
-            <span class="crumb">"Sign in"</span>
         </header>
-        <main class="page narrow">
+        <main id="content" class="page narrow">
             <section class="panel login">
                 <h1>"Sign in"</h1>
                 {error.map(|e| view! { <p class="form-error" role="alert" data-testid="login-error">{e}</p> })}

@@ -8,7 +8,7 @@ pub fn NotFound() -> impl IntoView {
         resp.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <main class="page">
+        <main id="content" class="page">
             <section class="error-panel" role="alert">
                 <h1>"Page not found"</h1>
                 <p><a href="/">"Go to the executive summary"</a></p>

@@ -31,7 +31,7 @@ pub fn PartnerPage() -> impl IntoView {
     view! {
         <Title text="Partner · Signalroom" />
         <TopBar title="Partner" status=live.status />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
@@ -145,7 +145,7 @@ fn PartnerView(detail: PartnerDetail, query: String) -> impl IntoView {
         <Title text=format!("{} · Partners · Signalroom", r.name) />
         <p><a href=back>"← All partners"</a></p>
         <header class="panel-head">
-            <h1 data-testid="partner-name">{r.name.clone()}</h1>
+            <h2 class="partner-title" data-testid="partner-name">{r.name.clone()}</h2>
             <span class="badge" data-testid="partner-status">{status}</span>
         </header>
         <p class="muted" data-testid="partner-facts">{facts}</p>
@@ -186,7 +186,7 @@ fn PartnerView(detail: PartnerDetail, query: String) -> impl IntoView {
             <section class="panel">
                 <h2>"Stock"</h2>
                 <table class="data-table" data-testid="stock-table">
-                    <thead><tr><th>"SKU"</th><th class="num">"On hand"</th><th class="num">"Reorder level"</th><th>""</th><th>"Counted"</th></tr></thead>
+                    <thead><tr><th>"SKU"</th><th class="num">"On hand"</th><th class="num">"Reorder level"</th><th>"Status"</th><th>"Counted"</th></tr></thead>
                     <tbody>{stock}</tbody>
                 </table>
                 <p class="muted small">{format!("Inventory turnover {} · {} communications", r.inventory_turnover.map(|t| format!("{t:.2}")).unwrap_or_else(|| "–".into()), a.communications())}</p>

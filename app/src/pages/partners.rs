@@ -8,6 +8,7 @@ use crate::components::partners::performance_table::PerformanceTable;
 use crate::components::partners::pipeline_table::PipelineTable;
 use crate::components::partners::series_chart::SeriesChart;
 use crate::components::partners::stat_tile::{delta, money, pct, StatTile};
+use crate::domain::partner::sample;
 use crate::model::partners::{PartnerHeadline, PartnerRow, PartnersPage as Page};
 use crate::pages::access_error::AccessErrorPanel;
 use leptos::prelude::*;
@@ -40,7 +41,7 @@ pub fn PartnersPage() -> impl IntoView {
     view! {
         <Title text="Partners · Signalroom" />
         <TopBar title="Partner experience" status=live.status share_path="/partners" />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -81,6 +82,28 @@ fn PartnersView(page: Page, query: String) -> impl IntoView {
         };
         view! { <a class="tab" href=href data-testid="compare-toggle">{label}</a> }
     });
+    // How many satisfaction answers a partner needs to be ranked (small samples are not facts).
+    let min_now = sample::min_sample(&query);
+    let minimums = (!fixed).then(|| {
+        let choices = sample::CHOICES
+            .into_iter()
+            .map(|n| {
+                let v = n.to_string();
+                let href = link(&[("min_sample", Some(v.as_str()))]);
+                let here = (n == min_now).then_some("page");
+                view! { <a class="tab" href=href aria-current=here data-testid=format!("min-sample-{n}")>{v.clone()}</a> }
+            })
+            .collect_view();
+        view! {
+            <nav class="tabs" aria-label="Minimum sample" data-testid="min-sample">
+                <span class="muted small">"Rank partners with at least"</span>
+                {choices}
+                <span class="muted small">"satisfaction answers"</span>
+            </nav>
+        }
+    });
+    // A shared view is one fixed view: its other tabs would not change what it shows.
+    let tabs = (!fixed).then_some(tabs);
     let mut feedback = format!("/voice?audience=partner&range={range_now}");
     if let Some(p) = &page.scoped_partner {
         feedback.push_str(&format!("&partner={p}"));
@@ -104,15 +127,16 @@ fn PartnersView(page: Page, query: String) -> impl IntoView {
         "engagement" => engagement(&page).into_any(),
         "operations" => operations(&page).into_any(),
         "revenue" => revenue(&page).into_any(),
-        _ => summary(&page).into_any(),
+        _ => summary(&page, &query).into_any(),
     };
     view! {
         {scope}
         <nav class="tabs" aria-label="Partner views">
             {tabs}
-            <a class="tab" href=feedback data-view="feedback">"Feedback & sentiment"</a>
+            {(!fixed).then(|| view! { <a class="tab" href=feedback data-view="feedback">"Feedback & sentiment"</a> })}
         </nav>
         <nav class="tabs" aria-label="Range">{ranges}{compare}</nav>
+        {minimums}
         <p class="compared">
             {format!("{} – {}", format::day(page.from), format::day(page.to))}
             {page.previous_range.map(|(f, t)| format!(" · compared with {} – {}", format::day(f), format::day(t)))}
@@ -126,7 +150,7 @@ fn prev<T>(page: &Page, f: impl Fn(&PartnerHeadline) -> T) -> Option<T> {
     page.previous.as_ref().map(f)
 }
 
-fn summary(page: &Page) -> impl IntoView {
+fn summary(page: &Page, query: &str) -> impl IntoView {
     let h = &page.headline;
     let (pss_note, pss_class) = delta(h.pss, prev(page, |p| p.pss).flatten(), true, " pts");
     let (eng_note, eng_class) = delta(
@@ -145,15 +169,27 @@ fn summary(page: &Page) -> impl IntoView {
         .revenue_share_pct
         .map(|s| format!("{s:.1}% of all revenue"))
         .unwrap_or_default();
-    let mut attention: Vec<&PartnerRow> = page.rows.iter().filter(|r| r.index.is_some()).collect();
-    attention.sort_by(|a, b| a.index.unwrap_or(0.0).total_cmp(&b.index.unwrap_or(0.0)));
-    let attention = attention
+    let min = sample::min_sample(query);
+    let figures: Vec<(Option<f64>, i64)> = page.rows.iter().map(|r| (r.index, r.pss_n)).collect();
+    let (lowest, left_out) = sample::lowest(&figures, min, 5);
+    let left_out = (left_out > 0).then(|| {
+        view! {
+            <p class="muted small" data-testid="attention-left-out">
+                {format!("{left_out} partners with fewer than {min} satisfaction answers are not ranked: not enough data.")}
+            </p>
+        }
+    });
+    let attention = lowest
         .into_iter()
-        .take(5)
-        .map(|r| {
+        .filter_map(|i| page.rows.get(i))
+        .map(|r: &PartnerRow| {
             view! {
                 <li>
-                    <a href=format!("/partners/{}", r.id)>{r.name.clone()}</a>
+                    {if page.shared_view {
+                        view! { <span>{r.name.clone()}</span> }.into_any()
+                    } else {
+                        view! { <a href=format!("/partners/{}", r.id)>{r.name.clone()}</a> }.into_any()
+                    }}
                     <span class="muted">{format!(" index {:.0} · PSS {} · on time {}", r.index.unwrap_or(0.0), pct(r.pss), pct(r.on_time_pct))}</span>
                 </li>
             }
@@ -180,6 +216,7 @@ fn summary(page: &Page) -> impl IntoView {
             <section class="panel" data-testid="attention">
                 <h2>"Lowest performance index"</h2>
                 <ol>{attention}</ol>
+                {left_out}
                 <p class="muted small">{weights_note(page)}</p>
             </section>
         </div>

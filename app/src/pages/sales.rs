@@ -29,7 +29,7 @@ pub fn SalesPage() -> impl IntoView {
     view! {
         <Title text="Sales & conversion · Signalroom" />
         <TopBar title="Sales & conversion" status=live.status share_path="/sales" />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -67,7 +67,7 @@ fn show(m: CommerceMetric, v: Option<f64>, currency: &str) -> String {
     match v {
         None => "No data".into(),
         Some(x) if is_money => money(x, currency),
-        Some(x) if ratio => format!("{x:.1} : 1"),
+        Some(x) if ratio => format!("{} : 1", format::number(x, 1)),
         Some(x) => pct(Some(x)),
     }
 }
@@ -80,8 +80,16 @@ fn SalesBody(v: CommerceView, query: String) -> impl IntoView {
         .metrics
         .iter()
         .map(|f: &TargetFigure| {
-            let (label, _, is_money, _) = meta(f.metric);
-            let unit = if is_money { "" } else { " pts" };
+            let (label, _, is_money, ratio) = meta(f.metric);
+            // Money changes in the currency; a ratio's change has no unit; rates in points.
+            let unit = if is_money {
+                format!(" {currency}")
+            } else if ratio {
+                String::new()
+            } else {
+                " pts".to_string()
+            };
+            let unit = unit.as_str();
             let (change, class) = delta(f.value, f.previous, f.metric.higher_is_better(), unit);
             let target = format!(
                 "target {} {}",

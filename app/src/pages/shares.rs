@@ -1,6 +1,7 @@
 use super::access_error::AccessErrorPanel;
 use crate::api::access::{list_share_links, RevokeShareLink};
 use crate::components::format;
+use crate::components::layout::copy_link::CopyLink;
 use crate::components::layout::top_bar::TopBar;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ pub fn SharesPage() -> impl IntoView {
     view! {
         <Title text="Share links · Signalroom" />
         <TopBar title="Share links" />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match links.await {
@@ -30,6 +31,7 @@ pub fn SharesPage() -> impl IntoView {
                                     <tr data-testid="share-row">
                                         <td>{l.label}</td>
                                         <td><a href=view_url.clone()>{view_url.clone()}</a></td>
+                                        <td>{l.url.map(|u| view! { <CopyLink path=u /> })}</td>
                                         <td>{l.creator}</td>
                                         <td>{format::datetime(l.created_at)}</td>
                                         <td>{format::datetime(l.expires_at)}</td>
@@ -52,7 +54,7 @@ pub fn SharesPage() -> impl IntoView {
                             view! {
                                 <section class="panel">
                                     <table class="data-table">
-                                        <thead><tr><th>"Label"</th><th>"View"</th><th>"By"</th><th>"Created"</th><th>"Expires"</th><th class="num">"Opened"</th><th>"State"</th></tr></thead>
+                                        <thead><tr><th>"Label"</th><th>"View"</th><th>"Link"</th><th>"By"</th><th>"Created"</th><th>"Expires"</th><th class="num">"Opened"</th><th>"State"</th></tr></thead>
                                         <tbody>{rows}</tbody>
                                     </table>
                                 </section>

@@ -1,7 +1,7 @@
 use crate::api::summary::get_summary;
 use crate::components::charts::breakdown_chart::BreakdownChart;
 use crate::components::charts::trend_chart::TrendChart;
-use crate::components::filters::filter_bar::FilterBar;
+use crate::components::filters::filter_bar::{FilterBar, Loading};
 use crate::components::filters::links::href_with;
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
@@ -31,18 +31,30 @@ pub fn SummaryPage() -> impl IntoView {
         move || (raw.get(), live.version.get()),
         |(q, _)| get_summary(q),
     );
+    let (loading, set_loading) = signal(false);
+    provide_context(Loading(loading));
     view! {
         <Title text="Executive summary · Signalroom" />
         <TopBar title="Executive summary" status=live.status share_path="/" />
-        <main class="page">
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <main id="content" class="page" aria-busy=move || loading.get().to_string()>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> } set_pending=set_loading>
                 {move || Suspend::new(async move {
                     match summary.await {
+                        // Figures for a view the URL has left (a Back during a reload can
+                        // leave the older answer in place): fetch the URL's view again.
+                        Ok(s) if s.requested != raw.get_untracked() => {
+                            summary.refetch();
+                            view! { <p class="loading">"Loading…"</p> }.into_any()
+                        }
                         Ok(s) => {
                             live.window.set(Some((s.query.earliest(), s.query.to)));
                             view! { <SummaryView summary=s params=query_map.get_untracked() /> }.into_any()
                         }
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        // The bar stays, so the view can be repaired where it broke.
+                        Err(e) => view! {
+                            <FilterBar query=None options=Vec::new() />
+                            <ErrorPanel error=e />
+                        }.into_any(),
                     }
                 })}
             </Transition>
@@ -122,12 +134,13 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
     let filters = if fixed {
         view! {
             <p class="shared-note" data-testid="shared-note">
-                "A shared, read-only view: its filters are fixed by the person who shared it."
+                "A shared, read-only view of " <strong data-testid="shared-scope">{format::view_scope(&q)}</strong>
+                ". Its filters are fixed by the person who shared it."
             </p>
         }
         .into_any()
     } else {
-        view! { <FilterBar query=q.clone() options=summary.options /> }.into_any()
+        view! { <FilterBar query=Some(q.clone()) options=summary.options /> }.into_any()
     };
     view! {
         {filters}
@@ -141,7 +154,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
                     <h2>{trend_title}</h2>
                     <nav class="tabs" aria-label="Metric">{metric_tabs}</nav>
                 </header>
-                <TrendChart trend=summary.trend />
+                <TrendChart trend=summary.trend min_sample=summary.query.min_sample />
             </section>
             <section class="panel">
                 <header class="panel-head">

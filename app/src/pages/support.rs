@@ -34,7 +34,7 @@ pub fn SupportPage() -> impl IntoView {
     view! {
         <Title text="Customer support · Signalroom" />
         <TopBar title="Customer support" status=live.status />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {

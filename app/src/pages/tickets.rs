@@ -39,7 +39,7 @@ pub fn TicketListPage() -> impl IntoView {
     view! {
         <Title text="Tickets · Signalroom" />
         <TopBar title="Tickets" status=live.status />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -99,9 +99,9 @@ fn TicketListView(list: TicketList, query: String) -> impl IntoView {
         <p><a href=back data-testid="back-to-support">"← Customer support"</a></p>
         <p class="compared">"Tickets created " <strong>{period}</strong></p>
         <ul class="chips" aria-label="Filters">{chips}</ul>
-        <Pager page=page pages=pages total=total query=query.clone() />
+        <Pager page=page pages=pages total=total query=query.clone() place="top" />
         <TicketTable list=list query=query.clone() />
         {empty}
-        <Pager page=page pages=pages total=total query=query.clone() />
+        <Pager page=page pages=pages total=total query=query.clone() place="bottom" />
     }
 }

@@ -37,7 +37,7 @@ pub fn VoicePage() -> impl IntoView {
     view! {
         <Title text="Feedback & sentiment · Signalroom" />
         <TopBar title="Feedback & sentiment" status=live.status />
-        <main class="page">
+        <main id="content" class="page">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -195,10 +195,38 @@ fn VoiceView(page: VoicePage, query: String) -> impl IntoView {
     let sampled = keywords.sampled.then(|| {
         view! { <p class="muted small">{format!("Keywords from the newest {} texts of the period.", keywords.texts)}</p> }
     });
+    let filtered = ["source", "sentiment", "term", "q"]
+        .iter()
+        .any(|k| query_param(&query, k).is_some());
+    // Zero texts is said in words, with the way out, rather than as empty charts.
+    let empty = (report.overall.n == 0).then(|| {
+        let clear = link(
+            &query,
+            &[("source", None), ("sentiment", None), ("term", None), ("q", None), ("page", None)],
+        );
+        let period = format!("{} to {}", report.from, report.to);
+        if filtered {
+            view! {
+                <p class="notice" role="status" data-testid="voice-empty">
+                    {format!("No texts match these filters from {period}. ")}
+                    <a href=clear>"Clear the filters"</a>
+                </p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <p class="notice" role="status" data-testid="voice-empty">
+                    {format!("No feedback from {period}. Pick a longer range, or send texts to POST /api/v1/feedback.")}
+                </p>
+            }
+            .into_any()
+        }
+    });
     view! {
         <nav class="tabs" aria-label="Audience">{views}</nav>
         <nav class="tabs" aria-label="Range">{ranges}</nav>
         <div class="chips">{active}</div>
+        {empty}
         {social.map(|s| view! { <SocialView report=s query=query.clone() /> })}
         {score_tiles(&report.overall, report.previous.as_ref())}
         <section class="grid-2">
@@ -219,7 +247,7 @@ fn VoiceView(page: VoicePage, query: String) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>"Word cloud"</h2>
-            <p class="muted small">"Size: how many texts use the word. Colour: their mean sentiment. Click a word to filter the log."</p>
+            <p class="muted small">"Size: how many texts use the word. Colour: their mean sentiment. Click a word to narrow the whole page to the texts that use it."</p>
             <WordCloud words=keywords.cloud query=query.clone() current=term />
             {sampled}
         </section>

@@ -5,6 +5,7 @@ use crate::auth::tokens::{random_id, random_token};
 use crate::store::{alerts, settings, Store, StoreError};
 use app::domain::alert::catalogue::{find, Family, CATALOGUE};
 use app::domain::alert::rule::{ChangeDirection, Condition, RuleSpec, Severity};
+use app::domain::catalogue::default_target;
 use app::domain::dimension::Dimension;
 
 fn rule(
@@ -48,7 +49,9 @@ pub fn default_rules() -> Vec<RuleSpec> {
         rule(
             "First response time above target",
             "first_response_time",
-            Condition::Above { threshold: 3_600.0 },
+            Condition::Above {
+                threshold: default_target("first_response_time").unwrap_or(f64::MAX),
+            },
             Severity::Warning,
             1,
             900,

@@ -461,11 +461,19 @@ impl AlertEngine {
             }
             None => Vec::new(),
         };
+        let currency = match ctx.def.id {
+            "partner_revenue" => Some(
+                crate::partners::reporting_currency(&self.store, from, to, crate::clock::now_ms())
+                    .await?,
+            ),
+            _ => None,
+        };
         Ok(Evidence {
             reading: *reading,
             window_days: spec.window_days,
             mover: mover.map(|(_, m)| m),
             verbatims,
+            currency,
         })
     }
 

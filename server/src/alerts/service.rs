@@ -45,7 +45,7 @@ pub async fn create_rule(
     by: &str,
     now_ms: i64,
 ) -> Result<CreatedRule, OpError> {
-    let spec = spec.validate()?;
+    let spec = canonical_filters(store, spec.validate()?).await?;
     ssrf::check_rule(&spec, allow)?;
     let id = random_id();
     let secret = format!("whsec_{}", random_token(24));
@@ -68,7 +68,7 @@ pub async fn update_rule(
     by: &str,
     now_ms: i64,
 ) -> Result<RuleView, OpError> {
-    let spec = spec.validate()?;
+    let spec = canonical_filters(store, spec.validate()?).await?;
     ssrf::check_rule(&spec, allow)?;
     if !store::update_rule(store, id, &spec, by, now_ms).await? {
         return Err(OpError::NotFound("rule"));
@@ -76,6 +76,26 @@ pub async fn update_rule(
     store::get_rule(store, id)
         .await?
         .ok_or(OpError::NotFound("rule"))
+}
+
+/// Filter values as the data spells them: "SMB" is the stored "smb" (a filter in another case
+/// matched nothing, silently). A value the data does not hold yet is kept as typed.
+pub async fn canonical_filters(store: &Store, mut spec: RuleSpec) -> Result<RuleSpec, OpError> {
+    if spec.filters.is_empty() {
+        return Ok(spec);
+    }
+    let known = crate::store::surveys::dimension_values(store, None).await?;
+    for (d, v) in spec.filters.iter_mut() {
+        let Some(values) = known.iter().find(|k| k.dimension == *d) else {
+            continue;
+        };
+        if !values.values.iter().any(|k| k == v) {
+            if let Some(k) = values.values.iter().find(|k| k.eq_ignore_ascii_case(v)) {
+                *v = k.clone();
+            }
+        }
+    }
+    Ok(spec)
 }
 
 /// Deletes a rule (its open alerts resolve).
@@ -99,7 +119,7 @@ pub async fn test_rule(
     if spec.name.trim().is_empty() {
         spec.name = "Untitled rule".into();
     }
-    let spec = spec.validate()?;
+    let spec = canonical_filters(store, spec.validate()?).await?;
     let def = spec.def().ok_or(OpError::NotFound("metric"))?;
     let today = Day::from_epoch_ms(now_ms);
     let base_days = spec.condition.baseline_days().unwrap_or(0);
@@ -126,6 +146,8 @@ pub async fn test_rule(
     }
     let breaches: Vec<bool> = days.iter().map(|d| d.breach).collect();
     Ok(RuleHistory {
+        min_sample: spec.min_sample,
+        short_days: days.iter().filter(|d| d.n < spec.min_sample).count() as i64,
         breach_days: breaches.iter().filter(|b| **b).count() as i64,
         would_fire: app::domain::alert::lifecycle::would_fire(&breaches, spec.for_secs),
         days,
@@ -331,11 +353,17 @@ pub fn audience_metrics(a: Audience) -> Vec<&'static str> {
 
 /// The bell's counts: active alerts by severity, and those nobody has acknowledged (and
 /// that are not silenced).
-pub async fn counts(store: &Store, now_ms: i64) -> Result<AlertCounts, StoreError> {
+/// `metrics` limits them to an audience's metrics (the inbox tab); `None` counts all (the bell).
+pub async fn counts(
+    store: &Store,
+    metrics: Option<Vec<&'static str>>,
+    now_ms: i64,
+) -> Result<AlertCounts, StoreError> {
     let active = store::list_alerts(
         store,
         &AlertFilter {
             states: vec![AlertState::Firing, AlertState::Acknowledged],
+            metrics,
             limit: 1000,
             ..AlertFilter::default()
         },
@@ -374,7 +402,8 @@ pub async fn page(
     )
     .await?;
     let (counts, log, fired, deliveries) = tokio::try_join!(
-        counts(store, now_ms),
+        // The tab's own counts: the header must agree with the inbox under it.
+        counts(store, Some(metrics.clone()), now_ms),
         store::log(store, None, Some(&metrics), 100),
         store::fired_since(store, now_ms - 90 * 86_400_000, Some(&metrics)),
         store::deliveries(store, 50),
@@ -436,7 +465,7 @@ impl app::api::backend::AlertsBackend for AlertsService {
         &self,
     ) -> app::api::backend::BoxFuture<'_, Result<AlertCounts, app::error::AppError>> {
         Box::pin(async move {
-            counts(&self.store, crate::clock::now_ms())
+            counts(&self.store, None, crate::clock::now_ms())
                 .await
                 .map_err(|e| app_error(e.into()))
         })
@@ -529,6 +558,19 @@ impl app::api::backend::AlertsBackend for AlertsService {
                 .map_err(app_error)?;
             self.engine.announce(1, now);
             Ok(())
+        })
+    }
+
+    fn filter_values(
+        &self,
+    ) -> app::api::backend::BoxFuture<
+        '_,
+        Result<Vec<app::model::DimensionValues>, app::error::AppError>,
+    > {
+        Box::pin(async move {
+            crate::store::surveys::dimension_values(&self.store, None)
+                .await
+                .map_err(|e| app_error(OpError::Store(e)))
         })
     }
 

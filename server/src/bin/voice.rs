@@ -23,11 +23,17 @@ async fn main() -> anyhow::Result<()> {
     store.migrate().await?;
     match command.as_str() {
         "rescore" => {
-            let (read, changed) = server::voice::rescore_all(&store, now_ms()).await?;
+            // What the server scores with: the stored domain lexicon over the general one.
+            let sentiment = server::sentiment::Sentiment::load(&store).await?;
+            let (read, changed) =
+                server::voice::rescore_all(&store, &sentiment.analyzer(), None, now_ms()).await?;
             println!("re-scored {read} texts; {changed} scores changed");
         }
         _ => {
-            let added = server::voice::backfill_survey_comments(&store, now_ms()).await?;
+            let sentiment = server::sentiment::Sentiment::load(&store).await?;
+            let added =
+                server::voice::backfill_survey_comments(&store, &sentiment.analyzer(), now_ms())
+                    .await?;
             println!("stored {added} survey comments as feedback");
         }
     }

@@ -5,7 +5,7 @@
 //! team's) or a `read` key. Changing rules and acting on alerts needs the `EditRules`
 //! permission (analysts, admins) or a key with the `alerts` scope.
 
-use super::auth::require_key;
+use super::auth::require_actor;
 use super::incidents::internal_reader;
 use crate::alerts::service::{self, OpError};
 use crate::clock::now_ms;
@@ -48,15 +48,7 @@ async fn require_editor(
     headers: &HeaderMap,
     principal: Option<Principal>,
 ) -> Result<String, ApiError> {
-    if let Some(p) = principal {
-        if p.is_share() {
-            return Err(ApiError::forbidden("a share link opens its view only"));
-        }
-        p.require(Permission::EditRules)?;
-        return Ok(p.label());
-    }
-    let key = require_key(state, headers, "alerts").await?;
-    Ok(format!("key:{}", key.id))
+    require_actor(state, headers, principal, Permission::EditRules, "alerts").await
 }
 
 fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
@@ -214,7 +206,7 @@ pub async fn list_alerts(
         }
     }
     let alerts = store::list_alerts(&state.store, &f).await?;
-    let counts = service::counts(&state.store, now_ms()).await?;
+    let counts = service::counts(&state.store, None, now_ms()).await?;
     Ok(Json(json!({ "alerts": alerts, "counts": counts })))
 }
 

@@ -83,6 +83,26 @@ async fn check_key(state: &AppState, key: Option<&str>, scope: &str) -> Result<K
     Ok(row)
 }
 
+/// Who makes a change: an account with `permission` (named by its e-mail in logs) or a key
+/// with `scope` (named `key:<id>`); share links never change anything.
+pub async fn require_actor(
+    state: &AppState,
+    headers: &HeaderMap,
+    principal: Option<Principal>,
+    permission: Permission,
+    scope: &str,
+) -> Result<String, ApiError> {
+    if let Some(p) = principal {
+        if p.is_share() {
+            return Err(ApiError::forbidden("a share link opens its view only"));
+        }
+        p.require(permission)?;
+        return Ok(p.label());
+    }
+    let key = require_key(state, headers, scope).await?;
+    Ok(format!("key:{}", key.id))
+}
+
 /// Who may read: a signed-in principal (scoped) or a key with the `read` scope (unscoped).
 pub enum Reader {
     /// A browser session or share link.

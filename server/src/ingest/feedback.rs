@@ -9,7 +9,6 @@ use crate::state::AppState;
 use crate::store::feedback::upsert_batch;
 use crate::store::StoreError;
 use app::domain::feedback::{FeedbackInput, FeedbackRecord};
-use app::domain::sentiment::vader::Analyzer;
 use app::domain::survey::{RecordError, SurveyRecord};
 
 fn count(field: &str, v: &str) -> Result<Option<i64>, RecordError> {
@@ -63,7 +62,7 @@ pub async fn ingest(
 ) -> Result<IngestReport, ApiError> {
     let decoded = decode(format, bytes, feedback_from_csv)?;
     let now = now_ms();
-    let analyzer = Analyzer::default();
+    let analyzer = state.sentiment.analyzer();
     let mut report = IngestReport::default();
     let records = validate_all(
         decoded,
@@ -82,7 +81,7 @@ pub async fn from_surveys(
     records: &[&SurveyRecord],
     now: i64,
 ) -> Result<(), StoreError> {
-    let analyzer = Analyzer::default();
+    let analyzer = state.sentiment.analyzer();
     let texts: Vec<FeedbackRecord> = records
         .iter()
         .filter_map(|r| FeedbackRecord::from_survey(r, &analyzer))

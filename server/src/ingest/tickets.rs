@@ -7,7 +7,6 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::tickets::upsert_batch;
 use app::domain::feedback::{ticket_description, FeedbackRecord};
-use app::domain::sentiment::vader::Analyzer;
 use app::domain::survey::RecordError;
 use app::domain::ticket::{TicketInput, TicketRecord};
 use std::collections::HashSet;
@@ -98,7 +97,7 @@ pub async fn ingest(
             .iter()
             .map(|(id, at)| (id.as_str(), *at))
             .collect();
-        let analyzer = Analyzer::default();
+        let analyzer = state.sentiment.analyzer();
         let texts: Vec<FeedbackRecord> = described
             .iter()
             .filter(|(r, _)| stored.contains(&(r.external_id.as_str(), r.updated_at_ms)))

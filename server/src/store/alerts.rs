@@ -653,7 +653,6 @@ struct LogRow {
     detail: String,
     title: String,
     severity: String,
-    action_taken: String,
 }
 
 /// The alert log, newest first: every transition with who and when, optionally of one alert
@@ -666,7 +665,7 @@ pub async fn log(
 ) -> Result<Vec<AlertLogEntry>, StoreError> {
     let mut sql = Sql::default();
     sql.push(
-        "SELECT l.id, l.alert_id, l.at, l.actor, l.action, l.detail, a.title, a.severity, a.action_taken \
+        "SELECT l.id, l.alert_id, l.at, l.actor, l.action, l.detail, a.title, a.severity \
          FROM alert_log l JOIN alerts a ON a.id = l.alert_id WHERE 1 = 1",
     );
     if let Some(id) = alert_id {
@@ -688,6 +687,12 @@ pub async fn log(
     Ok(rows
         .into_iter()
         .map(|r| AlertLogEntry {
+            // The action recorded by this entry, not the alert's latest one on every row.
+            action_taken: if r.action == "action" {
+                r.detail.clone()
+            } else {
+                String::new()
+            },
             id: r.id,
             alert_id: r.alert_id,
             at: r.at,
@@ -696,7 +701,6 @@ pub async fn log(
             detail: r.detail,
             title: r.title,
             severity: Severity::parse(&r.severity).unwrap_or(Severity::Info),
-            action_taken: r.action_taken,
         })
         .collect())
 }

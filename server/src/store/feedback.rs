@@ -121,11 +121,49 @@ pub async fn upsert_batch(
     now_ms: i64,
 ) -> Result<Upserted, StoreError> {
     let (records, repeated) = super::last_per_id(records, |r| r.external_id.as_str());
+    write(store, Write::Upsert(records), repeated, now_ms).await
+}
+
+/// Re-scores the stored texts of `ids` with `score`, reading each text inside the write
+/// transaction, so a text replaced since the caller last read it is scored as it is now
+/// (never written back as it was). Changed scores move their rollup contribution.
+pub async fn rescore_batch(
+    store: &Store,
+    ids: Vec<String>,
+    score: &(dyn Fn(&str) -> f64 + Sync),
+    now_ms: i64,
+) -> Result<Upserted, StoreError> {
+    write(store, Write::Rescore(ids, score), 0, now_ms).await
+}
+
+/// What a write brings: whole records, or ids whose stored texts are scored again.
+enum Write<'a> {
+    Upsert(Vec<FeedbackRecord>),
+    Rescore(Vec<String>, &'a (dyn Fn(&str) -> f64 + Sync)),
+}
+
+async fn write(
+    store: &Store,
+    what: Write<'_>,
+    repeated: i64,
+    now_ms: i64,
+) -> Result<Upserted, StoreError> {
     let mut out = Upserted {
         unchanged: repeated,
         ..Upserted::default()
     };
-    if records.is_empty() {
+    let (ids, mut records, rescore) = match what {
+        Write::Upsert(records) => (
+            records
+                .iter()
+                .map(|r| r.external_id.clone())
+                .collect::<Vec<_>>(),
+            records,
+            None,
+        ),
+        Write::Rescore(ids, score) => (ids, Vec::new(), Some(score)),
+    };
+    if ids.is_empty() {
         return Ok(out);
     }
     let _w = store.write_guard().await;
@@ -139,15 +177,26 @@ pub async fn upsert_batch(
                 .await?;
         }
         let mut stored: HashMap<String, FeedbackRecord> = HashMap::new();
-        for chunk in records.chunks(CHUNK) {
+        for chunk in ids.chunks(CHUNK) {
             let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM feedback WHERE external_id IN "));
-            qb.push_tuples(chunk.iter(), |mut b, r| {
-                b.push_bind(r.external_id.as_str());
+            qb.push_tuples(chunk.iter(), |mut b, id| {
+                b.push_bind(id.as_str());
             });
             for row in qb.build_query_as::<FeedbackRow>().fetch_all(&mut *tx).await? {
                 let r = FeedbackRecord::from(row);
                 stored.insert(r.external_id.clone(), r);
             }
+        }
+        if let Some(score) = rescore {
+            records = ids
+                .iter()
+                .filter_map(|id| stored.get(id))
+                .map(|old| {
+                    let mut r = old.clone();
+                    r.score = score(&r.text);
+                    r
+                })
+                .collect();
         }
         let mut deltas: BTreeMap<RollupKey, Contribution> = BTreeMap::new();
         let mut changed: Vec<&FeedbackRecord> = Vec::new();
@@ -466,6 +515,21 @@ pub async fn texts(
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     Ok((rows, more))
+}
+
+/// Every text a filter covers as (day, source, compound score, text), for reads that must
+/// look at the words themselves (a cloud keyword's exact match).
+pub async fn scored_texts(
+    store: &Store,
+    f: &FeedbackFilter,
+) -> Result<Vec<(i64, String, f64, String)>, StoreError> {
+    let mut sql = Sql::default();
+    sql.push("SELECT day, source, score_e4, body FROM feedback");
+    f.push_where(&mut sql);
+    Ok(fetch_as!(store, (i64, String, i64, String), sql)
+        .into_iter()
+        .map(|(day, source, score, body)| (day, source, score as f64 / 10_000.0, body))
+        .collect())
 }
 
 /// (author, mentions, followers, engagement, score_e4 sum).

@@ -745,6 +745,13 @@ async fn tampered_expired_and_revoked_share_links_open_nothing() {
         .await
         .json();
     let link_id = links[0]["id"].as_str().unwrap().to_string();
+    // A live link can be shown again; an expired one cannot be opened, so it has no URL.
+    assert_eq!(links[0]["url"].as_str(), Some(url.as_str()));
+    assert!(links
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["id"] == expired_id && l["url"].is_null()));
     let viewer = app.session(Role::Viewer, None).await;
     let not_yours = app
         .call("revoke_share_link", Some(&viewer), &format!("id={link_id}"))
@@ -759,6 +766,14 @@ async fn tampered_expired_and_revoked_share_links_open_nothing() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(open(&app, &url).await.status, StatusCode::FORBIDDEN);
+    let links = app
+        .call_get("list_share_links", Some(&analyst), "")
+        .await
+        .json();
+    assert!(
+        links[0]["url"].is_null(),
+        "a revoked link is not shown: {links}"
+    );
     let f = app
         .call_get("get_summary", Some(&cookie), "query=range%3D30d")
         .await;

@@ -1,7 +1,6 @@
 use crate::helpers::*;
 use app::domain::access::Role;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 use server::clock::now_ms;
 use std::time::Duration;
@@ -39,29 +38,6 @@ fn answers(prefix: &str, segment: &str, score: i64, n: usize) -> Value {
 }
 
 impl TestApp {
-    /// Sends JSON with a method, as a session (`cookie`) or with a bearer key.
-    async fn json_call(
-        &self,
-        method: &str,
-        path: &str,
-        auth: Auth<'_>,
-        body: Option<Value>,
-    ) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::HOST, "localhost")
-            .header("origin", "http://localhost");
-        req = match auth {
-            Auth::Cookie(c) => req.header(header::COOKIE, c),
-            Auth::Key(k) => req.header(header::AUTHORIZATION, format!("Bearer {k}")),
-            Auth::None => req,
-        };
-        let body = body.map(|b| Body::from(b.to_string())).unwrap_or_default();
-        self.send(req.body(body).expect("request")).await
-    }
-
     async fn create_rule(&self, cookie: &str, rule: Value) -> Value {
         let r = self
             .json_call(
@@ -87,17 +63,10 @@ impl TestApp {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Auth<'a> {
-    Cookie(&'a str),
-    Key(&'a str),
-    None,
-}
-
 /// An instant early in the UTC day the test data falls on, so controlled evaluations stay
 /// inside that day's window.
 fn early_in_data_day() -> i64 {
-    app::domain::date::Day::from_epoch_ms(now_ms() - 3_600_000).start_ms() + 60_000
+    app::domain::date::Day::from_epoch_ms(data_instant(0)).start_ms() + 60_000
 }
 
 #[tokio::test]
@@ -333,6 +302,51 @@ async fn an_ingest_that_breaks_a_rule_raises_an_alert_within_one_tick() {
         .as_str()
         .unwrap()
         .starts_with("analyst"));
+    // Each log row says the action it recorded, not the alert's latest on every row.
+    for text in ["called the vendor", "rolled back the release"] {
+        let r = app
+            .json_call(
+                "POST",
+                &format!("/api/v1/alerts/{id}/actions"),
+                Auth::Cookie(&analyst),
+                Some(json!({"action": "record_action", "text": text})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let one = app
+        .get_with(&format!("/api/v1/alerts/{id}"), &analyst)
+        .await
+        .json();
+    let taken: Vec<&str> = one["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action_taken"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        taken,
+        ["rolled back the release", "called the vendor", "", ""],
+        "{one}"
+    );
+    // The inbox header counts the tab's own alerts: a CSAT alert is a customer alert.
+    let page = |view: &'static str| {
+        let app = &app;
+        let analyst = analyst.clone();
+        async move {
+            let r = app
+                .call_get("get_alerts_page", Some(&analyst), &format!("view={view}"))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.json()
+        }
+    };
+    let customers = page("customer").await;
+    assert_eq!(customers["counts"]["critical"], 1);
+    assert_eq!(customers["active"].as_array().unwrap().len(), 1);
+    let partners = page("partner").await;
+    assert_eq!(partners["counts"]["critical"], 0, "{}", partners["counts"]);
+    assert_eq!(partners["active"].as_array().unwrap().len(), 0);
     // Bad actions are refused with stable codes; nothing changes.
     for (body, status, code) in [
         (
@@ -835,4 +849,46 @@ async fn a_negative_feedback_rule_fires_with_the_customers_words_as_evidence() {
     assert!(verbatims
         .iter()
         .all(|v| v["sentiment"].as_f64().unwrap() <= -0.05));
+}
+
+#[tokio::test]
+async fn rule_filter_values_are_read_as_the_data_spells_them() {
+    let app = spawn().await;
+    assert_eq!(
+        app.post_surveys(&answers("s", "smb", 5, 3)).await.status,
+        StatusCode::OK
+    );
+    let analyst = app.session(Role::Analyst, None).await;
+    // "Chat" is the chat channel; "SMB" is the stored "smb".
+    let mut rule = csat_rule("SMB", json!({}));
+    rule["filters"] = json!({"channel": "Chat", "segment": "SMB"});
+    let created = app.create_rule(&analyst, rule).await;
+    assert_eq!(created["rule"]["filters"]["channel"], "chat", "{created}");
+    assert_eq!(created["rule"]["filters"]["segment"], "smb", "{created}");
+    // A channel that does not exist is refused with the list of channels.
+    let mut bad = csat_rule("smb", json!({}));
+    bad["filters"] = json!({"channel": "fax"});
+    let r = app
+        .json_call(
+            "POST",
+            "/api/v1/alert-rules",
+            Auth::Cookie(&analyst),
+            Some(bad),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.json()["code"], "invalid_filter");
+    assert!(r.json()["message"].as_str().unwrap_or("").contains("chat"));
+    // The form's list of values.
+    let r = app.call_get("list_filter_values", Some(&analyst), "").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let segments = r
+        .json()
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["dimension"] == "segment").cloned())
+        .expect("segment values");
+    assert_eq!(segments["values"], json!(["smb"]));
+    let partner = app.session(Role::Partner, Some("p1")).await;
+    let r = app.call_get("list_filter_values", Some(&partner), "").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
 }

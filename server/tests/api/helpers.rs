@@ -303,12 +303,21 @@ pub fn login_form(email: &str, password: &str) -> Request<Body> {
 
 /// An RFC 3339 timestamp `days_ago` days before now (at least one hour back).
 pub fn ts(days_ago: i64) -> String {
-    app::domain::date::format_rfc3339(now_ms() - days_ago * 86_400_000 - 3_600_000)
+    app::domain::date::format_rfc3339(data_instant(days_ago))
+}
+
+/// The instant test data of `days_ago` is stamped with: up to an hour before now, but never
+/// before today's midnight (UTC), so "today" windows see today's data also just after
+/// midnight.
+pub fn data_instant(days_ago: i64) -> i64 {
+    let now = now_ms();
+    let since_midnight = now.rem_euclid(86_400_000);
+    now - days_ago * 86_400_000 - (since_midnight / 2).min(3_600_000)
 }
 
 /// Today's date, `YYYY-MM-DD`.
 pub fn day(days_ago: i64) -> String {
-    app::domain::date::Day::from_epoch_ms(now_ms() - days_ago * 86_400_000 - 3_600_000).to_string()
+    app::domain::date::Day::from_epoch_ms(data_instant(days_ago)).to_string()
 }
 
 /// A survey record as JSON.
@@ -345,5 +354,41 @@ impl TestApp {
             out.push(t.await.expect("task"));
         }
         out
+    }
+}
+
+/// How a JSON call authenticates.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    /// A session cookie from this site (`name=value`).
+    Cookie(&'a str),
+    /// A bearer API key.
+    Key(&'a str),
+    /// Anonymous.
+    None,
+}
+
+impl TestApp {
+    /// Sends JSON with a method, as a session (`cookie`) or with a bearer key.
+    pub async fn json_call(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Auth<'_>,
+        body: Option<serde_json::Value>,
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::HOST, "localhost")
+            .header("origin", "http://localhost");
+        req = match auth {
+            Auth::Cookie(c) => req.header(header::COOKIE, c),
+            Auth::Key(k) => req.header(header::AUTHORIZATION, format!("Bearer {k}")),
+            Auth::None => req,
+        };
+        let body = body.map(|b| Body::from(b.to_string())).unwrap_or_default();
+        self.send(req.body(body).expect("request")).await
     }
 }

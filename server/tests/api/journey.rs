@@ -102,7 +102,7 @@ async fn segment_calls_store_deduplicate_and_stitch_identities() {
 
     // Funnel: Page Viewed → Product Added → Order Completed, one stitched person.
     let j = app
-        .get("/api/v1/journey?range=1d&steps=Page%20Viewed,Product%20Added,Order%20Completed&window=1", true)
+        .get("/api/v1/journey?range=2d&steps=Page%20Viewed,Product%20Added,Order%20Completed&window=1", true)
         .await;
     assert_eq!(j.status, StatusCode::OK, "{}", j.text);
     let v = j.json();
@@ -124,7 +124,7 @@ async fn segment_calls_store_deduplicate_and_stitch_identities() {
     // Breakdown by source: the person is attributed by their first step.
     let j = app
         .get(
-            "/api/v1/journey?range=1d&steps=Page%20Viewed,Order%20Completed&breakdown=source",
+            "/api/v1/journey?range=2d&steps=Page%20Viewed,Order%20Completed&breakdown=source",
             true,
         )
         .await;

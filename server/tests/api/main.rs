@@ -9,6 +9,7 @@ mod incidents;
 mod ingest;
 mod isolation;
 mod journey;
+mod lexicon;
 mod metrics;
 mod orders;
 mod overload;

@@ -30,7 +30,7 @@ async fn nps_from_the_read_api_matches_hand_computation() {
     assert_eq!(m["value"], 25.0);
     assert_eq!(m["n"], 40);
     assert_eq!(m["unit"], "points");
-    assert_eq!(m["target"], 30.0);
+    assert_eq!(m["target"], 50.0);
     // se = sqrt((0.5 + 0.25 − 0.0625) / 40) = 0.13110 → ±25.70 points.
     let ci = m["ci95"].as_array().unwrap();
     assert!((ci[0].as_f64().unwrap() + 0.696).abs() < 0.01, "{ci:?}");
@@ -219,4 +219,62 @@ async fn rollups_rebuilt_from_facts_match_the_incremental_ones() {
         .metric("csat", "range=30d&min_sample=1&channel=email&segment=smb")
         .await;
     assert!(facts["n"].as_i64() < rollup["n"].as_i64());
+}
+
+#[tokio::test]
+async fn the_catalogue_lists_every_figure_with_its_definition_and_target() {
+    let app = spawn().await;
+    assert_eq!(
+        app.get("/api/v1/metrics", false).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app.get("/api/v1/metrics", true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let listed = r.json()["metrics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(listed.len(), app::domain::catalogue::CATALOGUE.len());
+    for spec in app::domain::catalogue::CATALOGUE {
+        let m = listed
+            .iter()
+            .find(|m| m["id"] == spec.id)
+            .unwrap_or_else(|| panic!("{} is listed", spec.id));
+        for field in [
+            "family",
+            "label",
+            "unit",
+            "direction",
+            "aggregation",
+            "dimensions",
+            "min_sample",
+            "definition",
+            "formula",
+            "page",
+        ] {
+            assert!(!m[field].is_null(), "{}.{field}", spec.id);
+        }
+        assert_eq!(m["target"].as_f64(), spec.target, "{}", spec.id);
+        // What the list says is queryable answers, in the documented shape.
+        if m["queryable"] == true {
+            let one = app.metric(spec.id, "range=30d&min_sample=1").await;
+            assert_eq!(one["metric"], spec.id);
+            assert_eq!(one["unit"], m["unit"], "{}", spec.id);
+            assert_eq!(one["target"].as_f64(), spec.target, "{}", spec.id);
+        }
+    }
+    let csat = listed
+        .iter()
+        .find(|m| m["id"] == "csat")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(csat["target"], 85.0);
+    assert_eq!(csat["family"], "survey");
+    assert_eq!(csat["alertable"], true);
+    let clv = listed
+        .iter()
+        .find(|m| m["id"] == "clv")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (clv["unit"].as_str(), clv["target"].as_f64()),
+        (Some("money"), Some(2_500.0))
+    );
 }

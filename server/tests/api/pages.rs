@@ -95,3 +95,39 @@ async fn the_summary_server_function_answers_json() {
     );
     assert!(bad.text.contains("invalid_bucket"), "{}", bad.text);
 }
+
+/// Building a router renders the app once with resource loading suppressed process-wide (see
+/// `server/src/http.rs`, `app_routes`); pages that other routers serve meanwhile must still
+/// finish. Tests build one router per app on parallel threads, as this loop does.
+#[tokio::test]
+async fn pages_render_while_other_routers_are_built() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+    let app = spawn().await;
+    app.post_surveys(&json!([survey("r1", "nps", 10, 1)])).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = {
+        let (state, stop) = (app.state.clone(), stop.clone());
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::spawn(move || {
+            let _entered = runtime.enter();
+            let mut built = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                drop(server::router(state.clone()));
+                built += 1;
+            }
+            built
+        })
+    };
+    for round in 0..40 {
+        let r = tokio::time::timeout(Duration::from_secs(10), app.get("/", true))
+            .await
+            .unwrap_or_else(|_| panic!("round {round}: the page did not finish within 10 s"));
+        assert_eq!(r.status, StatusCode::OK, "round {round}");
+        assert!(r.text.contains(r#"data-metric="nps""#), "round {round}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    let built = builder.join().expect("the builder thread");
+    assert!(built > 0, "routers were built while pages rendered");
+}

@@ -500,3 +500,52 @@ async fn default_partner_rules_fire_per_partner() {
     // Two deliveries are below the rule's minimum sample of 10: no delivery alert.
     assert!(alerts.iter().all(|a| a["metric"] != "on_time_delivery"));
 }
+
+#[tokio::test]
+async fn a_revenue_alert_states_its_currency() {
+    let app = spawn().await;
+    seed(&app).await;
+    let analyst = app.session(Role::Analyst, None).await;
+    let r = app
+        .send(
+            axum::http::Request::post("/api/v1/alert-rules")
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .header(axum::http::header::HOST, "localhost")
+                .header("origin", "http://localhost")
+                .header(axum::http::header::COOKIE, &analyst)
+                .body(axum::body::Body::from(
+                    json!({
+                        "name": "Partner revenue below 1,000", "metric": "partner_revenue",
+                        "condition": {"type": "below", "threshold": 1000}, "severity": "warning",
+                        "min_sample": 1, "for_secs": 0, "window_days": 30
+                    })
+                    .to_string(),
+                ))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let rule = r.json()["rule"]["id"].as_str().unwrap().to_string();
+    app.state
+        .alerts
+        .evaluate(server::clock::now_ms())
+        .await
+        .unwrap();
+    let r = app
+        .get_with(
+            &format!("/api/v1/alerts?rule_id={rule}&state=firing"),
+            &analyst,
+        )
+        .await;
+    let alerts = r.json()["alerts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(alerts.len(), 1, "{}", r.text);
+    // USD has the most revenue in the window (200 of it), so revenue is reported in USD.
+    assert_eq!(alerts[0]["evidence"]["currency"], "USD", "{}", alerts[0]);
+    // Other metrics carry no currency.
+    let r = app.get_with("/api/v1/alerts?state=firing", &analyst).await;
+    for a in r.json()["alerts"].as_array().unwrap() {
+        if a["metric"] != "partner_revenue" {
+            assert!(a["evidence"].get("currency").is_none(), "{a}");
+        }
+    }
+}

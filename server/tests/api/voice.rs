@@ -239,20 +239,30 @@ async fn survey_comments_become_feedback_once() {
     server::store::surveys::insert_batch(&app.state.store, vec![direct], server::clock::now_ms())
         .await
         .unwrap();
-    let added = server::voice::backfill_survey_comments(&app.state.store, server::clock::now_ms())
-        .await
-        .unwrap();
+    let analyzer = app.state.sentiment.analyzer();
+    let added = server::voice::backfill_survey_comments(
+        &app.state.store,
+        &analyzer,
+        server::clock::now_ms(),
+    )
+    .await
+    .unwrap();
     assert_eq!(added, 1);
     assert_eq!(
-        server::voice::backfill_survey_comments(&app.state.store, server::clock::now_ms())
-            .await
-            .unwrap(),
+        server::voice::backfill_survey_comments(
+            &app.state.store,
+            &analyzer,
+            server::clock::now_ms()
+        )
+        .await
+        .unwrap(),
         0
     );
     // Re-scoring with an unchanged engine reads everything and changes nothing.
-    let (read_n, changed) = server::voice::rescore_all(&app.state.store, server::clock::now_ms())
-        .await
-        .unwrap();
+    let (read_n, changed) =
+        server::voice::rescore_all(&app.state.store, &analyzer, None, server::clock::now_ms())
+            .await
+            .unwrap();
     assert_eq!((read_n, changed), (3, 0));
 }
 

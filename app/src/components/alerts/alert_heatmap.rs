@@ -38,7 +38,7 @@ pub fn AlertHeatmap(counts: Vec<[i64; 24]>) -> impl IntoView {
             <p class="muted">{format!("{} alerts fired", format::count(total))}</p>
             <div class="hm-scroll">
                 <table class="heatmap">
-                    <thead><tr><th></th>{hours}</tr></thead>
+                    <thead><tr><th scope="col"><span class="visually-hidden">"Weekday"</span></th>{hours}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>

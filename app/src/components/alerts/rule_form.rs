@@ -5,7 +5,7 @@ use crate::domain::alert::catalogue::CATALOGUE;
 use crate::domain::alert::rule::{
     ChangeDirection, Condition, RuleSpec, Severity, WebhookFormat, WebhookTarget,
 };
-use crate::domain::dimension::Dimension;
+use crate::domain::dimension::{Channel, Dimension};
 use crate::model::alerts::RuleView;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -191,13 +191,17 @@ impl Fields {
 #[component]
 pub fn RuleForm(editing: RwSignal<Option<RuleView>>, saved: RwSignal<u64>) -> impl IntoView {
     let fields = RwSignal::new(Fields::default());
+    let panel = NodeRef::<leptos::html::Section>::new();
     Effect::new(move |_| {
-        fields.set(
-            editing
-                .get()
-                .map(|r| Fields::from_spec(&r.spec))
-                .unwrap_or_default(),
-        );
+        let rule = editing.get();
+        // Edit is clicked in the table below: bring the form into view, focused.
+        if rule.is_some() {
+            if let Some(el) = panel.get_untracked() {
+                el.scroll_into_view();
+                let _ = el.focus();
+            }
+        }
+        fields.set(rule.map(|r| Fields::from_spec(&r.spec)).unwrap_or_default());
     });
     let (local_error, set_local_error) = signal(None::<String>);
     let test = ServerAction::<TestAlertRule>::new();
@@ -281,6 +285,36 @@ pub fn RuleForm(editing: RwSignal<Option<RuleView>>, saved: RwSignal<u64>) -> im
     let sevs = Severity::ALL
         .map(|s| (s.as_str().to_string(), super::severity_label(s).to_string()))
         .to_vec();
+    // The values the data holds, per dimension, offered as the filter value's list (a typed
+    // value that matches nothing was silent). Loaded in the browser once the form is up.
+    let known = RwSignal::new(Vec::<crate::model::DimensionValues>::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(values) = crate::api::alerts::list_filter_values().await {
+                known.set(values);
+            }
+        });
+    });
+    let value_options = move || {
+        let dim = fields.with(|f| Dimension::parse(&f.filter_dim));
+        let values: Vec<String> = match dim {
+            Some(Dimension::Channel) => Channel::ALL
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
+            Some(d) => known.with(|k| {
+                k.iter()
+                    .find(|v| v.dimension == d)
+                    .map(|v| v.values.clone())
+                    .unwrap_or_default()
+            }),
+            None => Vec::new(),
+        };
+        values
+            .into_iter()
+            .map(|v| view! { <option value=v></option> })
+            .collect_view()
+    };
     let mut dims = vec![(String::new(), "—".to_string())];
     dims.extend(Dimension::ALL.map(|d| (d.as_str().to_string(), d.label().to_string())));
     let formats = [("json", "Signalroom JSON"), ("slack", "Slack message")]
@@ -310,7 +344,7 @@ pub fn RuleForm(editing: RwSignal<Option<RuleView>>, saved: RwSignal<u64>) -> im
         }
     };
     view! {
-        <section class="panel wide" data-testid="rule-form">
+        <section class="panel wide" data-testid="rule-form" node_ref=panel tabindex="-1">
             <h2>{title}</h2>
             <form class="rule-form" on:submit=on_save>
                 <label class="field">"Name"
@@ -339,7 +373,8 @@ pub fn RuleForm(editing: RwSignal<Option<RuleView>>, saved: RwSignal<u64>) -> im
                 </label>
                 <label class="field">"Filter" {select(|f| f.filter_dim.clone(), |f, v| f.filter_dim = v, dims.clone(), "rule-filter-dim")}</label>
                 <label class="field">"Filter value"
-                    <input type="text" maxlength="200" data-testid="rule-filter-value" prop:value=fval_v on:input=fval_i />
+                    <input type="text" maxlength="200" data-testid="rule-filter-value" list="rule-filter-values" prop:value=fval_v on:input=fval_i />
+                    <datalist id="rule-filter-values">{value_options}</datalist>
                 </label>
                 <label class="field">"One alert per" {select(|f| f.group_by.clone(), |f, v| f.group_by = v, dims, "rule-group-by")}</label>
                 <label class="field">"Team" <input type="text" maxlength="100" prop:value=team_v on:input=team_i /></label>

@@ -70,6 +70,10 @@ pub struct LineSpec<'a> {
     pub name: &'a str,
     /// Incident bands over the points.
     pub bands: &'a [IncidentBand],
+    /// The value axis' name: its unit (`minutes`, `%`).
+    pub axis: &'a str,
+    /// Fixed value-axis bounds (shares from 0 to 100), else the axis fits the data.
+    pub bounds: Option<(f64, f64)>,
 }
 
 /// Renders stacked ticket volume per channel with a total line carrying the incident bands;
@@ -193,6 +197,15 @@ mod imp {
             .map(Into::into)
     }
 
+    /// A value axis named by its unit; shares are drawn from zero so a dip keeps its size.
+    fn value_axis(name: &str, bounds: Option<(f64, f64)>) -> Axis {
+        let axis = Axis::new().type_(AxisType::Value).name(name.to_string());
+        match bounds {
+            Some((lo, hi)) => axis.min(lo).max(hi),
+            None => axis.scale(true),
+        }
+    }
+
     pub fn render_trend(id: &str, t: &Trend) -> Option<JsValue> {
         let labels: Vec<String> = t.points.iter().map(|p| p.t.to_string()).collect();
         let current: Vec<Option<f64>> = t.points.iter().map(|p| p.value.map(round2)).collect();
@@ -203,7 +216,11 @@ mod imp {
             .legend(Legend::new().top(0))
             .grid(Grid::new().left(44).right(16).top(32).bottom(28))
             .x_axis(Axis::new().type_(AxisType::Category).data(labels))
-            .y_axis(Axis::new().type_(AxisType::Value).scale(true))
+            .y_axis(match t.unit {
+                crate::domain::metric::Unit::Percent => value_axis("%", Some((0.0, 100.0))),
+                crate::domain::metric::Unit::Points => value_axis("points", None),
+                _ => value_axis("", None),
+            })
             .series(
                 Line::new()
                     .name(label.clone())
@@ -380,7 +397,7 @@ mod imp {
                     .type_(AxisType::Category)
                     .data(spec.labels.to_vec()),
             )
-            .y_axis(Axis::new().type_(AxisType::Value).scale(true))
+            .y_axis(value_axis(spec.axis, spec.bounds))
             .series(line);
         if let Some((axis, layer)) = incident_layer(spec.labels.len(), spec.bands) {
             chart = chart.x_axis(axis).series(layer);

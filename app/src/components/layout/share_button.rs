@@ -1,3 +1,4 @@
+use super::copy_link::CopyLink;
 use crate::api::access::CreateShareLink;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -17,8 +18,10 @@ pub fn ShareButton(
             Ok(created) => view! {
                 <p class="share-result" data-testid="share-result">
                     "Anyone with this link can read this view until "
-                    {crate::components::format::datetime(created.link.expires_at)} ": "
-                    <a href=created.url.clone() data-testid="share-url">{created.url.clone()}</a>
+                    {crate::components::format::datetime(created.link.expires_at)} ". "
+                    <a href="/shares">"All your links"</a>
+                    <br />
+                    <CopyLink path=created.url.clone() />
                 </p>
             }
             .into_any(),

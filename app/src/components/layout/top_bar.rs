@@ -4,8 +4,9 @@ use crate::components::alerts::alert_bell::AlertBell;
 use crate::components::live::LiveStatus;
 use leptos::prelude::*;
 
-/// The bar across the top of every page: brand, page name, the live-connection badge (on
-/// live pages), the share button (on shareable pages) and the account menu.
+/// The bar across the top of every page: a skip link, brand, the page's `h1`, the
+/// live-connection badge (on live pages), the share button (on shareable pages), the account
+/// and, on a row of its own, the main navigation.
 #[component]
 pub fn TopBar(
     /// The page's name.
@@ -18,9 +19,10 @@ pub fn TopBar(
     share_path: Option<&'static str>,
 ) -> impl IntoView {
     view! {
+        <a class="skip-link" href="#content">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">"Signalroom"</a>
-            <span class="crumb">{title}</span>
+            <h1 class="crumb">{title}</h1>
             {status.map(|s| view! { <LiveBadge status=s /> })}
             <span class="spacer"></span>
             <AlertBell />

@@ -1,6 +1,7 @@
 use super::stat_tile::{money, pct};
 use crate::components::charts::sparkline::Sparkline;
 use crate::components::filters::links::path_with;
+use crate::domain::partner::sample;
 use crate::model::partners::PartnerRow;
 use leptos::prelude::*;
 
@@ -31,6 +32,7 @@ pub fn PerformanceTable(
     /// A shared view is fixed: headings do not re-sort.
     fixed: bool,
 ) -> impl IntoView {
+    let min = sample::min_sample(&query);
     let link_query = path_with("", &query, &[("sort", None), ("dir", None), ("view", None)]);
     let link_query = link_query.trim_start_matches('?').to_string();
     let heads = COLUMNS
@@ -76,6 +78,12 @@ pub fn PerformanceTable(
             view! { <th class=class aria-sort=aria>{heading}</th> }
         })
         .collect_view();
+    // Sorted by satisfaction, partners with too few answers go last: a PSS of 100 % from one
+    // answer does not rank next to one from 133.
+    let mut rows = rows;
+    if sort == "pss" {
+        rows.sort_by_key(|r| !sample::enough(r.pss_n, min));
+    }
     let body = rows
         .into_iter()
         .map(|r| {
@@ -92,7 +100,12 @@ pub fn PerformanceTable(
             view! {
                 <tr data-partner=r.id.clone() data-testid="partner-row">
                     <td>
-                        <a href=href data-testid="partner-link">{r.name.clone()}</a>
+                        // A shared view opens no other page: the name is text there.
+                        {if fixed {
+                            view! { <span data-testid="partner-label">{r.name.clone()}</span> }.into_any()
+                        } else {
+                            view! { <a href=href data-testid="partner-link">{r.name.clone()}</a> }.into_any()
+                        }}
                         {(status == "churned").then(|| view! { <span class="badge">" churned"</span> })}
                     </td>
                     <td>{r.tier.clone()}</td>
@@ -103,7 +116,11 @@ pub fn PerformanceTable(
                     </td>
                     <td class="num">{r.yoy_growth_pct.map(|g| format!("{g:+.0}%")).unwrap_or_else(|| "–".into())}</td>
                     <td class="num">{r.orders}</td>
-                    <td class="num">{pct(r.pss)}<span class="muted">{format!(" n={}", r.pss_n)}</span></td>
+                    <td class="num">{if sample::enough(r.pss_n, min) {
+                        view! { {pct(r.pss)}<span class="muted">{format!(" n = {}", r.pss_n)}</span> }.into_any()
+                    } else {
+                        view! { <span class="muted" data-testid="pss-small">{format!("not enough data (n = {})", r.pss_n)}</span> }.into_any()
+                    }}</td>
                     <td class="num">{pct(r.on_time_pct)}</td>
                     <td class="num">{r.engagement_pctile.map(|v| format!("p{v:.0}")).unwrap_or_else(|| "–".into())}</td>
                     <td class="num">{r.open_tickets}</td>

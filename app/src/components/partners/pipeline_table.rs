@@ -33,7 +33,7 @@ pub fn PipelineTable(stages: Vec<StageFigure>, currency: String) -> impl IntoVie
         .collect_view();
     view! {
         <table class="data-table pipeline" data-testid="pipeline">
-            <thead><tr><th>"Stage"</th><th class="num">"Deals"</th><th class="num">"Value"</th><th>""</th></tr></thead>
+            <thead><tr><th>"Stage"</th><th class="num">"Deals"</th><th class="num">"Value"</th><th><span class="visually-hidden">"Share of value"</span></th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
     }

@@ -53,7 +53,13 @@ pub fn delta(
             } else {
                 "worse"
             };
-            (format!("{d:+.1}{unit} vs previous period"), class)
+            (
+                format!(
+                    "{}{unit} vs previous period",
+                    crate::components::format::signed(d, 1)
+                ),
+                class,
+            )
         }
         _ => (String::new(), ""),
     }

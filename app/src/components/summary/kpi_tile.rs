@@ -21,11 +21,13 @@ pub fn KpiTile(
     #[prop(optional)]
     other_scale_href: Option<String>,
 ) -> impl IntoView {
-    let status = match tile.status {
-        Status::Good => "good",
-        Status::Warn => "warn",
-        Status::Bad => "bad",
-        Status::Unknown => "unknown",
+    // The word (and its mark) says what the colour says, for people who cannot tell the
+    // colours apart.
+    let (status, status_text) = match tile.status {
+        Status::Good => ("good", "✓ On target"),
+        Status::Warn => ("warn", "! Near target"),
+        Status::Bad => ("bad", "✕ Off target"),
+        Status::Unknown => ("unknown", "– No status"),
     };
     let class = format!(
         "tile status-{status}{}",
@@ -73,6 +75,7 @@ pub fn KpiTile(
             <a class="tile-link" href=href aria-current=selected.then_some("true")>
                 <h2 class="tile-label">{title}</h2>
                 {value}
+                <p class="tile-status" data-testid="tile-status">{status_text}</p>
                 <p class="tile-sample" data-testid="tile-n">{sample}</p>
                 {change}
                 <p class="tile-target">{target}</p>

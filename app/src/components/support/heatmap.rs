@@ -48,7 +48,7 @@ pub fn WeekHourHeatmapView(heatmap: WeekHourHeatmap, query: String) -> impl Into
             <h2>"When tickets arrive (weekday × hour, UTC)"</h2>
             <div class="hm-scroll">
                 <table class="heatmap">
-                    <thead><tr><th></th>{hours}</tr></thead>
+                    <thead><tr><th scope="col"><span class="visually-hidden">"Weekday"</span></th>{hours}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>

@@ -103,7 +103,14 @@ pub fn TicketTable(list: TicketList, query: String) -> impl IntoView {
 
 /// "Page 2 of 14" with previous / next links.
 #[component]
-pub fn Pager(page: i64, pages: i64, total: i64, query: String) -> impl IntoView {
+pub fn Pager(
+    page: i64,
+    pages: i64,
+    total: i64,
+    query: String,
+    /// Names this pager among others on the page ("top", "bottom").
+    place: &'static str,
+) -> impl IntoView {
     let link = |n: i64| {
         let n = n.to_string();
         path_with(PATH, &query, &[("page", Some(n.as_str()))])
@@ -113,7 +120,7 @@ pub fn Pager(page: i64, pages: i64, total: i64, query: String) -> impl IntoView 
     let next = (page < pages)
         .then(|| view! { <a class="button" rel="next" href=link(page + 1)>"Next →"</a> });
     view! {
-        <nav class="pager" aria-label="Pages" data-testid="pager">
+        <nav class="pager" aria-label=format!("Pages, {place}") data-testid="pager">
             {prev}
             <span>{format!("Page {page} of {pages} · {} tickets", format::count(total))}</span>
             {next}

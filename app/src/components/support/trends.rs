@@ -86,35 +86,43 @@ pub fn SupportTrends(
             draw_next_frame(move || render_volume("support-volume", &trend, &bands, on_click))
         });
     }
-    let line =
-        |id: &'static str, name: &'static str, values: Vec<Option<f64>>, links: Vec<String>| {
-            let (labels, bands, go) = (labels.clone(), bands.clone(), go.clone());
-            Effect::new(move |prev: Option<ChartSlot>| {
-                drop(prev);
-                let (links, go) = (links.clone(), go.clone());
-                let on_click = Box::new(move |i: usize| {
-                    if let Some(h) = links.get(i) {
-                        go(h.clone())();
-                    }
-                });
-                let (labels, bands, values) = (labels.clone(), bands.clone(), values.clone());
-                draw_next_frame(move || {
-                    render_line(
-                        id,
-                        LineSpec {
-                            labels: &labels,
-                            values,
-                            name,
-                            bands: &bands,
-                        },
-                        on_click,
-                    )
-                })
+    let line = |id: &'static str,
+                name: &'static str,
+                axis: &'static str,
+                bounds: Option<(f64, f64)>,
+                values: Vec<Option<f64>>,
+                links: Vec<String>| {
+        let (labels, bands, go) = (labels.clone(), bands.clone(), go.clone());
+        Effect::new(move |prev: Option<ChartSlot>| {
+            drop(prev);
+            let (links, go) = (links.clone(), go.clone());
+            let on_click = Box::new(move |i: usize| {
+                if let Some(h) = links.get(i) {
+                    go(h.clone())();
+                }
             });
-        };
+            let (labels, bands, values) = (labels.clone(), bands.clone(), values.clone());
+            draw_next_frame(move || {
+                render_line(
+                    id,
+                    LineSpec {
+                        labels: &labels,
+                        values,
+                        name,
+                        bands: &bands,
+                        axis,
+                        bounds,
+                    },
+                    on_click,
+                )
+            })
+        });
+    };
     line(
         "support-frt",
         "Median first response (minutes)",
+        "minutes",
+        None,
         trend
             .points
             .iter()
@@ -125,6 +133,8 @@ pub fn SupportTrends(
     line(
         "support-csat",
         "CSAT with support (%)",
+        "%",
+        Some((0.0, 100.0)),
         trend.points.iter().map(|p| p.csat_pct).collect(),
         csat_links.clone(),
     );
@@ -181,7 +191,7 @@ pub fn SupportTrends(
                     <div class="chart small" id="support-csat" role="img" aria-label="CSAT with support per period"></div>
                 </div>
             </div>
-            <details>
+            <details class="chart-table">
                 <summary>"Numbers per period"</summary>
                 <table class="data-table" data-testid="trend-table">
                     <thead><tr><th>"Period"</th><th class="num">"Tickets"</th><th class="num">"Median first response"</th><th class="num">"CSAT"</th></tr></thead>

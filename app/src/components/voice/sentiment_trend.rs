@@ -1,3 +1,4 @@
+use crate::components::charts::chart_table::ChartTable;
 use crate::components::charts::echarts::{draw_next_frame, render_line, ChartSlot, LineSpec};
 use crate::components::filters::links::path_with;
 use crate::domain::date::Day;
@@ -51,6 +52,7 @@ pub fn SentimentTrend(
         })
         .collect();
     let links = bucket_links(&points, to, &query);
+    let (chart_labels, chart_values) = (labels.clone(), values.clone());
     let navigate = use_navigate();
     Effect::new(move |prev: Option<ChartSlot>| {
         drop(prev);
@@ -60,7 +62,7 @@ pub fn SentimentTrend(
                 navigate(h, NavigateOptions::default());
             }
         });
-        let (labels, values) = (labels.clone(), values.clone());
+        let (labels, values) = (chart_labels.clone(), chart_values.clone());
         draw_next_frame(move || {
             render_line(
                 id,
@@ -69,10 +71,20 @@ pub fn SentimentTrend(
                     values,
                     name,
                     bands: &[],
+                    axis: if volume {
+                        "texts"
+                    } else {
+                        "mean sentiment (−1 to +1)"
+                    },
+                    bounds: (!volume).then_some((-1.0, 1.0)),
                 },
                 on_click,
             )
         })
     });
-    view! { <div id=id class="chart small" data-testid=id></div> }
+    let series = vec![(name.to_string(), values)];
+    view! {
+        <div id=id class="chart small" data-testid=id></div>
+        <ChartTable first="Period starting" labels=labels series=series places=if volume { 0 } else { 2 } />
+    }
 }

@@ -2,6 +2,7 @@
 //! family added later (sentiment, churn, partners) becomes alertable by adding its rows here
 //! and a sample source for its family in the server.
 
+use crate::domain::catalogue::CATALOGUE as METRICS;
 use crate::domain::dimension::Dimension;
 use crate::domain::metric::{Direction, MetricId, Unit};
 use serde::{Deserialize, Serialize};
@@ -59,15 +60,16 @@ impl Audience {
     }
 }
 
-/// One alertable metric.
+/// One alertable metric: its entry in the metric catalogue (`domain/catalogue.rs`: label, unit,
+/// direction, target, dimensions) plus where the engine reads its samples.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MetricDef {
-    /// The API id (as in DESIGN §3).
+    /// The API id of `domain/catalogue.rs`.
     pub id: &'static str,
     pub label: &'static str,
     pub unit: Unit,
     pub direction: Direction,
-    /// The seeded target, in the metric's unit.
+    /// The default target, in the metric's unit (infinite for a figure without one).
     pub target: f64,
     pub family: Family,
     pub audience: Audience,
@@ -77,239 +79,93 @@ pub struct MetricDef {
     pub dimensions: &'static [Dimension],
 }
 
-const SURVEY_DIMS: &[Dimension] = &Dimension::ALL;
-/// Tickets carry every dimension but the journey touchpoint.
-const TICKET_DIMS: &[Dimension] = &[
-    Dimension::Channel,
-    Dimension::Segment,
-    Dimension::ProductCategory,
-    Dimension::Region,
-    Dimension::Partner,
-];
-
-const fn survey(
-    m: MetricId,
-    id: &'static str,
-    label: &'static str,
-    unit: Unit,
-    target: f64,
-) -> MetricDef {
-    MetricDef {
-        id,
-        label,
-        unit,
-        direction: Direction::HigherIsBetter,
-        target,
-        family: Family::Surveys,
-        audience: match m {
-            MetricId::Pss | MetricId::Pnps => Audience::Partner,
-            _ => Audience::Customer,
-        },
-        has_comments: true,
-        dimensions: SURVEY_DIMS,
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
     }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
-const fn ticket(
+/// An alertable entry built from the metric catalogue at compile time: an id missing there
+/// does not compile.
+const fn def(
     id: &'static str,
-    label: &'static str,
-    unit: Unit,
-    direction: Direction,
-    target: f64,
-) -> MetricDef {
-    MetricDef {
-        id,
-        label,
-        unit,
-        direction,
-        target,
-        family: Family::Tickets,
-        audience: Audience::Customer,
-        has_comments: false,
-        dimensions: TICKET_DIMS,
-    }
-}
-
-const fn feedback(
-    id: &'static str,
-    label: &'static str,
-    unit: Unit,
-    direction: Direction,
-    target: f64,
+    family: Family,
     audience: Audience,
+    has_comments: bool,
 ) -> MetricDef {
-    MetricDef {
-        id,
-        label,
-        unit,
-        direction,
-        target,
-        family: Family::Feedback,
-        audience,
-        has_comments: true,
-        dimensions: TICKET_DIMS,
+    let mut i = 0;
+    while i < METRICS.len() {
+        let m = &METRICS[i];
+        if same(m.id, id) {
+            return MetricDef {
+                id: m.id,
+                label: m.label,
+                unit: m.unit,
+                direction: m.direction,
+                target: match m.target {
+                    Some(t) => t,
+                    None => f64::INFINITY,
+                },
+                family,
+                audience,
+                has_comments,
+                dimensions: m.dimensions,
+            };
+        }
+        i += 1;
     }
+    panic!("an alertable metric must be in the metric catalogue")
 }
 
-/// Every alertable metric. Survey targets match [`MetricId::target`]; CES is watched on the
-/// 7-point scale (higher is easier), the scale the demo and most tools use.
-const PARTNER_DIMS: &[Dimension] = &[Dimension::Partner];
-
-const fn partner(
-    id: &'static str,
-    label: &'static str,
-    unit: Unit,
-    direction: Direction,
-    target: f64,
-) -> MetricDef {
-    MetricDef {
-        id,
-        label,
-        unit,
-        direction,
-        target,
-        family: Family::Partners,
-        audience: Audience::Partner,
-        has_comments: false,
-        dimensions: PARTNER_DIMS,
-    }
+const fn survey(id: &'static str, audience: Audience) -> MetricDef {
+    def(id, Family::Surveys, audience, true)
 }
 
+const fn ticket(id: &'static str) -> MetricDef {
+    def(id, Family::Tickets, Audience::Customer, false)
+}
+
+const fn feedback(id: &'static str, audience: Audience) -> MetricDef {
+    def(id, Family::Feedback, audience, true)
+}
+
+const fn partner(id: &'static str) -> MetricDef {
+    def(id, Family::Partners, Audience::Partner, false)
+}
+
+/// Every alertable metric. CES is watched on the 7-point scale (higher is easier), the scale
+/// the demo and most tools use.
 pub const CATALOGUE: &[MetricDef] = &[
-    survey(MetricId::Nps, "nps", "NPS", Unit::Points, 30.0),
-    survey(MetricId::Csat, "csat", "CSAT", Unit::Percent, 80.0),
-    survey(
-        MetricId::Ces,
-        "ces",
-        "Customer effort (7-point)",
-        Unit::Score,
-        5.5,
-    ),
-    survey(
-        MetricId::Pss,
-        "pss",
-        "Partner satisfaction",
-        Unit::Percent,
-        80.0,
-    ),
-    survey(MetricId::Pnps, "pnps", "Partner NPS", Unit::Points, 30.0),
-    ticket(
-        "first_response_time",
-        "First response time (median)",
-        Unit::Seconds,
-        Direction::LowerIsBetter,
-        3_600.0,
-    ),
-    ticket(
-        "resolution_time",
-        "Resolution time (median)",
-        Unit::Seconds,
-        Direction::LowerIsBetter,
-        86_400.0,
-    ),
-    ticket(
-        "fcr",
-        "First contact resolution",
-        Unit::Percent,
-        Direction::HigherIsBetter,
-        70.0,
-    ),
-    ticket(
-        "support_csat",
-        "CSAT with support",
-        Unit::Percent,
-        Direction::HigherIsBetter,
-        80.0,
-    ),
-    feedback(
-        "sentiment_score",
-        "Sentiment score",
-        Unit::Score,
-        Direction::HigherIsBetter,
-        0.2,
-        Audience::Customer,
-    ),
-    feedback(
-        "negative_share",
-        "Negative feedback share",
-        Unit::Percent,
-        Direction::LowerIsBetter,
-        20.0,
-        Audience::Customer,
-    ),
-    feedback(
-        "positive_share",
-        "Positive feedback share",
-        Unit::Percent,
-        Direction::HigherIsBetter,
-        60.0,
-        Audience::Customer,
-    ),
-    feedback(
-        "partner_sentiment_score",
-        "Partner sentiment score",
-        Unit::Score,
-        Direction::HigherIsBetter,
-        0.2,
-        Audience::Partner,
-    ),
-    feedback(
-        "partner_negative_share",
-        "Partner negative feedback share",
-        Unit::Percent,
-        Direction::LowerIsBetter,
-        20.0,
-        Audience::Partner,
-    ),
-    ticket(
-        "ticket_volume",
-        "Ticket volume",
-        Unit::Count,
-        Direction::LowerIsBetter,
-        f64::INFINITY,
-    ),
-    partner(
-        "partner_performance_index",
-        "Partner performance index",
-        Unit::Points,
-        Direction::HigherIsBetter,
-        60.0,
-    ),
-    partner(
-        "on_time_delivery",
-        "On-time delivery",
-        Unit::Percent,
-        Direction::HigherIsBetter,
-        95.0,
-    ),
-    partner(
-        "order_accuracy",
-        "Order accuracy",
-        Unit::Percent,
-        Direction::HigherIsBetter,
-        98.0,
-    ),
-    partner(
-        "partner_revenue",
-        "Partner revenue (reporting currency)",
-        Unit::Count,
-        Direction::HigherIsBetter,
-        f64::INFINITY,
-    ),
-    partner(
-        "inventory_below_reorder",
-        "SKUs at or below reorder level",
-        Unit::Count,
-        Direction::LowerIsBetter,
-        f64::INFINITY,
-    ),
-    partner(
-        "partner_open_tickets",
-        "Unresolved partner tickets",
-        Unit::Count,
-        Direction::LowerIsBetter,
-        10.0,
-    ),
+    survey("nps", Audience::Customer),
+    survey("csat", Audience::Customer),
+    survey("ces", Audience::Customer),
+    survey("pss", Audience::Partner),
+    survey("pnps", Audience::Partner),
+    ticket("first_response_time"),
+    ticket("resolution_time"),
+    ticket("fcr"),
+    ticket("support_csat"),
+    feedback("sentiment_score", Audience::Customer),
+    feedback("negative_share", Audience::Customer),
+    feedback("positive_share", Audience::Customer),
+    feedback("partner_sentiment_score", Audience::Partner),
+    feedback("partner_negative_share", Audience::Partner),
+    ticket("ticket_volume"),
+    partner("partner_performance_index"),
+    partner("on_time_delivery"),
+    partner("order_accuracy"),
+    partner("partner_revenue"),
+    partner("inventory_below_reorder"),
+    partner("partner_open_tickets"),
 ];
 
 /// The catalogue entry of an API id.

@@ -287,14 +287,14 @@ mod tests {
     #[test]
     fn off_target_follows_the_metric_direction() {
         let r = rule("csat", Condition::OffTarget { pct: 10.0 }, 1);
-        // Target 80, 10% → below 72 breaches.
-        assert!(matches!(eval(&r, s(71.9, 50), None), Outcome::Breach(x) if x.threshold == 72.0));
-        assert!(matches!(eval(&r, s(75.0, 50), None), Outcome::Clear(_)));
+        // Target 85, 10% → below 76.5 breaches.
+        assert!(matches!(eval(&r, s(76.4, 50), None), Outcome::Breach(x) if x.threshold == 76.5));
+        assert!(matches!(eval(&r, s(80.0, 50), None), Outcome::Clear(_)));
         let f = rule("first_response_time", Condition::OffTarget { pct: 10.0 }, 1);
-        // Target 3600 s, lower is better → above 3960 s breaches.
+        // Target 7200 s, lower is better → above 7920 s breaches.
         assert!(
-            matches!(eval(&f, s(4000.0, 50), None), Outcome::Breach(x) if x.threshold == 3960.0)
+            matches!(eval(&f, s(8000.0, 50), None), Outcome::Breach(x) if x.threshold == 7920.0)
         );
-        assert!(matches!(eval(&f, s(3000.0, 50), None), Outcome::Clear(_)));
+        assert!(matches!(eval(&f, s(7500.0, 50), None), Outcome::Clear(_)));
     }
 }

@@ -201,6 +201,20 @@ impl RuleSpec {
         })?;
         for (d, v) in &mut self.filters {
             *v = v.trim().to_string();
+            // Channels are a closed set: "Chat" is chat, "fax" no channel at all.
+            if *d == Dimension::Channel && !v.is_empty() {
+                *v = crate::domain::dimension::Channel::parse(v)
+                    .map(|c| c.as_str().to_string())
+                    .ok_or_else(|| {
+                        err(
+                            "invalid_filter",
+                            format!(
+                                "unknown channel {v:?}: expected one of {}",
+                                crate::domain::dimension::Channel::names()
+                            ),
+                        )
+                    })?;
+            }
             if !def.dimensions.contains(d) {
                 return Err(err(
                     "unsupported_filter",
@@ -373,6 +387,8 @@ pub fn format_in(x: f64, unit: Unit) -> String {
         Unit::Percent => format!("{x:.1}%"),
         Unit::Score => format!("{x:.2}"),
         Unit::Count => format!("{x:.0}"),
+        Unit::Money => format!("{x:.2}"),
+        Unit::Ratio => format!("{x:.2}×"),
         Unit::Seconds if x >= 3_600.0 => format!("{:.1} h", x / 3_600.0),
         Unit::Seconds if x >= 60.0 => format!("{:.1} min", x / 60.0),
         Unit::Seconds => format!("{x:.0} s"),
@@ -510,7 +526,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             r.describe(),
-            "First response time (median) more than 10% above its target of 1.0 h over the last 7 days, per channel"
+            "First response time (median) more than 10% above its target of 2.0 h over the last 7 days, per channel"
         );
     }
 }

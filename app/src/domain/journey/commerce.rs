@@ -353,21 +353,9 @@ impl CommerceMetric {
         )
     }
 
-    /// The default target: conversion 3 %, AOV 50, cart abandonment 70 % (the e-commerce
-    /// average is about 70 %), repeat purchase 30 %, returns 8 %, churn 10 % a period,
-    /// CLV 300, CAC 100 and CLV:CAC 3 (the usual rule of thumb).
+    /// The default target, from the metric catalogue (`domain/catalogue.rs`).
     pub fn default_target(self) -> f64 {
-        match self {
-            Self::ConversionRate => 3.0,
-            Self::Aov => 50.0,
-            Self::CartAbandonment => 70.0,
-            Self::RepeatPurchaseRate => 30.0,
-            Self::ReturnRate => 8.0,
-            Self::ChurnRate => 10.0,
-            Self::Clv => 300.0,
-            Self::Cac => 100.0,
-            Self::ClvCacRatio => 3.0,
-        }
+        crate::domain::catalogue::default_target(self.as_str()).unwrap_or_default()
     }
 }
 

@@ -3,7 +3,7 @@
 //! prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"), so a word ranks by how much more
 //! often positive texts use it than negative ones, not by how often it appears at all.
 
-use super::vader::{is_degree_word, is_negation};
+use super::vader::{is_degree_word, is_negation, Analyzer};
 use super::Polarity;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,7 @@ pub struct KeywordCounter {
     terms: FxHashMap<String, TermStats>,
     bigram_parts: FxHashMap<String, (String, String)>,
     texts: u32,
-    scratch: Vec<String>,
+    scratch: Vec<(String, Option<Polarity>)>,
 }
 
 impl KeywordCounter {
@@ -77,35 +77,53 @@ impl KeywordCounter {
         self.texts
     }
 
-    /// Adds one scored text.
+    /// Adds one scored text; every term takes the text's side.
     pub fn add(&mut self, text: &str, compound: f64) {
-        let polarity = Polarity::of(compound);
+        self.add_with(text, compound, None);
+    }
+
+    /// Adds one scored text. With an analyzer, a text of several clauses gives each term the
+    /// side of its own clause ("Great app, but the delivery was late": "app" is praise,
+    /// "delivery" a complaint); a neutral clause takes the text's side. A negated word ("not
+    /// happy") takes no side: its bigram ("not happy") carries the sentiment.
+    pub fn add_with(&mut self, text: &str, compound: f64, analyzer: Option<&Analyzer>) {
+        let text_side = Polarity::of(compound);
         self.texts += 1;
-        let mut terms = std::mem::take(&mut self.scratch);
-        terms.clear();
-        let mut bigrams = Vec::new();
-        for_each_term(text, |t| match t {
-            Term::Word(w) => terms.push(w),
-            Term::Bigram(a, b) => bigrams.push((a, b)),
-        });
-        for (a, b) in bigrams {
-            let key = format!("{a} {b}");
-            self.bigram_parts.entry(key.clone()).or_insert((a, b));
-            terms.push(key);
+        let mut sides = std::mem::take(&mut self.scratch);
+        sides.clear();
+        let parts = clauses(text);
+        let several = parts.len() > 1;
+        for clause in parts {
+            let side = match analyzer.filter(|_| several) {
+                Some(a) => match Polarity::of(a.score(clause).compound) {
+                    Polarity::Neutral => text_side,
+                    p => p,
+                },
+                None => text_side,
+            };
+            let mut bigrams = Vec::new();
+            for_each_term(clause, |t| match t {
+                Term::Word(w) => record(&mut sides, w, Some(side)),
+                Term::Negated(w) => record(&mut sides, w, None),
+                Term::Bigram(a, b) => bigrams.push((a, b)),
+            });
+            for (a, b) in bigrams {
+                let key = format!("{a} {b}");
+                self.bigram_parts.entry(key.clone()).or_insert((a, b));
+                record(&mut sides, key, Some(side));
+            }
         }
-        terms.sort_unstable();
-        terms.dedup();
-        for t in terms.drain(..) {
+        for (t, side) in sides.drain(..) {
             let s = self.terms.entry(t).or_default();
             s.all += 1;
             s.score_sum += compound;
-            match polarity {
-                Polarity::Positive => s.pos += 1,
-                Polarity::Negative => s.neg += 1,
-                Polarity::Neutral => {}
+            match side {
+                Some(Polarity::Positive) => s.pos += 1,
+                Some(Polarity::Negative) => s.neg += 1,
+                _ => {}
             }
         }
-        self.scratch = terms;
+        self.scratch = sides;
     }
 
     /// Whether a term may be ranked or shown: frequent enough, and for bigrams a collocation.
@@ -206,7 +224,7 @@ impl KeywordCounter {
         let mut found = false;
         for_each_term(text, |t| {
             found |= match t {
-                Term::Word(w) => w == term,
+                Term::Word(w) | Term::Negated(w) => w == term,
                 Term::Bigram(a, b) => {
                     term.len() == a.len() + 1 + b.len()
                         && term.starts_with(a.as_str())
@@ -228,11 +246,62 @@ pub fn log_odds_z(yi: f64, yj: f64, ni: f64, nj: f64, alpha: f64, alpha0: f64) -
     (li - lj) / var.sqrt()
 }
 
+/// Records a term of a text once: the first side it is seen with wins, except that a plain
+/// use gives a side to a term so far seen only negated.
+fn record(sides: &mut Vec<(String, Option<Polarity>)>, term: String, side: Option<Polarity>) {
+    match sides.iter_mut().find(|(t, _)| *t == term) {
+        Some((_, s)) if s.is_none() => *s = side,
+        Some(_) => {}
+        None => sides.push((term, side)),
+    }
+}
+
+/// A text's clauses: split at clause punctuation and at the word "but" (VADER's contrast
+/// word), empty pieces dropped.
+pub fn clauses(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '\n') {
+            split_at_but(&text[start..i], &mut out);
+            start = i + c.len_utf8();
+        }
+    }
+    split_at_but(&text[start..], &mut out);
+    out.retain(|c| c.chars().any(char::is_alphanumeric));
+    out
+}
+
+/// Pushes the pieces of `piece` around each whole word "but" (any case).
+fn split_at_but<'t>(piece: &'t str, out: &mut Vec<&'t str>) {
+    let mut start = 0;
+    for (i, _) in piece.char_indices() {
+        let word_start = !piece[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let is_but = piece
+            .get(i..i + 3)
+            .is_some_and(|w| w.eq_ignore_ascii_case("but"))
+            && !piece[i + 3..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+        if word_start && is_but && i >= start {
+            out.push(&piece[start..i]);
+            start = i + 3;
+        }
+    }
+    out.push(&piece[start..]);
+}
+
 /// A term found in a text.
 #[derive(Debug, PartialEq)]
 pub enum Term {
     /// A content word, folded.
     Word(String),
+    /// A content word right after a negation in its clause ("happy" in "not happy").
+    Negated(String),
     /// Two adjacent words in one clause, the first possibly a negation ("not helpful").
     Bigram(String, String),
 }
@@ -272,10 +341,15 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(Term)) {
             && words.get(i + 1).is_some_and(|(n, brk)| n == "of" && !brk);
         match if hedge { Class::Stop } else { classify(w) } {
             Class::Content(folded) => {
+                let negated = prev.as_deref() == Some("not");
                 if let Some(p) = prev.take() {
                     f(Term::Bigram(p, folded.clone()));
                 }
-                f(Term::Word(folded.clone()));
+                f(if negated {
+                    Term::Negated(folded.clone())
+                } else {
+                    Term::Word(folded.clone())
+                });
                 prev = Some(folded);
             }
             Class::Negation => prev = Some("not".to_string()),
@@ -534,7 +608,7 @@ mod tests {
         let mut out = Vec::new();
         for_each_term(text, |t| {
             out.push(match t {
-                Term::Word(w) => w,
+                Term::Word(w) | Term::Negated(w) => w,
                 Term::Bigram(a, b) => format!("{a} {b}"),
             })
         });
@@ -658,5 +732,44 @@ mod tests {
             "slow, response",
             "slow response"
         ));
+    }
+
+    #[test]
+    fn a_negated_word_takes_no_side_and_clauses_take_their_own() {
+        let mut c = KeywordCounter::new();
+        let a = Analyzer::default();
+        for _ in 0..10 {
+            c.add_with("The app broke again. Not happy!", -0.6, Some(&a));
+            c.add_with(
+                "Happy with the app, support answered quickly.",
+                0.6,
+                Some(&a),
+            );
+            c.add_with(
+                "Great dashboard, but the delivery was terrible",
+                -0.4,
+                Some(&a),
+            );
+        }
+        let r = c.rank(20);
+        let pos: Vec<&str> = r.positive.iter().map(|k| k.term.as_str()).collect();
+        let neg: Vec<&str> = r.negative.iter().map(|k| k.term.as_str()).collect();
+        assert!(!neg.contains(&"happy"), "{neg:?}");
+        assert!(pos.contains(&"happy"), "{pos:?}");
+        assert!(neg.contains(&"not happy"), "{neg:?}");
+        // The praise clause of a negative text is praise.
+        assert!(
+            pos.contains(&"dashboard") && neg.contains(&"delivery"),
+            "{pos:?} {neg:?}"
+        );
+        // Searching still finds a negated word.
+        assert!(KeywordCounter::text_has_term("Not happy!", "happy"));
+        assert_eq!(
+            clauses("Great app, but the delivery BUT butter.  (fine)"),
+            vec!["Great app", " ", " the delivery ", " butter", "fine"]
+                .into_iter()
+                .filter(|c| c.chars().any(char::is_alphanumeric))
+                .collect::<Vec<_>>()
+        );
     }
 }

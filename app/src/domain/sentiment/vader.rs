@@ -7,9 +7,11 @@
 //! valence across the "but" it can weight the wrong one; here every word is weighted by its
 //! position, which is what the paper describes.
 
+use super::domain::DomainLexicon;
 use super::lexicon::Lexicon;
 use super::Polarity;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Valence added by a booster ("very"), subtracted by a dampener ("slightly").
 const B_INCR: f64 = 0.293;
@@ -41,16 +43,20 @@ impl Scores {
     }
 }
 
-/// Scores texts against a lexicon. Cheap to copy; holds no per-text state.
-#[derive(Clone, Copy, Debug)]
+/// Scores texts against a lexicon, optionally with a domain lexicon layered over it. Cheap to
+/// clone; holds no per-text state. [`Analyzer::default`] is the general engine alone, the one
+/// the agreement test holds to the reference.
+#[derive(Clone, Debug)]
 pub struct Analyzer {
     lex: &'static Lexicon,
+    domain: Option<Arc<DomainLexicon>>,
 }
 
 impl Default for Analyzer {
     fn default() -> Self {
         Analyzer {
             lex: Lexicon::vader(),
+            domain: None,
         }
     }
 }
@@ -60,37 +66,93 @@ struct Token<'a> {
     lower: Cow<'a, str>,
     upper: bool,
     valence: Option<f64>,
+    /// A later word of a domain phrase: its valence is the phrase's first word's, so it
+    /// counts for nothing itself.
+    absorbed: bool,
+    /// The first word of a domain phrase (a booster word starting a phrase still counts).
+    head: bool,
 }
 
 impl Analyzer {
     /// An analyzer over the given tables.
     pub fn new(lex: &'static Lexicon) -> Analyzer {
-        Analyzer { lex }
+        Analyzer { lex, domain: None }
+    }
+
+    /// The general lexicon with `domain`'s words and phrases layered over it.
+    pub fn with_domain(domain: Arc<DomainLexicon>) -> Analyzer {
+        Analyzer {
+            lex: Lexicon::vader(),
+            domain: Some(domain),
+        }
+    }
+
+    /// The valence of a lower-cased word: the domain lexicon's when it names the word.
+    #[inline]
+    fn valence(&self, lower: &str) -> Option<f64> {
+        match self.domain.as_deref().and_then(|d| d.word(lower)) {
+            Some(v) => v,
+            None => self.lex.valence(lower),
+        }
+    }
+
+    /// Gives each domain phrase's valence to its first word and absorbs the rest, longest
+    /// phrase first, left to right; the VADER rules then apply to the phrase as to a word.
+    fn apply_phrases(&self, tokens: &mut [Token<'_>]) {
+        let Some(domain) = self.domain.as_deref().filter(|d| d.has_phrases()) else {
+            return;
+        };
+        let mut i = 0;
+        while i < tokens.len() {
+            let found = {
+                let t: &[Token<'_>] = tokens;
+                domain.phrase_at(|k| t.get(i + k).map(|t| &*t.lower))
+            };
+            match found {
+                Some((len, v)) => {
+                    tokens[i].valence = Some(v);
+                    tokens[i].head = true;
+                    for t in &mut tokens[i + 1..i + len] {
+                        t.valence = None;
+                        t.absorbed = true;
+                    }
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
     }
 
     /// Scores one text.
     pub fn score(&self, text: &str) -> Scores {
         let text = self.replace_emojis(text);
-        let tokens: Vec<Token<'_>> = text
+        let mut tokens: Vec<Token<'_>> = text
             .split_whitespace()
             .map(|w| {
                 let raw = strip_punctuation(w);
                 let lower = lowercase(raw);
-                let valence = self.lex.valence(&lower);
+                let valence = self.valence(&lower);
                 Token {
                     upper: is_upper(raw),
                     lower,
                     valence,
+                    absorbed: false,
+                    head: false,
                 }
             })
             .collect();
+        self.apply_phrases(&mut tokens);
         let uppers = tokens.iter().filter(|t| t.upper).count();
         // Capitals only emphasise when some, but not all, words are in capitals.
         let cap_diff = uppers > 0 && uppers < tokens.len();
         let mut sentiments = Vec::with_capacity(tokens.len());
         for i in 0..tokens.len() {
             let lower = &*tokens[i].lower;
-            if booster(lower).is_some()
+            if tokens[i].absorbed {
+                sentiments.push(0.0);
+                continue;
+            }
+            if (booster(lower).is_some() && !tokens[i].head)
                 || (lower == "kind" && tokens.get(i + 1).is_some_and(|t| t.lower == "of"))
             {
                 sentiments.push(0.0);
@@ -590,5 +652,52 @@ mod tests {
         let s = Analyzer::default().score("Great product, but the delivery was slow and awful!");
         assert!((s.pos + s.neu + s.neg - 1.0).abs() < 1e-9);
         assert_eq!(s.polarity(), Polarity::Negative);
+    }
+
+    fn domain(stored: &[(&str, f64)]) -> Analyzer {
+        use crate::domain::sentiment::domain::{DomainLexicon, StoredTerm};
+        let stored: Vec<StoredTerm> = stored
+            .iter()
+            .map(|(t, v)| StoredTerm {
+                term: t.to_string(),
+                valence: *v,
+                note: String::new(),
+                updated_at: 0,
+                updated_by: String::new(),
+            })
+            .collect();
+        Analyzer::with_domain(Arc::new(DomainLexicon::build(&stored)))
+    }
+
+    #[test]
+    fn the_domain_lexicon_scores_customer_service_language() {
+        let text = "The delivery is slow and keeps crashing.";
+        assert_eq!(compound(text), 0.0, "the general lexicon has neither word");
+        let d = domain(&[]);
+        // slow −1.5 and the phrase "keeps crashing" −2.4 on its first word: −3.9 in all.
+        let want = -3.9 / (3.9f64 * 3.9 + 15.0).sqrt();
+        assert!(
+            (d.score(text).compound - want).abs() < 1e-9,
+            "{}",
+            d.score(text).compound
+        );
+        // The VADER rules apply to domain words: negation, boosters, but.
+        assert!(d.score("the app is not slow").compound > 0.0);
+        assert!(d.score("very slow").compound < d.score("slow").compound);
+        assert!(d.score("slow at first but reliable").compound > 0.0);
+        // Phrases: "on hold" is one term; its words alone are nothing.
+        assert!(d.score("I was on hold").compound < 0.0);
+        assert_eq!(d.score("hold on").compound, 0.0);
+        // An admin's entry replaces a default or a general word; 0 neutralises.
+        let custom = domain(&[("slow", -3.0), ("happy", 0.0)]);
+        assert!(custom.score("slow").compound < d.score("slow").compound);
+        assert_eq!(custom.score("happy").compound, 0.0);
+        assert!(d.score("happy").compound > 0.0);
+        // Without a domain lexicon the engine is the reference's, unchanged.
+        assert_eq!(compound("The book was good."), 0.4404);
+        assert_eq!(
+            d.score("The book was good.").compound,
+            Analyzer::default().score("The book was good.").compound
+        );
     }
 }
