@@ -136,8 +136,12 @@ test('an arrow key on a filter does not apply it; Enter or leaving the select do
   await expect(page).not.toHaveURL(/channel=/);
   const chosen = await channel.inputValue();
   expect(chosen).not.toBe('');
+  // The filter bar is drawn again with the answer; focus a select only once it is in.
+  const answered = page.waitForResponse((r) => r.url().includes('/api/fn/get_summary') && r.url().includes(chosen));
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`channel=${chosen}`));
+  await answered;
+  await expect(page.getByTestId('filter-bar')).toHaveAttribute('aria-busy', 'false');
   await hydrated(page);
   const segment = page.getByTestId('filter-segment');
   await segment.focus();

@@ -22,17 +22,49 @@ pub struct InboxState {
     pub selected: RwSignal<HashSet<String>>,
     /// Bumped after every successful action, so the inbox refreshes at once.
     pub changed: RwSignal<u64>,
+    /// The cards' one action, owned by the page: a card redrawn while its action is in
+    /// flight (a live update) would otherwise take the action's answer with it, and the
+    /// draft would never clear nor the inbox refresh.
+    pub act: ServerAction<ActOnAlert>,
+    /// The alert and action sent last, for its draft and its error.
+    pub sent: StoredValue<Option<(String, AlertAction)>>,
 }
 
 impl InboxState {
     /// A fresh state for a page.
     pub fn new() -> InboxState {
-        InboxState {
+        let state = InboxState {
             drafts: RwSignal::new(HashMap::new()),
             focus: RwSignal::new(None),
             selected: RwSignal::new(HashSet::new()),
             changed: RwSignal::new(0),
-        }
+            act: ServerAction::new(),
+            sent: StoredValue::new(None),
+        };
+        Effect::new(move |_| {
+            if let Some(Ok(_)) = state.act.value().get() {
+                // What was sent is stored now: its draft is done.
+                if let Some((id, action)) = state.sent.get_value() {
+                    state.drafts.update(|d| {
+                        if let Some(draft) = d.get_mut(&id) {
+                            match action {
+                                AlertAction::Assign { .. } => draft.assignee = None,
+                                AlertAction::RecordAction { .. } => draft.note.clear(),
+                                _ => {}
+                            }
+                        }
+                    });
+                }
+                state.changed.update(|v| *v += 1);
+            }
+        });
+        state
+    }
+
+    /// Sends `action` on alert `id`.
+    pub fn send(&self, id: String, action: AlertAction) {
+        self.sent.set_value(Some((id.clone(), action.clone())));
+        self.act.dispatch(ActOnAlert { id, action });
     }
 }
 
@@ -60,42 +92,24 @@ pub fn AlertCard(alert: AlertView, can_edit: bool, inbox: InboxState) -> impl In
     let state = alert.state;
     let id = alert.id.clone();
     let title = alert.title.clone();
-    let act = ServerAction::<ActOnAlert>::new();
-    // The last action sent: an action's input is gone once it completes.
-    let sent = StoredValue::new(None::<AlertAction>);
-    {
+    let error = {
         let id = id.clone();
-        Effect::new(move |_| {
-            if let Some(Ok(_)) = act.value().get() {
-                // What was sent is stored now: its draft is done.
-                inbox.drafts.update(|d| {
-                    if let Some(draft) = d.get_mut(&id) {
-                        match sent.get_value() {
-                            Some(AlertAction::Assign { .. }) => draft.assignee = None,
-                            Some(AlertAction::RecordAction { .. }) => draft.note.clear(),
-                            _ => {}
-                        }
-                    }
-                });
-                inbox.changed.update(|v| *v += 1);
-            }
-        });
-    }
-    let error = move || {
-        act.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+        move || {
+            let mine = inbox
+                .sent
+                .with_value(|s| s.as_ref().is_some_and(|(x, _)| *x == id));
+            inbox
+                .act
+                .value()
+                .get()
+                .and_then(|r| r.err())
+                .filter(|_| mine)
+                .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+        }
     };
     let send = {
         let id = id.clone();
-        move |action: AlertAction| {
-            sent.set_value(Some(action.clone()));
-            act.dispatch(ActOnAlert {
-                id: id.clone(),
-                action,
-            });
-        }
+        move |action: AlertAction| inbox.send(id.clone(), action)
     };
     let evidence = alert.evidence.clone().map(|e| {
         let r = e.reading;
