@@ -11,4 +11,5 @@ pub mod journey;
 pub mod partners;
 pub mod summary;
 pub mod support;
+pub mod targets;
 pub mod voice;

@@ -20,6 +20,7 @@ pub mod sentiment;
 pub mod summary;
 pub mod support_trend;
 pub mod survey;
+pub mod target;
 pub mod throttle;
 pub mod ticket;
 pub mod ticket_list;

@@ -41,7 +41,8 @@ pub struct Tile {
     pub value: Option<f64>,
     pub n: i64,
     pub ci95: Option<[f64; 2]>,
-    pub target: f64,
+    /// The goal that applies (`domain/target.rs`): a threshold or a band.
+    pub target: crate::domain::target::Goal,
     pub status: Status,
     /// The comparison period, when the view compares.
     pub previous: Option<PeriodValue>,
@@ -118,6 +119,9 @@ pub struct Summary {
     /// since (Back while a reload was under way) knows the figures are not its own.
     #[serde(default)]
     pub requested: String,
+    /// Whether the reader may change targets (admins and analysts): tiles offer "Edit target".
+    #[serde(default)]
+    pub can_edit_targets: bool,
 }
 
 /// Customers and partners side by side on the command centre home, over the view's range.
@@ -147,7 +151,8 @@ pub struct MetricReport {
     pub n: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci95: Option<[f64; 2]>,
-    pub target: f64,
+    /// A number for a threshold, `{min, max}` for a band.
+    pub target: crate::domain::target::Goal,
     pub status: Status,
     pub min_sample: i64,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -112,3 +112,39 @@ test('an invalid view explains itself with a 400', async ({ page }) => {
   expect(res?.status()).toBe(400);
   await expect(page.getByTestId('error-panel')).toContainText('invalid_bucket');
 });
+
+test('an analyst edits a target from its tile; status and target line follow, and the default comes back', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const t = tile(page, 'pss');
+  const target = t.locator('.tile-target');
+  await expect(target).toHaveText(/^Target ≥ 80(\.0)?%$/);
+  await t.getByTestId('target-edit').locator('summary').click();
+  await t.getByTestId('target-threshold').fill('1');
+  await t.getByTestId('target-save').click();
+  // The change notice redraws every tile: the new goal is met.
+  await expect(target).toHaveText(/^Target ≥ 1(\.0)?%$/);
+  await expect(t.getByTestId('tile-status')).toHaveText('✓ On target');
+  // A bad value is refused with its reason, and nothing changes.
+  await t.getByTestId('target-edit').locator('summary').click();
+  await t.getByTestId('target-threshold').fill('150');
+  await t.getByTestId('target-save').click();
+  await expect(t.getByTestId('target-error')).toContainText('outside');
+  await expect(target).toHaveText(/^Target ≥ 1(\.0)?%$/);
+  await t.getByTestId('target-reset').click();
+  await expect(target).toHaveText(/^Target ≥ 80(\.0)?%$/);
+});
+
+test('a viewer is offered no target editing', async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.locator('input[name=email]').fill('viewer@demo.signalroom');
+  await page.locator('input[name=password]').fill('signalroom-demo');
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('who')).toContainText('viewer@demo.signalroom');
+  await page.goto('/');
+  await expect(page.getByTestId('kpi-tile')).toHaveCount(5);
+  await expect(page.getByTestId('target-edit')).toHaveCount(0);
+  await context.close();
+});

@@ -36,6 +36,16 @@ fn lexicon_error(e: crate::sentiment::LexiconError) -> AppError {
     }
 }
 
+fn target_error(e: crate::targets::TargetOpError) -> AppError {
+    use crate::targets::TargetOpError;
+    match e {
+        TargetOpError::UnknownMetric(_) => AppError::NotFound,
+        TargetOpError::Invalid(t) => AppError::bad_request(t.code, t.message),
+        TargetOpError::NotFound => AppError::NotFound,
+        TargetOpError::Store(e) => internal(e),
+    }
+}
+
 fn internal(e: StoreError) -> AppError {
     tracing::error!(error = %e, "store error in an access function");
     AppError::Internal
@@ -407,6 +417,48 @@ impl AccessBackend for AccessService {
                 .await
                 .map(|_| ())
                 .map_err(lexicon_error)
+        })
+    }
+
+    fn put_target(
+        &self,
+        by: Actor,
+        metric: String,
+        request: app::domain::target::TargetRequest,
+    ) -> BoxFuture<'_, Result<(), AppError>> {
+        Box::pin(async move {
+            crate::targets::put(
+                &self.store,
+                &self.bus,
+                &by.principal.label(),
+                &by.ip,
+                &metric,
+                &request,
+            )
+            .await
+            .map(|_| ())
+            .map_err(target_error)
+        })
+    }
+
+    fn reset_target(
+        &self,
+        by: Actor,
+        metric: String,
+        scope: Option<(app::domain::dimension::Dimension, String)>,
+    ) -> BoxFuture<'_, Result<(), AppError>> {
+        Box::pin(async move {
+            let scope = scope.as_ref().map(|(d, v)| (*d, v.as_str()));
+            crate::targets::reset(
+                &self.store,
+                &self.bus,
+                &by.principal.label(),
+                &by.ip,
+                &metric,
+                scope,
+            )
+            .await
+            .map_err(target_error)
         })
     }
 

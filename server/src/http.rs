@@ -14,6 +14,7 @@ mod session;
 pub mod shed;
 mod stream;
 mod support;
+mod targets;
 mod voice;
 
 use crate::access::AccessService;
@@ -81,6 +82,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/metrics", get(metrics::list_metrics))
         .route("/api/v1/metrics/{metric}", get(metrics::get_metric))
+        .route("/api/v1/targets", get(targets::list_targets))
+        .route(
+            "/api/v1/targets/{metric}",
+            axum::routing::put(targets::put_target).delete(targets::delete_target),
+        )
         .route("/api/v1/support", get(support::get_support))
         .route(
             "/api/v1/feedback",

@@ -20,6 +20,7 @@ pub mod sentiment;
 pub mod state;
 pub mod store;
 pub mod support;
+pub mod targets;
 pub mod voice;
 
 pub use http::router;

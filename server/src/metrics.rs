@@ -65,7 +65,8 @@ impl Engine {
         let options = surveys::dimension_values(&self.store, q.scope.as_deref()).await?;
         let has_data = surveys::has_any(&self.store).await?;
         let now = now_ms();
-        let mut summary = build_summary(q, &daily, &breakdown, options, has_data, now);
+        let targets = crate::store::targets::list(&self.store).await?;
+        let mut summary = build_summary(q, &daily, &breakdown, options, has_data, now, &targets);
         // Company-wide counts: only on unfiltered views (partner accounts always filter).
         if q.filters.is_empty() {
             let end = q.to.plus_days(1).start_ms().min(now + 1);
@@ -96,7 +97,8 @@ impl Engine {
         q: &DashboardQuery,
     ) -> Result<MetricReport, ReportError> {
         let daily = surveys::daily_aggs(&self.store, &q.filters, q.earliest(), q.to).await?;
-        Ok(build_report(q, &daily, metric)?)
+        let targets = crate::store::targets::list(&self.store).await?;
+        Ok(build_report(q, &daily, metric, &targets)?)
     }
 }
 

@@ -82,6 +82,7 @@ pub mod settings;
 pub mod shares;
 pub mod sql;
 pub mod surveys;
+pub mod targets;
 pub mod tickets;
 pub mod users;
 

@@ -137,6 +137,20 @@ pub trait AccessBackend: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<(), AppError>>;
     /// Removes a term's stored entry (a changed default reverts to its shipped valence).
     fn delete_term(&self, by: Actor, term: String) -> BoxFuture<'_, Result<(), AppError>>;
+    /// Sets a metric's target (`domain/target.rs`); audited.
+    fn put_target(
+        &self,
+        by: Actor,
+        metric: String,
+        request: crate::domain::target::TargetRequest,
+    ) -> BoxFuture<'_, Result<(), AppError>>;
+    /// Removes a metric's target of one scope, so the default applies again; audited.
+    fn reset_target(
+        &self,
+        by: Actor,
+        metric: String,
+        scope: Option<(crate::domain::dimension::Dimension, String)>,
+    ) -> BoxFuture<'_, Result<(), AppError>>;
 }
 
 /// Who acts, and from where, for the audit log.

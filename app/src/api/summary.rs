@@ -23,6 +23,8 @@ pub async fn get_summary(query: String) -> Result<Summary, AppError> {
             let mut summary = backend.0.summary(q).await?;
             summary.shared_view = principal.is_share();
             summary.requested = query.clone();
+            summary.can_edit_targets =
+                !principal.is_share() && principal.allows(Permission::EditTargets);
             if let Some(own) = &principal.partner {
                 // The filter menu must not list other partners either.
                 for o in &mut summary.options {

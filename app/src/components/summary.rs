@@ -2,3 +2,4 @@
 
 pub mod empty_state;
 pub mod kpi_tile;
+pub mod target_editor;

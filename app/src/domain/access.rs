@@ -57,6 +57,8 @@ pub enum Permission {
     ViewAudit,
     /// Change the domain lexicon of sentiment scoring.
     EditLexicon,
+    /// Set and reset metric targets.
+    EditTargets,
 }
 
 /// How the request proved who it is.
@@ -155,7 +157,10 @@ impl Principal {
             Role::Admin => true,
             Role::Analyst => matches!(
                 p,
-                Permission::ReadData | Permission::EditRules | Permission::CreateShareLinks
+                Permission::ReadData
+                    | Permission::EditRules
+                    | Permission::CreateShareLinks
+                    | Permission::EditTargets
             ),
             Role::Viewer | Role::Partner => {
                 matches!(p, Permission::ReadData | Permission::CreateShareLinks)
@@ -304,11 +309,15 @@ mod tests {
             ManageKeys,
             ViewAudit,
             EditLexicon,
+            EditTargets,
         ] {
             assert!(user(Role::Admin).allows(p));
         }
         assert!(!user(Role::Analyst).allows(EditLexicon));
         assert!(user(Role::Analyst).allows(EditRules));
+        assert!(user(Role::Analyst).allows(EditTargets));
+        assert!(!user(Role::Viewer).allows(EditTargets));
+        assert!(!user(Role::Partner).allows(EditTargets));
         assert!(!user(Role::Analyst).allows(ManageUsers));
         assert!(!user(Role::Analyst).allows(ViewAudit));
         assert!(!user(Role::Viewer).allows(EditRules));

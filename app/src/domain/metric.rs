@@ -131,16 +131,44 @@ impl MetricId {
         }
     }
 
-    /// Grades a value against the target.
+    /// The goal that applies on a view filtered by `filters`: people's targets
+    /// (`domain/target.rs`) over the catalogue default. A stored `ces` target is on the
+    /// 7-point scale; the 5-point scale keeps its default.
+    pub fn goal(
+        self,
+        targets: &crate::domain::target::Targets,
+        filters: &std::collections::BTreeMap<crate::domain::dimension::Dimension, String>,
+        ces_scale: i64,
+    ) -> crate::domain::target::Goal {
+        use crate::domain::target::Goal;
+        if self == Self::Ces && ces_scale == 5 {
+            return Goal::Threshold(self.target(5));
+        }
+        targets
+            .goal(self.as_str(), filters)
+            .unwrap_or(Goal::Threshold(self.target(ces_scale)))
+    }
+
+    /// Grades a value against the default target.
     pub fn status(self, value: Option<f64>, ces_scale: i64) -> Status {
+        self.status_for(
+            crate::domain::target::Goal::Threshold(self.target(ces_scale)),
+            value,
+            ces_scale,
+        )
+    }
+
+    /// Grades a value against `goal`: met, within the warning margin, or off.
+    pub fn status_for(
+        self,
+        goal: crate::domain::target::Goal,
+        value: Option<f64>,
+        ces_scale: i64,
+    ) -> Status {
         let Some(v) = value else {
             return Status::Unknown;
         };
-        let target = self.target(ces_scale);
-        let miss = match self.direction(ces_scale) {
-            Direction::HigherIsBetter => target - v,
-            Direction::LowerIsBetter => v - target,
-        };
+        let miss = goal.miss(v, self.direction(ces_scale));
         if miss <= 0.0 {
             Status::Good
         } else if miss <= self.warn_margin() {
@@ -324,6 +352,13 @@ mod tests {
         assert_eq!(MetricId::Ces.status(Some(1.8), 5), Status::Good);
         assert_eq!(MetricId::Ces.status(Some(1.8), 7), Status::Bad);
         assert_eq!(MetricId::Nps.status(None, 7), Status::Unknown);
+        let band = crate::domain::target::Goal::Band {
+            min: 30.0,
+            max: 50.0,
+        };
+        assert_eq!(MetricId::Nps.status_for(band, Some(40.0), 7), Status::Good);
+        assert_eq!(MetricId::Nps.status_for(band, Some(55.0), 7), Status::Warn);
+        assert_eq!(MetricId::Nps.status_for(band, Some(70.0), 7), Status::Bad);
     }
 
     /// A tiny deterministic generator, so property tests need no extra crate.

@@ -5,6 +5,7 @@ use super::date::Day;
 use super::metric::{figure, resolve_ces_scale, MetricError, MetricId, SurveyAgg};
 use super::query::DashboardQuery;
 use super::survey::SurveyKind;
+use super::target::Targets;
 use crate::model::{
     Breakdown, BreakdownRow, DimensionValues, MetricReport, PeriodValue, SeriesPoint, Summary,
     Tile, Trend,
@@ -110,7 +111,14 @@ pub fn dashboard_ces_scale(q: &DashboardQuery, daily: &[DailyAgg]) -> i64 {
     resolve_ces_scale(q.ces_scale, &ces_scales(daily)).unwrap_or(7)
 }
 
-fn tile(q: &DashboardQuery, daily: &[DailyAgg], metric: MetricId, ces_scale: i64) -> Tile {
+fn tile(
+    q: &DashboardQuery,
+    daily: &[DailyAgg],
+    targets: &Targets,
+    metric: MetricId,
+    ces_scale: i64,
+) -> Tile {
+    let goal = metric.goal(targets, &q.filters, ces_scale);
     let (agg, updated_at) = total(daily, metric, ces_scale, q.from, q.to);
     let current = figure(metric, &agg, q.min_sample);
     let previous = q.previous().map(|(f, t)| {
@@ -130,8 +138,8 @@ fn tile(q: &DashboardQuery, daily: &[DailyAgg], metric: MetricId, ces_scale: i64
         value: current.value,
         n: current.n,
         ci95: current.ci95,
-        target: metric.target(ces_scale),
-        status: metric.status(current.value, ces_scale),
+        target: goal,
+        status: metric.status_for(goal, current.value, ces_scale),
         previous,
         change,
         spark: series(daily, q, metric, ces_scale, q.from, q.to)
@@ -153,11 +161,12 @@ pub fn build_summary(
     options: Vec<DimensionValues>,
     has_data: bool,
     now_ms: i64,
+    targets: &Targets,
 ) -> Summary {
     let ces_scale = dashboard_ces_scale(q, daily);
     let tiles = MetricId::ALL
         .into_iter()
-        .map(|m| tile(q, daily, m, ces_scale))
+        .map(|m| tile(q, daily, targets, m, ces_scale))
         .collect();
     let metric = q.metric;
     let points = series(daily, q, metric, ces_scale, q.from, q.to);
@@ -202,7 +211,9 @@ pub fn build_summary(
             metric,
             label: metric.label().to_string(),
             unit: metric.unit(),
-            target: metric.target(ces_scale),
+            target: metric
+                .goal(targets, &q.filters, ces_scale)
+                .line(metric.direction(ces_scale)),
             points,
             previous,
         },
@@ -218,6 +229,7 @@ pub fn build_summary(
         shared_view: false,
         query: q.clone(),
         requested: String::new(),
+        can_edit_targets: false,
     }
 }
 
@@ -227,6 +239,7 @@ pub fn build_report(
     q: &DashboardQuery,
     daily: &[DailyAgg],
     metric: MetricId,
+    targets: &Targets,
 ) -> Result<MetricReport, MetricError> {
     let scale = if metric == MetricId::Ces {
         resolve_ces_scale(q.ces_scale, &ces_scales(daily))?
@@ -245,8 +258,12 @@ pub fn build_report(
         value: current.value,
         n: current.n,
         ci95: current.ci95,
-        target: metric.target(scale),
-        status: metric.status(current.value, scale),
+        target: metric.goal(targets, &q.filters, scale),
+        status: metric.status_for(
+            metric.goal(targets, &q.filters, scale),
+            current.value,
+            scale,
+        ),
         min_sample: q.min_sample,
         scale: (metric == MetricId::Ces).then_some(scale),
         previous: q.previous().map(|(f, t)| {
@@ -294,7 +311,7 @@ mod tests {
             row("2026-02-10", SurveyKind::Nps, 10, 10, 0, 2, 2),  // previous period: 0
             row("2026-01-10", SurveyKind::Nps, 10, 50, 0, 50, 0), // outside both periods
         ];
-        let s = build_summary(&q, &daily, &[], vec![], true, 0);
+        let s = build_summary(&q, &daily, &[], vec![], true, 0, &Targets::default());
         let nps = &s.tiles[0];
         assert_eq!(nps.metric, MetricId::Nps);
         assert_eq!(nps.value, Some(30.0));
@@ -325,7 +342,7 @@ mod tests {
             row("2026-03-02", SurveyKind::Ces, 7, 2, 12, 0, 0),
             row("2026-03-03", SurveyKind::Ces, 5, 2, 3, 0, 0),
         ];
-        let s = build_summary(&q, &daily, &[], vec![], true, 0);
+        let s = build_summary(&q, &daily, &[], vec![], true, 0, &Targets::default());
         let ces = &s.tiles[2];
         assert_eq!(
             (ces.value, ces.scale, ces.other_scale_present),
@@ -337,17 +354,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            build_summary(&q5, &daily, &[], vec![], true, 0).tiles[2].value,
+            build_summary(&q5, &daily, &[], vec![], true, 0, &Targets::default()).tiles[2].value,
             Some(1.5)
         );
         let qc = DashboardQuery::parse_str("from=2026-03-01&to=2026-03-31&min_sample=1", today())
             .unwrap();
         assert_eq!(
-            build_report(&qc, &daily, MetricId::Ces),
+            build_report(&qc, &daily, MetricId::Ces, &Targets::default()),
             Err(MetricError::MixedCesScales)
         );
         assert_eq!(
-            build_report(&q5, &daily, MetricId::Ces).unwrap().value,
+            build_report(&q5, &daily, MetricId::Ces, &Targets::default())
+                .unwrap()
+                .value,
             Some(1.5)
         );
     }
@@ -383,7 +402,7 @@ mod tests {
                 agg: agg(4, 4),
             },
         ];
-        let s = build_summary(&q, &[], &rows, vec![], true, 0);
+        let s = build_summary(&q, &[], &rows, vec![], true, 0, &Targets::default());
         assert_eq!(s.breakdown.dimension, Dimension::Region);
         let keys: Vec<_> = s
             .breakdown
@@ -413,7 +432,7 @@ mod tests {
             row("2026-03-08", SurveyKind::Csat, 5, 1, 1, 0, 1),
             row("2026-03-09", SurveyKind::Csat, 5, 2, 10, 2, 0),
         ];
-        let r = build_report(&q, &daily, MetricId::Csat).unwrap();
+        let r = build_report(&q, &daily, MetricId::Csat, &Targets::default()).unwrap();
         let pts: Vec<_> = r
             .series
             .iter()

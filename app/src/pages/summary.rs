@@ -80,6 +80,11 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         .audiences
         .clone()
         .map(|a| view! { <AudiencesPanel audiences=a tiles=summary.tiles.clone() /> });
+    let edit_targets = summary.can_edit_targets && !fixed;
+    // "Only for channel = chat" is offered on a view filtered by exactly one dimension.
+    let scope = (q.filters.len() == 1)
+        .then(|| q.filters.iter().next().map(|(d, v)| (*d, v.clone())))
+        .flatten();
     let tiles = summary
         .tiles
         .into_iter()
@@ -90,9 +95,12 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
                 link(&[("scale", Some(other))])
             });
             let selected = t.metric == q.metric;
+            // A stored `ces` target is on the 7-point scale (`domain/metric.rs`).
+            let edit = edit_targets && t.scale != Some(5);
+            let scope = scope.clone();
             match other {
-                Some(o) => view! { <KpiTile tile=t href=href selected=selected today=today other_scale_href=o /> }.into_any(),
-                None => view! { <KpiTile tile=t href=href selected=selected today=today /> }.into_any(),
+                Some(o) => view! { <KpiTile tile=t href=href selected=selected today=today other_scale_href=o edit=edit scope=scope /> }.into_any(),
+                None => view! { <KpiTile tile=t href=href selected=selected today=today edit=edit scope=scope /> }.into_any(),
             }
         })
         .collect_view();

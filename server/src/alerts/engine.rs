@@ -18,6 +18,7 @@ use app::domain::alert::rule::{format_in, RuleSpec};
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::metric::Direction;
+use app::domain::target::Targets;
 use app::model::alerts::{AlertView, Evidence, Mover, RuleView, Verbatim, WorkStatus};
 use app::model::ChangeNotice;
 use std::collections::{BTreeMap, HashMap};
@@ -163,6 +164,7 @@ impl AlertEngine {
             .map(|a| ((a.rule_id.clone(), a.dim_key.clone()), a))
             .collect();
         let silences = store::active_silences(&self.store, now_ms).await?;
+        let targets = crate::store::targets::list(&self.store).await?;
         let today = Day::from_epoch_ms(now_ms);
         let span = rules
             .iter()
@@ -180,7 +182,9 @@ impl AlertEngine {
             let Some(def) = rule.spec.def() else {
                 continue;
             };
-            let outcomes = self.outcomes(&mut samples, rule, def, today, &open).await?;
+            let outcomes = self
+                .outcomes(&mut samples, rule, def, &targets, today, &open)
+                .await?;
             report.evaluations += outcomes.len();
             for (key, outcome) in outcomes {
                 let prev = open.get(&(rule.id.clone(), key.clone()));
@@ -237,19 +241,21 @@ impl AlertEngine {
         samples: &mut Samples<'_>,
         rule: &RuleView,
         def: &MetricDef,
+        targets: &Targets,
         today: Day,
         open: &HashMap<(String, String), OpenAlert>,
     ) -> Result<Vec<(String, Outcome)>, StoreError> {
         let spec = &rule.spec;
         let Some(by) = spec.group_by else {
-            let (_, outcome) = evaluate_total(samples, spec, def, today).await?;
+            let (_, outcome) = evaluate_total(samples, spec, def, targets, today).await?;
             return Ok(vec![(String::new(), outcome)]);
         };
-        let mut out: Vec<(String, Outcome)> = evaluate_keyed(samples, spec, def, by, today)
-            .await?
-            .into_iter()
-            .map(|(v, o)| (dim_key(by, &v), o))
-            .collect();
+        let mut out: Vec<(String, Outcome)> =
+            evaluate_keyed(samples, spec, def, targets, by, today)
+                .await?
+                .into_iter()
+                .map(|(v, o)| (dim_key(by, &v), o))
+                .collect();
         for (rule_id, key) in open.keys() {
             if rule_id == &rule.id && !out.iter().any(|(k, _)| k == key) {
                 out.push((key.clone(), Outcome::Unknown));
@@ -539,6 +545,7 @@ pub(crate) async fn evaluate_total(
     samples: &mut Samples<'_>,
     spec: &RuleSpec,
     def: &MetricDef,
+    targets: &Targets,
     day: Day,
 ) -> Result<(Sample, Outcome), StoreError> {
     let (from, to) = window(spec, day);
@@ -547,7 +554,8 @@ pub(crate) async fn evaluate_total(
         Some((bf, bt)) => Some(samples.sample(def, &spec.filters, bf, bt).await?),
         None => None,
     };
-    Ok((cur, evaluate(spec, def, cur, base)))
+    let goal_def = def.with_targets(targets, &spec.filters);
+    Ok((cur, evaluate(spec, &goal_def, cur, base)))
 }
 
 /// The rule per value of `by` for the window ending `day` (values with data in the window).
@@ -555,6 +563,7 @@ pub(crate) async fn evaluate_keyed(
     samples: &mut Samples<'_>,
     spec: &RuleSpec,
     def: &MetricDef,
+    targets: &Targets,
     by: Dimension,
     day: Day,
 ) -> Result<Vec<(String, Outcome)>, StoreError> {
@@ -573,7 +582,10 @@ pub(crate) async fn evaluate_keyed(
         .into_iter()
         .map(|(v, s)| {
             let baseline = base.map(|_| b.get(&v).copied().unwrap_or_default());
-            let o = evaluate(spec, def, s, baseline);
+            // A target set for this value (CSAT on chat) applies to its group.
+            let mut filters = spec.filters.clone();
+            filters.insert(by, v.clone());
+            let o = evaluate(spec, &def.with_targets(targets, &filters), s, baseline);
             (v, o)
         })
         .collect())

@@ -125,13 +125,14 @@ pub async fn test_rule(
     let base_days = spec.condition.baseline_days().unwrap_or(0);
     let mut samples =
         Samples::new(store, today, TEST_DAYS + spec.window_days + base_days).weights(weights);
+    let targets = crate::store::targets::list(store).await?;
     let mut days = Vec::new();
     for i in (0..TEST_DAYS).rev() {
         let day = today.plus_days(-i);
-        let (cur, overall) = evaluate_total(&mut samples, &spec, def, day).await?;
+        let (cur, overall) = evaluate_total(&mut samples, &spec, def, &targets, day).await?;
         let mut breach = matches!(overall, Outcome::Breach(_));
         if let (Some(by), false) = (spec.group_by, breach) {
-            breach = evaluate_keyed(&mut samples, &spec, def, by, day)
+            breach = evaluate_keyed(&mut samples, &spec, def, &targets, by, day)
                 .await?
                 .iter()
                 .any(|(_, o)| matches!(o, Outcome::Breach(_)));

@@ -23,6 +23,9 @@ struct Listed {
     alertable: bool,
     /// Whether `GET /api/v1/metrics/{id}` answers it.
     queryable: bool,
+    /// The metric-wide target people set (`PUT /api/v1/targets/{id}`), `null` while the
+    /// default applies: a number for a threshold, `{min, max}` for a band.
+    target_set: Option<app::domain::target::Goal>,
 }
 
 /// Every figure of the product with its definition, unit, direction, dimensions, minimum
@@ -33,12 +36,14 @@ pub async fn list_metrics(
     principal: Option<Extension<Principal>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require_reader(&state, &headers, principal.map(|p| p.0)).await?;
+    let targets = crate::store::targets::list(&state.store).await?;
     let metrics: Vec<Listed> = CATALOGUE
         .iter()
         .map(|spec| Listed {
             spec,
             alertable: app::domain::alert::catalogue::find(spec.id).is_some(),
             queryable: MetricId::parse(spec.id).is_some(),
+            target_set: targets.stored(spec.id),
         })
         .collect();
     Ok(Json(serde_json::json!({ "metrics": metrics })))

@@ -17,5 +17,6 @@ mod pages;
 mod partners;
 mod signin;
 mod stream;
+mod targets;
 mod tickets;
 mod voice;

@@ -1,7 +1,8 @@
 use crate::components::charts::sparkline::Sparkline;
 use crate::components::format;
+use crate::components::summary::target_editor::TargetEditor;
 use crate::domain::date::Day;
-use crate::domain::metric::{Direction, Status};
+use crate::domain::metric::Status;
 use crate::model::Tile;
 use leptos::prelude::*;
 
@@ -20,7 +21,12 @@ pub fn KpiTile(
     /// Link to the other CES scale, when answers on it exist.
     #[prop(optional)]
     other_scale_href: Option<String>,
+    /// Offer "Edit target" (admins and analysts), for the view's one filter when `scope`.
+    #[prop(optional)]
+    edit: bool,
+    #[prop(default = None)] scope: Option<(crate::domain::dimension::Dimension, String)>,
 ) -> impl IntoView {
+    let editor = edit.then(|| view! { <TargetEditor tile=tile.clone() scope=scope /> });
     // The word (and its mark) says what the colour says, for people who cannot tell the
     // colours apart.
     let (status, status_text) = match tile.status {
@@ -58,13 +64,9 @@ pub fn KpiTile(
         }.into_any()),
     };
     let target = format!(
-        "Target {} {}",
-        if tile.direction == Direction::HigherIsBetter {
-            "≥"
-        } else {
-            "≤"
-        },
-        format::value(tile.target, tile.unit)
+        "Target {}",
+        tile.target
+            .describe(tile.direction, |v| format::value(v, tile.unit))
     );
     let updated = tile.updated_at.map_or_else(
         || "No data in range".to_string(),
@@ -85,6 +87,7 @@ pub fn KpiTile(
             {other_scale_href.map(|href| view! {
                 <a class="tile-switch" href=href>"Other scale answers exist: switch"</a>
             })}
+            {editor}
         </article>
     }
     .into_any()

@@ -5,6 +5,7 @@
 use crate::domain::catalogue::CATALOGUE as METRICS;
 use crate::domain::dimension::Dimension;
 use crate::domain::metric::{Direction, MetricId, Unit};
+use crate::domain::target::{Goal, Targets};
 use serde::{Deserialize, Serialize};
 
 /// Where a metric's samples come from; change notices of the same name wake the engine.
@@ -69,8 +70,9 @@ pub struct MetricDef {
     pub label: &'static str,
     pub unit: Unit,
     pub direction: Direction,
-    /// The default target, in the metric's unit (infinite for a figure without one).
-    pub target: f64,
+    /// The target, in the metric's unit: the catalogue default (an infinite threshold for a
+    /// figure without one), or the goal people set, once the engine has looked it up.
+    pub target: Goal,
     pub family: Family,
     pub audience: Audience,
     /// Whether matching customer comments can be quoted as evidence.
@@ -112,8 +114,8 @@ const fn def(
                 unit: m.unit,
                 direction: m.direction,
                 target: match m.target {
-                    Some(t) => t,
-                    None => f64::INFINITY,
+                    Some(t) => Goal::Threshold(t),
+                    None => Goal::Threshold(f64::INFINITY),
                 },
                 family,
                 audience,
@@ -176,7 +178,23 @@ pub fn find(id: &str) -> Option<&'static MetricDef> {
 impl MetricDef {
     /// Whether the metric has a finite target (volume has none).
     pub fn has_target(&self) -> bool {
-        self.target.is_finite()
+        match self.target {
+            Goal::Threshold(t) => t.is_finite(),
+            Goal::Band { .. } => true,
+        }
+    }
+
+    /// This entry with the goal that applies to a rule's filters (`domain/target.rs`): people's
+    /// targets over the default. A figure without a default gains one only when people set it.
+    pub fn with_targets(
+        &self,
+        targets: &Targets,
+        filters: &std::collections::BTreeMap<Dimension, String>,
+    ) -> MetricDef {
+        MetricDef {
+            target: targets.goal(self.id, filters).unwrap_or(self.target),
+            ..*self
+        }
     }
 
     /// The survey metric behind this entry, for the survey family.
@@ -202,7 +220,7 @@ mod tests {
     fn survey_targets_agree_with_the_dashboard() {
         for m in CATALOGUE.iter().filter(|m| m.family == Family::Surveys) {
             let id = m.survey_metric().unwrap();
-            assert_eq!(m.target, id.target(7), "{}", m.id);
+            assert_eq!(m.target, Goal::Threshold(id.target(7)), "{}", m.id);
         }
         assert_eq!(find("pss").unwrap().audience, Audience::Partner);
         assert!(!find("ticket_volume").unwrap().has_target());

@@ -3,7 +3,6 @@
 
 use super::catalogue::MetricDef;
 use super::rule::{ChangeDirection, Condition, RuleSpec};
-use crate::domain::metric::Direction;
 use serde::{Deserialize, Serialize};
 
 /// A metric's value over a window and how many answers or tickets it rests on.
@@ -77,17 +76,15 @@ pub fn evaluate(
             value > *threshold
         }
         Condition::OffTarget { pct } => {
-            let margin = def.target.abs() * pct / 100.0;
-            match def.direction {
-                Direction::HigherIsBetter => {
-                    reading.threshold = def.target - margin;
-                    value < reading.threshold
-                }
-                Direction::LowerIsBetter => {
-                    reading.threshold = def.target + margin;
-                    value > reading.threshold
-                }
-            }
+            let margin = def.target.scale() * pct / 100.0;
+            let (low, high) = def.target.bounds(def.direction, margin);
+            // The edge the value crossed, or for a band the nearer one.
+            reading.threshold = if value < low || (value - low <= high - value) {
+                low
+            } else {
+                high
+            };
+            value < low || value > high
         }
         Condition::ChangePct { direction, pct, .. }
         | Condition::ChangeAbs {
@@ -296,5 +293,32 @@ mod tests {
             matches!(eval(&f, s(8000.0, 50), None), Outcome::Breach(x) if x.threshold == 7920.0)
         );
         assert!(matches!(eval(&f, s(7500.0, 50), None), Outcome::Clear(_)));
+    }
+
+    #[test]
+    fn off_target_reads_the_goal_people_set() {
+        use crate::domain::target::{Goal, TargetEntry, Targets};
+        let r = rule("nps", Condition::OffTarget { pct: 10.0 }, 1);
+        let targets = Targets(vec![TargetEntry {
+            metric: "nps".into(),
+            dimension: None,
+            value: None,
+            target: Goal::Band {
+                min: 30.0,
+                max: 50.0,
+            },
+            updated_by: "a".into(),
+            updated_at: 0,
+        }]);
+        let def = find("nps").unwrap().with_targets(&targets, &r.filters);
+        // Band 30–50, 10 % of 50 = 5: below 25 or above 55 breaches.
+        let at = |v| evaluate(&r, &def, s(v, 50), None);
+        assert!(matches!(at(24.0), Outcome::Breach(x) if x.threshold == 25.0));
+        assert!(matches!(at(56.0), Outcome::Breach(x) if x.threshold == 55.0));
+        assert!(matches!(at(40.0), Outcome::Clear(_)));
+        // The default (50) would have fired at 40.
+        assert!(matches!(eval(&r, s(40.0, 50), None), Outcome::Breach(_)));
+        let text = r.describe_against(&def);
+        assert!(text.contains("outside its target of 30"), "{text}");
     }
 }

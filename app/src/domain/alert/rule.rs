@@ -324,9 +324,14 @@ impl RuleSpec {
 
     /// "CSAT below 60.0% over 1 day", for titles and the rules table.
     pub fn describe(&self) -> String {
-        let Some(def) = self.def() else {
-            return self.metric.clone();
-        };
+        match self.def() {
+            Some(def) => self.describe_against(def),
+            None => self.metric.clone(),
+        }
+    }
+
+    /// [`describe`](Self::describe) against `def`'s target (the goal people set).
+    pub fn describe_against(&self, def: &MetricDef) -> String {
         let v = |x: f64| format_in(x, def.unit);
         let window = if self.window_days == 1 {
             "today".to_string()
@@ -353,13 +358,19 @@ impl RuleSpec {
                 movement(*direction),
                 v(*amount)
             ),
-            Condition::OffTarget { pct } => {
-                let side = match def.direction {
-                    Direction::HigherIsBetter => "below",
-                    Direction::LowerIsBetter => "above",
-                };
-                format!("more than {pct}% {side} its target of {}", v(def.target))
-            }
+            Condition::OffTarget { pct } => match def.target {
+                crate::domain::target::Goal::Threshold(t) => {
+                    let side = match def.direction {
+                        Direction::HigherIsBetter => "below",
+                        Direction::LowerIsBetter => "above",
+                    };
+                    format!("more than {pct}% {side} its target of {}", v(t))
+                }
+                band => format!(
+                    "more than {pct}% outside its target of {}",
+                    band.describe(def.direction, v)
+                ),
+            },
         };
         let mut s = format!("{} {cond} over {window}", def.label);
         for (d, val) in &self.filters {
