@@ -76,19 +76,12 @@ pub async fn save_target(
 pub async fn reset_target(metric: String, only: Option<String>) -> Result<(), AppError> {
     use crate::api::auth;
     use crate::api::backend::{Access, Actor};
-    use crate::domain::dimension::Dimension;
     auth::answer(
         async {
             let p = auth::require(crate::domain::access::Permission::EditTargets)?;
-            let scope = match self::only(only) {
-                (Some(d), Some(v)) => Some((
-                    Dimension::parse(&d).ok_or_else(|| {
-                        AppError::bad_request("unknown_dimension", format!("no dimension {d:?}"))
-                    })?,
-                    v,
-                )),
-                _ => None,
-            };
+            let (dimension, value) = self::only(only);
+            let scope = crate::domain::target::reset_scope(dimension.as_deref(), value.as_deref())
+                .map_err(|e| AppError::bad_request(e.code, e.message))?;
             let ip = auth::client_ip();
             let access = use_context::<Access>().ok_or(AppError::Internal)?;
             access

@@ -240,6 +240,27 @@ pub fn check(
     Ok((goal, scope))
 }
 
+/// The scope a reset names: none, or a known dimension with a non-empty value. Blank parts
+/// count as absent.
+pub fn reset_scope(
+    dimension: Option<&str>,
+    value: Option<&str>,
+) -> Result<Option<(Dimension, String)>, TargetError> {
+    fn blank(s: Option<&str>) -> Option<&str> {
+        s.map(str::trim).filter(|s| !s.is_empty())
+    }
+    match (blank(dimension), blank(value)) {
+        (None, None) => Ok(None),
+        (Some(d), Some(v)) => Dimension::parse(d)
+            .map(|d| Some((d, v.to_string())))
+            .ok_or_else(|| refuse("unknown_dimension", format!("no dimension named {d:?}"))),
+        _ => Err(refuse(
+            "invalid_target",
+            "dimension and value go together: give both or neither",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,5 +388,22 @@ mod tests {
             "unsupported_dimension"
         );
         assert!(serde_json::from_str::<TargetRequest>(r#"{"thresold":1}"#).is_err());
+    }
+
+    #[test]
+    fn reset_scopes_name_both_parts_or_neither() {
+        assert_eq!(reset_scope(None, Some(" ")), Ok(None));
+        assert_eq!(
+            reset_scope(Some("channel"), Some("chat")),
+            Ok(Some((Dimension::Channel, "chat".to_string())))
+        );
+        assert_eq!(
+            reset_scope(Some("nope"), Some("x")).unwrap_err().code,
+            "unknown_dimension"
+        );
+        assert_eq!(
+            reset_scope(Some("channel"), None).unwrap_err().code,
+            "invalid_target"
+        );
     }
 }

@@ -10,7 +10,7 @@ use crate::targets::TargetOpError;
 use app::api::auth::ClientIp;
 use app::domain::access::{Permission, Principal};
 use app::domain::dimension::Dimension;
-use app::domain::target::{TargetEntry, TargetRequest};
+use app::domain::target::{self, TargetEntry, TargetRequest};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -32,6 +32,24 @@ impl From<TargetOpError> for ApiError {
             TargetOpError::Store(s) => s.into(),
         }
     }
+}
+
+/// Who may change targets: an admin or analyst session (named by e-mail) or a key with the
+/// `targets` scope (named `key:<id>`).
+async fn require_editor(
+    state: &AppState,
+    headers: &HeaderMap,
+    principal: Option<Extension<Principal>>,
+) -> Result<String, ApiError> {
+    let principal = principal.map(|p| p.0);
+    require_actor(
+        state,
+        headers,
+        principal,
+        Permission::EditTargets,
+        "targets",
+    )
+    .await
 }
 
 /// `GET /api/v1/targets`: every target people set. A partner account does not see targets
@@ -64,14 +82,7 @@ pub async fn put_target(
     Path(metric): Path<String>,
     body: Bytes,
 ) -> Result<Json<TargetEntry>, ApiError> {
-    let actor = require_actor(
-        &state,
-        &headers,
-        principal.map(|p| p.0),
-        Permission::EditTargets,
-        "targets",
-    )
-    .await?;
+    let actor = require_editor(&state, &headers, principal).await?;
     let req: TargetRequest = serde_json::from_slice(&body).map_err(|e| {
         ApiError::bad_request(
             "malformed_body",
@@ -105,29 +116,10 @@ pub async fn delete_target(
     scope: Result<Query<ResetScope>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
     let Query(scope) = scope.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
-    let actor = require_actor(
-        &state,
-        &headers,
-        principal.map(|p| p.0),
-        Permission::EditTargets,
-        "targets",
-    )
-    .await?;
-    let scope = match (scope.dimension.as_deref(), scope.value.as_deref()) {
-        (None, None) => None,
-        (Some(d), Some(v)) => Some((
-            Dimension::parse(d).ok_or_else(|| {
-                ApiError::bad_request("unknown_dimension", format!("no dimension named {d:?}"))
-            })?,
-            v,
-        )),
-        _ => {
-            return Err(ApiError::bad_request(
-                "invalid_target",
-                "dimension and value go together: give both or neither",
-            ))
-        }
-    };
+    let actor = require_editor(&state, &headers, principal).await?;
+    let scope = target::reset_scope(scope.dimension.as_deref(), scope.value.as_deref())
+        .map_err(|e| ApiError::bad_request(e.code, e.message))?;
+    let scope = scope.as_ref().map(|(d, v)| (*d, v.as_str()));
     crate::targets::reset(&state.store, &state.bus, &actor, &ip, &metric, scope).await?;
     Ok(StatusCode::NO_CONTENT)
 }

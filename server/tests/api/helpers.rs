@@ -392,3 +392,22 @@ impl TestApp {
         self.send(req.body(body).expect("request")).await
     }
 }
+
+impl TestApp {
+    /// The audit log's (action, target) pairs of actions starting with `prefix`, newest first.
+    pub async fn audited(&self, prefix: &str) -> Vec<(String, String)> {
+        server::store::audit::list(
+            &self.state.store,
+            &server::store::audit::Filter {
+                action_prefix: Some(prefix.into()),
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|a| (a.action, a.target))
+        .collect()
+    }
+}

@@ -190,20 +190,7 @@ async fn an_admins_change_rescores_stored_texts_and_rollups_and_is_audited() {
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
 
-    let audit = server::store::audit::list(
-        &app.state.store,
-        &server::store::audit::Filter {
-            action_prefix: Some("lexicon.".into()),
-            limit: 50,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("audit");
-    let actions: Vec<(String, String)> = audit
-        .iter()
-        .map(|a| (a.action.clone(), a.target.clone()))
-        .collect();
+    let actions = app.audited("lexicon.").await;
     for want in [
         ("lexicon.put", "lukewarm"),
         ("lexicon.put", "slow"),

@@ -254,39 +254,24 @@ async fn a_target_set_through_the_api_changes_tiles_reports_and_rules() {
     );
 
     // DELETE restores the default; a second DELETE finds nothing.
-    let r = app
-        .json_call(
-            "DELETE",
-            "/api/v1/targets/csat",
-            Auth::Cookie(&analyst),
-            None,
-        )
-        .await;
+    let reset = |path: &'static str| app.json_call("DELETE", path, Auth::Cookie(&analyst), None);
+    let r = reset("/api/v1/targets/csat").await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     assert_eq!(
         app.metric("csat", "range=7d&min_sample=1").await["target"],
         85.0
     );
-    let r = app
-        .json_call(
-            "DELETE",
-            "/api/v1/targets/csat",
-            Auth::Cookie(&analyst),
-            None,
-        )
-        .await;
+    let r = reset("/api/v1/targets/csat").await;
     assert_eq!(
         (r.status, r.json()["code"].clone()),
         (StatusCode::NOT_FOUND, json!("not_found"))
     );
-    let r = app
-        .json_call(
-            "DELETE",
-            "/api/v1/targets/csat?dimension=channel&value=chat",
-            Auth::Cookie(&analyst),
-            None,
-        )
-        .await;
+    let r = reset("/api/v1/targets/csat?dimension=channel").await;
+    assert_eq!(
+        (r.status, r.json()["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("invalid_target"))
+    );
+    let r = reset("/api/v1/targets/csat?dimension=channel&value=chat").await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     assert_eq!(
         app.metric("csat", "range=7d&min_sample=1&channel=chat")
@@ -295,20 +280,7 @@ async fn a_target_set_through_the_api_changes_tiles_reports_and_rules() {
     );
 
     // Every change is in the audit log.
-    let audit = server::store::audit::list(
-        &app.state.store,
-        &server::store::audit::Filter {
-            action_prefix: Some("target.".into()),
-            limit: 50,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("audit");
-    let seen: Vec<(String, String)> = audit
-        .iter()
-        .map(|a| (a.action.clone(), a.target.clone()))
-        .collect();
+    let seen = app.audited("target.").await;
     for want in [
         ("target.put", "csat"),
         ("target.put", "csat channel=chat"),
