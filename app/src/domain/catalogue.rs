@@ -562,6 +562,18 @@ mod tests {
         assert_eq!(CES_5_POINT_TARGET, 2.5);
     }
 
+    /// Tiles and the sales page read these through `unwrap_or_default`: a missing entry would
+    /// silently make the target 0.
+    #[test]
+    fn every_tile_and_sales_figure_has_a_default_target() {
+        for m in crate::domain::metric::MetricId::ALL {
+            assert!(default_target(m.as_str()).is_some(), "{}", m.as_str());
+        }
+        for m in crate::domain::journey::commerce::CommerceMetric::ALL {
+            assert!(default_target(m.as_str()).is_some(), "{}", m.as_str());
+        }
+    }
+
     #[test]
     fn meeting_a_target_follows_the_direction() {
         let csat = find("csat").unwrap();
