@@ -33,6 +33,8 @@ pub fn SummaryPage() -> impl IntoView {
     );
     let (loading, set_loading) = signal(false);
     provide_context(Loading(loading));
+    // Above the data, so an editor being used survives the tiles' live redraws.
+    provide_context(crate::components::summary::target_editor::TargetEditing::new());
     view! {
         <Title text="Executive summary · Signalroom" />
         <TopBar title="Executive summary" status=live.status share_path="/" />
