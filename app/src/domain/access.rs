@@ -1,4 +1,4 @@
-//! Who may do what (DESIGN §5): roles, the principal behind a request, and the scope rules
+//! Who may do what (README, Security): roles, the principal behind a request, and the scope rules
 //! every read goes through. Pure: the server resolves sessions and share links into a
 //! [`Principal`]; everything it may then see is decided here.
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The contact channels of DESIGN §2; ingest normalises to these names.
+/// The contact channels of the ingest formats (README, Ingest API); ingest normalises to these names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Channel {
     Phone,

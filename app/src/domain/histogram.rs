@@ -1,6 +1,6 @@
 //! A mergeable histogram of durations (whole seconds) with bounded *relative* error, for
-//! median / p90 from rollups without raw rows (DESIGN §1: "a mergeable histogram for
-//! durations"). Buckets grow geometrically (the DDSketch idea): bucket `i ≥ 1` holds
+//! median / p90 from rollups without raw rows (the catalogue's
+//! `quantile_from_histogram` aggregation, `domain/catalogue.rs`). Buckets grow geometrically (the DDSketch idea): bucket `i ≥ 1` holds
 //! `(γ^(i-2), γ^(i-1)]` with `γ = (1 + α) / (1 − α)`, and is reported as the point whose
 //! relative distance to both bucket edges is `α`. With `α = 1%` every reported quantile is
 //! within 1% of a value that truly sits at that rank, so within the 2% the support issue asks

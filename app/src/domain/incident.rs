@@ -1,4 +1,4 @@
-//! Incidents (DESIGN §3: MTTA / MTTR by severity): validation of generic incident records and
+//! Incidents (`docs/metrics.md`: MTTA / MTTR by severity): validation of generic incident records and
 //! PagerDuty V3 webhook events, and the incident metrics. Pure.
 
 use super::histogram::exact_quantile;

@@ -1,4 +1,4 @@
-//! The metric catalogue and the survey formulas of DESIGN §3.
+//! The survey metrics and their formulas (`domain/catalogue.rs`, `docs/metrics.md`).
 //! Every figure is computed from additive aggregates, so rollups can be merged freely.
 
 use super::survey::SurveyKind;

@@ -1,5 +1,5 @@
-//! Customer voice: a VADER-family sentiment engine and keyword ranking (DESIGN §3,
-//! "Sentiment"). Pure: the lexicon is data compiled into the binary.
+//! Customer voice: a VADER-family sentiment engine and keyword ranking (`docs/metrics.md`,
+//! family voice). Pure: the lexicon is data compiled into the binary.
 
 pub mod domain;
 pub mod keywords;
@@ -104,7 +104,7 @@ impl SentimentCounts {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SentimentMix {
     pub n: i64,
-    /// Mean compound score, −1..1 (DESIGN §3 `sentiment_score`).
+    /// Mean compound score, −1..1 (`sentiment_score` in `docs/metrics.md`).
     pub score: Option<f64>,
     pub positive_pct: Option<f64>,
     pub neutral_pct: Option<f64>,

@@ -1,4 +1,4 @@
-//! Support tickets (DESIGN §3): validation of incoming tickets, the durations and flags each
+//! Support tickets (`docs/metrics.md`, family support): validation of incoming tickets, the durations and flags each
 //! contributes to the support metrics, and the metrics themselves over a set of tickets.
 //! Pure: the store keeps the same contributions as additive rollups.
 
@@ -260,7 +260,7 @@ impl TicketRecord {
             .map(|t| (t - self.created_at_ms) / 1000)
     }
 
-    /// Resolved with exactly one customer contact and never reopened (DESIGN §3 FCR).
+    /// Resolved with exactly one customer contact and never reopened (`fcr` in `docs/metrics.md`).
     /// `None` while unresolved: only resolved tickets count towards FCR.
     pub fn first_contact_resolution(&self) -> Option<bool> {
         self.resolution_secs()

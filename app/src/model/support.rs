@@ -1,5 +1,5 @@
-//! Wire types of the support metrics (DESIGN §3: FRT, resolution time, FCR, volume, channel
-//! mix, backlog, CSAT with support).
+//! Wire types of the support metrics (`domain/catalogue.rs`, `docs/metrics.md`: FRT,
+//! resolution time, FCR, volume, channel mix, backlog, CSAT with support).
 
 use crate::domain::date::Day;
 use crate::domain::histogram::Histogram;

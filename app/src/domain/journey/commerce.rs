@@ -1,4 +1,4 @@
-//! Commerce figures from orders and marketing spend (DESIGN §3), in one reporting currency.
+//! Commerce figures from orders and marketing spend (`domain/catalogue.rs`, family commerce), in one reporting currency.
 //!
 //! - AOV = revenue / orders in the range.
 //! - Repeat purchase rate = of the customers who ordered in the range, those with two or more

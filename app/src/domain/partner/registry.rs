@@ -136,7 +136,7 @@ impl PartnerRecord {
     }
 }
 
-/// Partner retention over a period (DESIGN §3, as customer churn): of the partners in the
+/// Partner retention over a period (`docs/metrics.md`, as customer churn): of the partners in the
 /// programme at the period's start, the share still in it at its end.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Retention {
