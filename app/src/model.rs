@@ -21,6 +21,10 @@ pub struct SeriesPoint {
     /// `None` when the bucket has fewer answers than the minimum sample.
     pub value: Option<f64>,
     pub n: i64,
+    /// The bucket is not over yet (it holds today or later): its value is provisional and
+    /// charts draw it as such, never as a drop.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// A value and its sample size, for the comparison period.
@@ -138,10 +142,12 @@ pub struct Audiences {
     pub partner_engagement_pct: Option<f64>,
 }
 
-/// The public read API's answer for one metric.
+/// The public read API's answer for one catalogue metric (`GET /api/v1/metrics/{id}`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricReport {
-    pub metric: MetricId,
+    /// The catalogue id.
+    pub metric: String,
+    pub family: crate::domain::catalogue::Family,
     pub unit: Unit,
     pub direction: Direction,
     pub from: Day,
@@ -151,14 +157,40 @@ pub struct MetricReport {
     pub n: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci95: Option<[f64; 2]>,
-    /// A number for a threshold, `{min, max}` for a band.
-    pub target: crate::domain::target::Goal,
+    /// A number for a threshold, `{min, max}` for a band; `null` for a figure without one
+    /// (volumes), whose status is then `unknown`.
+    pub target: Option<crate::domain::target::Goal>,
     pub status: Status,
     pub min_sample: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<i64>,
     pub previous: Option<PeriodValue>,
     pub series: Vec<SeriesPoint>,
+    /// The dimension of `breakdown`, when one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breakdown_by: Option<Dimension>,
+    /// The metric per value of `breakdown_by`; empty without one.
+    pub breakdown: Vec<MetricBreakdownRow>,
+}
+
+/// One value of a metric's breakdown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricBreakdownRow {
+    /// The dimension value.
+    pub value: String,
+    /// `None` below the minimum sample.
+    pub metric_value: Option<f64>,
+    pub n: i64,
+}
+
+impl From<BreakdownRow> for MetricBreakdownRow {
+    fn from(r: BreakdownRow) -> Self {
+        MetricBreakdownRow {
+            value: r.key,
+            metric_value: r.value,
+            n: r.n,
+        }
+    }
 }
 
 /// "What changed": published on every commit, streamed to browsers, read by the alert engine.

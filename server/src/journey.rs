@@ -6,6 +6,7 @@ pub mod index;
 
 use crate::store::events;
 use crate::store::{orders, Store, StoreError};
+use app::domain::alert::evaluate::Sample;
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::journey::commerce::{
@@ -158,6 +159,53 @@ struct PeoplePass {
     churn: ChurnTally,
 }
 
+/// Orders and marketing spend in the reporting currency, read once for many windows.
+pub struct CommerceFacts {
+    pub currency: Option<String>,
+    pub other_currencies: Vec<String>,
+    orders: Vec<OrderFact>,
+    spend: Vec<SpendFact>,
+}
+
+impl CommerceFacts {
+    /// People of the index who ordered in `[a, b)`.
+    fn purchasers(&self, ix: &EventIndex, a: i64, b: i64) -> FxHashSet<u32> {
+        self.orders
+            .iter()
+            .filter(|o| o.at >= a && o.at < b)
+            .filter_map(|o| ix.person_of_user(&o.customer))
+            .collect()
+    }
+}
+
+/// The commerce figures of one window with the count each rests on (the catalogue's `n`).
+fn commerce_samples(f: &OrderFigures, pp: &PeoplePass) -> Vec<(CommerceMetric, Sample)> {
+    let s = |value: Option<f64>, n: i64| Sample { value, n };
+    vec![
+        (
+            CommerceMetric::ConversionRate,
+            s(pct(pp.converted, pp.active), pp.active),
+        ),
+        (CommerceMetric::Aov, s(f.aov, f.orders)),
+        (
+            CommerceMetric::CartAbandonment,
+            s(pct(pp.abandoned, pp.checkouts), pp.checkouts),
+        ),
+        (
+            CommerceMetric::RepeatPurchaseRate,
+            s(f.repeat_purchase_pct, f.customers),
+        ),
+        (CommerceMetric::ReturnRate, s(f.return_rate_pct, f.orders)),
+        (
+            CommerceMetric::ChurnRate,
+            s(pp.churn.churn_pct(), pp.churn.base),
+        ),
+        (CommerceMetric::Clv, s(f.clv, f.customers)),
+        (CommerceMetric::Cac, s(f.cac, f.new_customers)),
+        (CommerceMetric::ClvCacRatio, s(f.clv_cac, f.new_customers)),
+    ]
+}
+
 impl Journey {
     /// A service over `store`; call [`Journey::refresh`] (every read does) to load events.
     pub fn new(store: Arc<Store>, config: JourneyConfig) -> Journey {
@@ -287,6 +335,59 @@ impl Journey {
         out
     }
 
+    /// The journey family's catalogue figures over days `from..=to` under dashboard filters:
+    /// the configured journey's view of that window (the page's own computation) as samples.
+    pub async fn window_samples(
+        &self,
+        filters: &std::collections::BTreeMap<Dimension, String>,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(&'static str, Sample)>, JourneyError> {
+        let mut q = DashboardQuery::parse(&[], to)?;
+        q.from = from;
+        q.to = to;
+        q.filters = filters.clone();
+        let mut p = JourneyParams::parse(&[], &self.inner.config.stages)?;
+        // Cohorts are not a catalogue figure: keep their table small.
+        p.periods = 2;
+        let v = self.view(&q, &p).await?;
+        let e = &v.engagement;
+        let s = |value: Option<f64>, n: i64| Sample { value, n };
+        Ok(vec![
+            ("dau", s(e.dau_mean, e.active)),
+            ("wau", s(e.wau_mean, e.active)),
+            ("mau", s(e.mau_mean, e.active)),
+            ("stickiness", s(e.stickiness_pct, e.active)),
+            ("sessions_per_user", s(e.sessions_per_user, e.active)),
+            (
+                "customer_engagement_rate",
+                s(e.engagement_rate_pct, e.known),
+            ),
+            ("churn_rate", s(v.churn_pct, v.churn_base)),
+            (
+                "funnel_conversion",
+                s(v.steps.last().and_then(|x| x.conversion_pct), v.entered),
+            ),
+        ])
+    }
+
+    /// The values events carry for dashboard dimension `d` (none for a dimension events lack).
+    pub async fn dimension_values(&self, d: Dimension) -> Result<Vec<String>, StoreError> {
+        self.refresh().await?;
+        let Some(i) = event_dimension(d) else {
+            return Ok(Vec::new());
+        };
+        let ix = self.read();
+        let names = ix.values(i);
+        let mut out: Vec<String> = (0..names.len() as u32)
+            .map(|v| names.name(v).to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     /// The Sales & Conversion view.
     pub async fn commerce(&self, q: &DashboardQuery) -> Result<CommerceView, JourneyError> {
         if let Some(d) = q.filters.keys().next() {
@@ -299,7 +400,6 @@ impl Journey {
             )
             .into());
         }
-        self.refresh().await?;
         let from = q.from.start_ms();
         let to = q.to.plus_days(1).start_ms();
         let prev = q
@@ -318,6 +418,70 @@ impl Journey {
         };
         let until = months.last().map_or(to, |m| m.2).max(to);
         let earliest = months[0].1.min(prev.map_or(from, |p| p.0));
+        let facts = self.load_commerce((from, to), earliest, until).await?;
+        let cfg = &self.inner.config;
+        Ok(compute(|| {
+            let ix = self.read();
+            let checkout = self.checkout_steps(&ix);
+            let values = |a: i64, b: i64| -> Vec<(CommerceMetric, Sample)> {
+                let (f, pp) = Self::window_of(&ix, &facts, &checkout, a, b, cfg.lifespan_years);
+                commerce_samples(&f, &pp)
+            };
+            let figures = order_figures(&facts.orders, &facts.spend, from, to, cfg.lifespan_years);
+            let pp = Self::people_pass(&ix, from, to, &facts.purchasers(&ix, from, to), &checkout);
+            let now = commerce_samples(&figures, &pp);
+            let before = prev.map(|(a, b)| values(a, b));
+            let metrics = now
+                .iter()
+                .enumerate()
+                .map(|(i, (m, s))| TargetFigure {
+                    metric: *m,
+                    value: s.value,
+                    previous: before
+                        .as_ref()
+                        .and_then(|b| b.get(i))
+                        .and_then(|x| x.1.value),
+                    target: cfg.targets.get(*m),
+                    meets: s.value.map(|v| cfg.targets.meets(*m, v)),
+                })
+                .collect();
+            let trend = months
+                .iter()
+                .map(|&(month, a, b)| MonthPoint {
+                    month,
+                    values: values(a, b)
+                        .into_iter()
+                        .filter_map(|(m, s)| s.value.map(|v| (m, v)))
+                        .collect(),
+                })
+                .collect();
+            CommerceView {
+                from: q.from,
+                to: q.to,
+                currency: facts.currency.clone(),
+                other_currencies: facts.other_currencies.clone(),
+                active_people: pp.active,
+                converted_people: pp.converted,
+                checkouts: pp.checkouts,
+                abandoned: pp.abandoned,
+                figures,
+                metrics,
+                trend,
+                shared_view: false,
+            }
+        }))
+    }
+
+    /// Orders before `until` and spend from `earliest` (epoch ms) in the reporting currency:
+    /// the one with the most revenue in `pick` (`[from, to)`), else over every order read.
+    /// The event index is brought up to date too, so windows computed from the facts agree.
+    pub async fn load_commerce(
+        &self,
+        pick: (i64, i64),
+        earliest: i64,
+        until: i64,
+    ) -> Result<CommerceFacts, StoreError> {
+        self.refresh().await?;
         let store = &self.inner.store;
         let (all_orders, all_spend) = tokio::try_join!(
             orders::commerce_facts(store, until),
@@ -327,14 +491,14 @@ impl Journey {
                 Day::from_epoch_ms(until).0 + 1
             ),
         )?;
-        // Reporting currency: most revenue in the range, else over all orders read.
+        let (from, to) = pick;
         let mut revenue: FxHashMap<&str, (i64, i64)> = FxHashMap::default();
         for (c, o) in &all_orders {
             let r = revenue.entry(c.as_str()).or_default();
             if o.at >= from && o.at < to {
-                r.0 += o.amount_cents;
+                r.0 = r.0.saturating_add(o.amount_cents);
             }
-            r.1 += o.amount_cents;
+            r.1 = r.1.saturating_add(o.amount_cents);
         }
         let currency = revenue
             .iter()
@@ -347,7 +511,7 @@ impl Journey {
             .collect();
         other_currencies.sort();
         let cur = currency.as_deref().unwrap_or("USD");
-        let order_facts: Vec<OrderFact> = all_orders
+        let orders: Vec<OrderFact> = all_orders
             .into_iter()
             .filter(|(c, _)| c == cur)
             .map(|(_, o)| o)
@@ -357,96 +521,66 @@ impl Journey {
             .filter(|(c, _)| c == cur)
             .map(|(_, s)| s)
             .collect();
-        let cfg = &self.inner.config;
-        let lifespan = cfg.lifespan_years;
-        Ok(compute(|| {
+        Ok(CommerceFacts {
+            currency,
+            other_currencies,
+            orders,
+            spend,
+        })
+    }
+
+    /// The commerce figures of `[a, b)` (epoch ms) from loaded facts, as catalogue samples.
+    pub fn commerce_window(
+        &self,
+        facts: &CommerceFacts,
+        a: i64,
+        b: i64,
+    ) -> Vec<(CommerceMetric, Sample)> {
+        compute(|| {
             let ix = self.read();
-            let checkout = Self::steps(
+            let checkout = self.checkout_steps(&ix);
+            let (f, pp) = Self::window_of(
                 &ix,
-                &[
-                    Stage {
-                        label: String::new(),
-                        events: vec![cfg.checkout.0.clone()],
-                    },
-                    Stage {
-                        label: String::new(),
-                        events: vec![cfg.checkout.1.clone()],
-                    },
-                ],
-                CHECKOUT_WINDOW_MS,
+                facts,
+                &checkout,
+                a,
+                b,
+                self.inner.config.lifespan_years,
             );
-            let purchasers = |a: i64, b: i64| -> FxHashSet<u32> {
-                order_facts
-                    .iter()
-                    .filter(|o| o.at >= a && o.at < b)
-                    .filter_map(|o| ix.person_of_user(&o.customer))
-                    .collect()
-            };
-            let values =
-                |f: &OrderFigures, pp: &PeoplePass| -> Vec<(CommerceMetric, Option<f64>)> {
-                    vec![
-                        (CommerceMetric::ConversionRate, pct(pp.converted, pp.active)),
-                        (CommerceMetric::Aov, f.aov),
-                        (
-                            CommerceMetric::CartAbandonment,
-                            pct(pp.abandoned, pp.checkouts),
-                        ),
-                        (CommerceMetric::RepeatPurchaseRate, f.repeat_purchase_pct),
-                        (CommerceMetric::ReturnRate, f.return_rate_pct),
-                        (CommerceMetric::ChurnRate, pp.churn.churn_pct()),
-                        (CommerceMetric::Clv, f.clv),
-                        (CommerceMetric::Cac, f.cac),
-                        (CommerceMetric::ClvCacRatio, f.clv_cac),
-                    ]
-                };
-            let figures = order_figures(&order_facts, &spend, from, to, lifespan);
-            let pp = Self::people_pass(&ix, from, to, &purchasers(from, to), &checkout);
-            let now = values(&figures, &pp);
-            let before = prev.map(|(a, b)| {
-                let f = order_figures(&order_facts, &spend, a, b, lifespan);
-                let p = Self::people_pass(&ix, a, b, &purchasers(a, b), &checkout);
-                values(&f, &p)
-            });
-            let metrics = now
-                .iter()
-                .enumerate()
-                .map(|(i, (m, v))| TargetFigure {
-                    metric: *m,
-                    value: *v,
-                    previous: before.as_ref().and_then(|b| b.get(i)).and_then(|x| x.1),
-                    target: cfg.targets.get(*m),
-                    meets: v.map(|v| cfg.targets.meets(*m, v)),
-                })
-                .collect();
-            let trend = months
-                .iter()
-                .map(|&(month, a, b)| {
-                    let f = order_figures(&order_facts, &spend, a, b, lifespan);
-                    let p = Self::people_pass(&ix, a, b, &purchasers(a, b), &checkout);
-                    MonthPoint {
-                        month,
-                        values: values(&f, &p)
-                            .into_iter()
-                            .filter_map(|(m, v)| v.map(|v| (m, v)))
-                            .collect(),
-                    }
-                })
-                .collect();
-            CommerceView {
-                from: q.from,
-                to: q.to,
-                currency,
-                other_currencies,
-                active_people: pp.active,
-                converted_people: pp.converted,
-                checkouts: pp.checkouts,
-                abandoned: pp.abandoned,
-                figures,
-                metrics,
-                trend,
-                shared_view: false,
-            }
-        }))
+            commerce_samples(&f, &pp)
+        })
+    }
+
+    /// The checkout funnel: the configured start event, then the completion event.
+    fn checkout_steps(&self, ix: &EventIndex) -> FunnelSteps {
+        let cfg = &self.inner.config;
+        Self::steps(
+            ix,
+            &[
+                Stage {
+                    label: String::new(),
+                    events: vec![cfg.checkout.0.clone()],
+                },
+                Stage {
+                    label: String::new(),
+                    events: vec![cfg.checkout.1.clone()],
+                },
+            ],
+            CHECKOUT_WINDOW_MS,
+        )
+    }
+
+    fn window_of(
+        ix: &EventIndex,
+        facts: &CommerceFacts,
+        checkout: &FunnelSteps,
+        a: i64,
+        b: i64,
+        lifespan: f64,
+    ) -> (OrderFigures, PeoplePass) {
+        let f = order_figures(&facts.orders, &facts.spend, a, b, lifespan);
+        let pp = Self::people_pass(ix, a, b, &facts.purchasers(ix, a, b), checkout);
+        (f, pp)
     }
 
     /// Stores marketing spend (see [`events::upsert_spend`]).

@@ -21,6 +21,7 @@ pub mod state;
 pub mod store;
 pub mod support;
 pub mod targets;
+pub mod views;
 pub mod voice;
 
 pub use http::router;

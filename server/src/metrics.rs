@@ -90,15 +90,36 @@ impl Engine {
         Ok(summary)
     }
 
-    /// The read API's report on one metric.
+    /// The read API's report on one survey metric, with its breakdown by `by` when asked.
     pub async fn report(
         &self,
         metric: MetricId,
         q: &DashboardQuery,
+        by: Option<app::domain::dimension::Dimension>,
     ) -> Result<MetricReport, ReportError> {
         let daily = surveys::daily_aggs(&self.store, &q.filters, q.earliest(), q.to).await?;
         let targets = crate::store::targets::list(&self.store).await?;
-        Ok(build_report(q, &daily, metric, &targets)?)
+        let keyed = match by {
+            Some(d) => {
+                let others = q.filters_without(d);
+                surveys::breakdown(&self.store, d, &others, metric.kind(), q.from, q.to).await?
+            }
+            None => Vec::new(),
+        };
+        let mut r = build_report(
+            q,
+            &daily,
+            metric,
+            &targets,
+            by.map(|d| (d, keyed.as_slice())),
+        )?;
+        app::domain::summary::mark_partial(&mut r.series, q.bucket, self.today());
+        Ok(r)
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 }
 

@@ -73,26 +73,30 @@ impl AppState {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", config.addr));
-        let alerts = Arc::new(AlertEngine::new(
+        let engine = Engine::new(
             store.clone(),
-            bus.clone(),
-            EngineConfig {
-                tick: config.alert_tick,
-                retry_base_ms: config.webhook_retry_base_ms,
-                public_url,
-                partner_weights: config.partner_weights,
-                webhook_allow: config.webhook_allow.clone(),
-                ..EngineConfig::default()
-            },
-        ));
+            config.partner_weights,
+            config.journey.clone(),
+            sentiment.clone(),
+        );
+        let alerts = Arc::new(
+            AlertEngine::new(
+                store.clone(),
+                bus.clone(),
+                EngineConfig {
+                    tick: config.alert_tick,
+                    retry_base_ms: config.webhook_retry_base_ms,
+                    public_url,
+                    partner_weights: config.partner_weights,
+                    webhook_allow: config.webhook_allow.clone(),
+                    ..EngineConfig::default()
+                },
+            )
+            .with_journey(engine.journey().clone()),
+        );
         AppState {
             shedder: Arc::new(crate::http::shed::Shedder::new(config.limits)),
-            engine: Engine::new(
-                store.clone(),
-                config.partner_weights,
-                config.journey.clone(),
-                sentiment.clone(),
-            ),
+            engine,
             alerts,
             config: Arc::new(config),
             store,

@@ -14,7 +14,9 @@ use Direction::{HigherIsBetter as Up, LowerIsBetter as Down};
 use Family as F;
 
 /// The area of the product a metric belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     /// Survey answers: NPS, CSAT, CES, partner satisfaction.
@@ -255,7 +257,7 @@ pub const CATALOGUE: &[MetricSpec] = &[
       "mean (and median) of acknowledged_at − started_at over incidents started in the period"),
     m("mttr", F::Incident, "Mean time to resolve", Unit::Seconds, Down, A::Mean, NO_DIMS, 1, Some(14_400.0), "/support",
       "How long an incident lasts, per severity.",
-      "mean (and median) of resolved_at − started_at over incidents resolved in the period"),
+      "mean (and median) of resolved_at − started_at over incidents started in the period and resolved"),
     m("open_incidents", F::Incident, "Open incidents", Unit::Count, Down, A::Count, NO_DIMS, 0, Some(0.0), "/support",
       "Incidents started and not resolved now.",
       "count of incidents without resolved_at"),

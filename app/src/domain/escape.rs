@@ -1,5 +1,5 @@
-//! Escaping for strings that reach chart options: ECharts renders tooltip and label HTML as
-//! given, so every user-supplied string is escaped first.
+//! Escaping for strings that reach chart options (ECharts renders tooltip and label HTML as
+//! given, so every user-supplied string is escaped first) and CSV downloads.
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML.
 pub fn escape_html(s: &str) -> String {
@@ -17,8 +17,33 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A value
+/// starting with `=`, `+`, `-`, `@` or a tab is prefixed with `'` so a spreadsheet shows it
+/// rather than running it as a formula (data values here are names, never negative numbers).
+pub fn csv_field(s: &str) -> String {
+    let guarded = if s.starts_with(['=', '+', '-', '@', '\t']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csv_fields_quote_and_defuse_formulas() {
+        use super::csv_field;
+        assert_eq!(csv_field("chat"), "chat");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+    }
+
     use super::*;
 
     #[test]

@@ -252,6 +252,11 @@ pub struct SeverityTimes {
     pub mttr_mean_secs: Option<f64>,
 }
 
+/// The mean of durations (seconds); `None` for none. Summed as `f64`: no overflow.
+fn mean(v: &[i64]) -> Option<f64> {
+    (!v.is_empty()).then(|| v.iter().map(|&x| x as f64).sum::<f64>() / v.len() as f64)
+}
+
 /// MTTA / MTTR per severity over `incidents` (exact: incidents are few).
 pub fn times_by_severity(incidents: &[IncidentRecord]) -> Vec<SeverityTimes> {
     Severity::ALL
@@ -260,8 +265,6 @@ pub fn times_by_severity(incidents: &[IncidentRecord]) -> Vec<SeverityTimes> {
             let of: Vec<&IncidentRecord> = incidents.iter().filter(|i| i.severity == sev).collect();
             let mtta: Vec<i64> = of.iter().filter_map(|i| i.mtta_secs()).collect();
             let mttr: Vec<i64> = of.iter().filter_map(|i| i.mttr_secs()).collect();
-            let mean =
-                |v: &[i64]| (!v.is_empty()).then(|| v.iter().sum::<i64>() as f64 / v.len() as f64);
             SeverityTimes {
                 severity: sev,
                 incidents: of.len() as i64,
@@ -272,6 +275,45 @@ pub fn times_by_severity(incidents: &[IncidentRecord]) -> Vec<SeverityTimes> {
             }
         })
         .collect()
+}
+
+/// The incident family's catalogue figures over `[from_ms, to_ms)` as seen at `now_ms`:
+/// MTTA and MTTR are means over the incidents started in the window (MTTR over those resolved,
+/// as the support page shows them), open incidents a count at the window's end (or now).
+pub fn window_samples(
+    list: &[IncidentRecord],
+    from_ms: i64,
+    to_ms: i64,
+    now_ms: i64,
+) -> [(&'static str, crate::domain::alert::evaluate::Sample); 3] {
+    use crate::domain::alert::evaluate::Sample;
+    let started: Vec<&IncidentRecord> = list
+        .iter()
+        .filter(|i| i.triggered_at_ms >= from_ms && i.triggered_at_ms < to_ms)
+        .collect();
+    let mean_of = |secs: Vec<i64>| Sample {
+        value: mean(&secs),
+        n: secs.len() as i64,
+    };
+    let at = (to_ms - 1).min(now_ms);
+    let open = list.iter().filter(|i| i.is_open_at(at)).count() as i64;
+    [
+        (
+            "mtta",
+            mean_of(started.iter().filter_map(|i| i.mtta_secs()).collect()),
+        ),
+        (
+            "mttr",
+            mean_of(started.iter().filter_map(|i| i.mttr_secs()).collect()),
+        ),
+        (
+            "open_incidents",
+            Sample {
+                value: Some(open as f64),
+                n: open,
+            },
+        ),
+    ]
 }
 
 #[cfg(test)]
@@ -299,6 +341,39 @@ mod tests {
             NOW,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn window_samples_by_hand() {
+        let all = [
+            inc(
+                "a",
+                "critical",
+                "2026-11-01T10:00:00Z",
+                Some("2026-11-01T10:02:00Z"),
+                Some("2026-11-01T11:00:00Z"),
+            ),
+            inc(
+                "b",
+                "high",
+                "2026-11-02T10:00:00Z",
+                Some("2026-11-02T10:10:00Z"),
+                None,
+            ),
+            inc("c", "low", "2026-10-30T10:00:00Z", None, None),
+        ];
+        let ms = |s: &str| crate::domain::date::Day::parse(s).unwrap().start_ms();
+        let w = window_samples(&all, ms("2026-11-01"), ms("2026-11-03"), ms("2026-12-01"));
+        // MTTA (120 + 600) / 2 s; MTTR only "a" (3600 s); open at the end: "b" and "c".
+        assert_eq!(w[0].1.value, Some(360.0));
+        assert_eq!(w[0].1.n, 2);
+        assert_eq!(w[1].1.value, Some(3_600.0));
+        assert_eq!(w[1].1.n, 1);
+        assert_eq!(w[2].1.value, Some(2.0));
+        // At the end of the first day "a" is resolved and "b" not yet started: only "c".
+        let first = window_samples(&all, ms("2026-11-01"), ms("2026-11-02"), ms("2026-12-01"));
+        assert_eq!(first[2].1.value, Some(1.0));
+        assert_eq!(first[1].1.n, 1);
     }
 
     #[test]

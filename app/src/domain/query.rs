@@ -70,6 +70,15 @@ impl Bucket {
         out
     }
 
+    /// The last day of the bucket starting at `start`.
+    pub fn end(self, start: Day) -> Day {
+        match self {
+            Self::Day => start,
+            Self::Week => start.plus_days(6),
+            Self::Month => start.plus_days(32).month_start().plus_days(-1),
+        }
+    }
+
     /// A sensible bucket for a span: daily up to two months, weekly up to a year.
     pub fn auto(days: i64) -> Bucket {
         if days <= 62 {

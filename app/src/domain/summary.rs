@@ -2,13 +2,14 @@
 //! store fetches the aggregates, this module does the arithmetic.
 
 use super::date::Day;
+use super::dimension::Dimension;
 use super::metric::{figure, resolve_ces_scale, MetricError, MetricId, SurveyAgg};
 use super::query::DashboardQuery;
 use super::survey::SurveyKind;
 use super::target::Targets;
 use crate::model::{
-    Breakdown, BreakdownRow, DimensionValues, MetricReport, PeriodValue, SeriesPoint, Summary,
-    Tile, Trend,
+    Breakdown, BreakdownRow, DimensionValues, MetricBreakdownRow, MetricReport, PeriodValue,
+    SeriesPoint, Summary, Tile, Trend,
 };
 use std::collections::BTreeMap;
 
@@ -88,6 +89,7 @@ fn series(
                 t,
                 value: f.value,
                 n: f.n,
+                partial: false,
             }
         })
         .collect()
@@ -169,7 +171,8 @@ pub fn build_summary(
         .map(|m| tile(q, daily, targets, m, ces_scale))
         .collect();
     let metric = q.metric;
-    let points = series(daily, q, metric, ces_scale, q.from, q.to);
+    let mut points = series(daily, q, metric, ces_scale, q.from, q.to);
+    mark_partial(&mut points, q.bucket, Day::from_epoch_ms(now_ms));
     let previous = match q.previous() {
         Some((f, t)) => {
             let mut prev = series(daily, q, metric, ces_scale, f, t);
@@ -178,32 +181,7 @@ pub fn build_summary(
         }
         None => Vec::new(),
     };
-    let mut by_key: BTreeMap<&str, SurveyAgg> = BTreeMap::new();
-    for k in breakdown
-        .iter()
-        .filter(|k| metric != MetricId::Ces || k.scale == ces_scale)
-    {
-        by_key.entry(k.key.as_str()).or_default().merge(&k.agg);
-    }
-    let mut rows: Vec<BreakdownRow> = by_key
-        .into_iter()
-        .map(|(key, agg)| {
-            let f = figure(metric, &agg, q.min_sample);
-            BreakdownRow {
-                key: key.to_string(),
-                value: f.value,
-                n: f.n,
-            }
-        })
-        .collect();
-    // Best first, values below the minimum sample last, then by volume.
-    rows.sort_by(|a, b| {
-        let va = a.value.unwrap_or(f64::NEG_INFINITY);
-        let vb = b.value.unwrap_or(f64::NEG_INFINITY);
-        vb.total_cmp(&va)
-            .then(b.n.cmp(&a.n))
-            .then(a.key.cmp(&b.key))
-    });
+    let rows = breakdown_rows(breakdown, metric, ces_scale, q.min_sample);
     Summary {
         previous_range: q.previous(),
         tiles,
@@ -233,6 +211,49 @@ pub fn build_summary(
     }
 }
 
+/// Marks the points whose bucket is not over on `today` (it ends today or later).
+pub fn mark_partial(points: &mut [SeriesPoint], bucket: super::query::Bucket, today: Day) {
+    for p in points {
+        p.partial = bucket.end(p.t) >= today;
+    }
+}
+
+/// `metric` per breakdown value: best first, values below the minimum sample last, then by
+/// volume.
+fn breakdown_rows(
+    breakdown: &[KeyedAgg],
+    metric: MetricId,
+    ces_scale: i64,
+    min_sample: i64,
+) -> Vec<BreakdownRow> {
+    let mut by_key: BTreeMap<&str, SurveyAgg> = BTreeMap::new();
+    for k in breakdown
+        .iter()
+        .filter(|k| metric != MetricId::Ces || k.scale == ces_scale)
+    {
+        by_key.entry(k.key.as_str()).or_default().merge(&k.agg);
+    }
+    let mut rows: Vec<BreakdownRow> = by_key
+        .into_iter()
+        .map(|(key, agg)| {
+            let f = figure(metric, &agg, min_sample);
+            BreakdownRow {
+                key: key.to_string(),
+                value: f.value,
+                n: f.n,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let va = a.value.unwrap_or(f64::NEG_INFINITY);
+        let vb = b.value.unwrap_or(f64::NEG_INFINITY);
+        vb.total_cmp(&va)
+            .then(b.n.cmp(&a.n))
+            .then(a.key.cmp(&b.key))
+    });
+    rows
+}
+
 /// The read API's report for one metric. Unlike the dashboard, mixed CES scales without an
 /// explicit `scale` are an error.
 pub fn build_report(
@@ -240,6 +261,7 @@ pub fn build_report(
     daily: &[DailyAgg],
     metric: MetricId,
     targets: &Targets,
+    breakdown: Option<(Dimension, &[KeyedAgg])>,
 ) -> Result<MetricReport, MetricError> {
     let scale = if metric == MetricId::Ces {
         resolve_ces_scale(q.ces_scale, &ces_scales(daily))?
@@ -249,7 +271,8 @@ pub fn build_report(
     let (agg, _) = total(daily, metric, scale, q.from, q.to);
     let current = figure(metric, &agg, q.min_sample);
     Ok(MetricReport {
-        metric,
+        metric: metric.as_str().to_string(),
+        family: crate::domain::catalogue::Family::Survey,
         unit: metric.unit(),
         direction: metric.direction(scale),
         from: q.from,
@@ -258,7 +281,7 @@ pub fn build_report(
         value: current.value,
         n: current.n,
         ci95: current.ci95,
-        target: metric.goal(targets, &q.filters, scale),
+        target: Some(metric.goal(targets, &q.filters, scale)),
         status: metric.status_for(
             metric.goal(targets, &q.filters, scale),
             current.value,
@@ -271,6 +294,15 @@ pub fn build_report(
             figure(metric, &agg, q.min_sample).into()
         }),
         series: series(daily, q, metric, scale, q.from, q.to),
+        breakdown_by: breakdown.map(|(d, _)| d),
+        breakdown: breakdown
+            .map(|(_, rows)| {
+                breakdown_rows(rows, metric, scale, q.min_sample)
+                    .into_iter()
+                    .map(MetricBreakdownRow::from)
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -360,11 +392,11 @@ mod tests {
         let qc = DashboardQuery::parse_str("from=2026-03-01&to=2026-03-31&min_sample=1", today())
             .unwrap();
         assert_eq!(
-            build_report(&qc, &daily, MetricId::Ces, &Targets::default()),
+            build_report(&qc, &daily, MetricId::Ces, &Targets::default(), None),
             Err(MetricError::MixedCesScales)
         );
         assert_eq!(
-            build_report(&q5, &daily, MetricId::Ces, &Targets::default())
+            build_report(&q5, &daily, MetricId::Ces, &Targets::default(), None)
                 .unwrap()
                 .value,
             Some(1.5)
@@ -432,7 +464,7 @@ mod tests {
             row("2026-03-08", SurveyKind::Csat, 5, 1, 1, 0, 1),
             row("2026-03-09", SurveyKind::Csat, 5, 2, 10, 2, 0),
         ];
-        let r = build_report(&q, &daily, MetricId::Csat, &Targets::default()).unwrap();
+        let r = build_report(&q, &daily, MetricId::Csat, &Targets::default(), None).unwrap();
         let pts: Vec<_> = r
             .series
             .iter()
@@ -446,5 +478,41 @@ mod tests {
             ]
         );
         assert_eq!(r.value, Some(75.0));
+    }
+
+    #[test]
+    fn only_buckets_not_yet_over_are_partial() {
+        let d = |s: &str| Day::parse(s).unwrap();
+        let pt = |t: &str| SeriesPoint {
+            t: d(t),
+            value: Some(1.0),
+            n: 1,
+            partial: false,
+        };
+        let mut months = vec![pt("2026-01-01"), pt("2026-02-01"), pt("2026-03-01")];
+        mark_partial(
+            &mut months,
+            super::super::query::Bucket::Month,
+            d("2026-03-31"),
+        );
+        assert_eq!(
+            months.iter().map(|p| p.partial).collect::<Vec<_>>(),
+            [false, false, true]
+        );
+        // A week ending yesterday is over; the one holding today is not.
+        let mut weeks = vec![pt("2026-03-16"), pt("2026-03-23")];
+        mark_partial(
+            &mut weeks,
+            super::super::query::Bucket::Week,
+            d("2026-03-23"),
+        );
+        assert_eq!(
+            weeks.iter().map(|p| p.partial).collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert_eq!(
+            super::super::query::Bucket::Month.end(d("2024-02-01")),
+            d("2024-02-29")
+        );
     }
 }

@@ -67,6 +67,28 @@ impl Goal {
     }
 }
 
+/// The status of `value` against `goal` for a figure without a survey-specific warning
+/// margin: met, within 5 % of the goal's size, or further off; unknown without a value or a
+/// goal.
+pub fn status(
+    goal: Option<Goal>,
+    value: Option<f64>,
+    direction: Direction,
+) -> crate::domain::metric::Status {
+    use crate::domain::metric::Status;
+    let (Some(g), Some(v)) = (goal, value) else {
+        return Status::Unknown;
+    };
+    let miss = g.miss(v, direction);
+    if miss <= 0.0 {
+        Status::Good
+    } else if miss <= 0.05 * g.scale() {
+        Status::Warn
+    } else {
+        Status::Bad
+    }
+}
+
 /// One stored target.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetEntry {
@@ -265,6 +287,17 @@ pub fn reset_scope(
 mod tests {
     use super::*;
     use Direction::{HigherIsBetter as Up, LowerIsBetter as Down};
+
+    #[test]
+    fn generic_status_warns_within_five_percent() {
+        use crate::domain::metric::Status;
+        let g = Some(Goal::Threshold(150.0));
+        assert_eq!(status(g, Some(149.0), Down), Status::Good);
+        assert_eq!(status(g, Some(157.0), Down), Status::Warn);
+        assert_eq!(status(g, Some(158.0), Down), Status::Bad);
+        assert_eq!(status(None, Some(1.0), Up), Status::Unknown);
+        assert_eq!(status(g, None, Up), Status::Unknown);
+    }
 
     fn entry(metric: &str, dim: Option<(Dimension, &str)>, target: Goal) -> TargetEntry {
         TargetEntry {

@@ -77,6 +77,8 @@ pub struct AlertEngine {
     pass: Mutex<()>,
     /// Wakes the webhook worker when deliveries were queued.
     pub(crate) deliveries: Arc<Notify>,
+    /// The journey and commerce families' source.
+    journey: Option<crate::journey::Journey>,
 }
 
 /// Dimensions searched for the value that moved most. Tickets skip partner and product
@@ -89,6 +91,9 @@ fn mover_dimensions(def: &MetricDef) -> Vec<Dimension> {
         }
         // One memoised read answers every partner at once.
         Family::Partners => vec![Dimension::Partner],
+        // Each value is a pass over the event index.
+        Family::Journey => vec![Dimension::Channel, Dimension::Segment],
+        Family::Incidents | Family::Commerce => Vec::new(),
     }
 }
 
@@ -105,7 +110,19 @@ impl AlertEngine {
             config,
             pass: Mutex::new(()),
             deliveries: Arc::new(Notify::new()),
+            journey: None,
         }
+    }
+
+    /// Reads the journey and commerce families from `j`.
+    pub fn with_journey(mut self, j: crate::journey::Journey) -> Self {
+        self.journey = Some(j);
+        self
+    }
+
+    /// The journey and commerce source, when set.
+    pub fn journey(&self) -> Option<&crate::journey::Journey> {
+        self.journey.as_ref()
     }
 
     /// The configuration.
@@ -173,6 +190,9 @@ impl AlertEngine {
             .unwrap_or(1);
         let mut samples =
             Samples::new(&self.store, today, span).weights(self.config.partner_weights);
+        if let Some(j) = &self.journey {
+            samples = samples.journey(j);
+        }
         let mut writes = EngineWrites::default();
         let mut report = PassReport {
             rules: rules.len(),
@@ -519,11 +539,12 @@ struct Ctx<'a> {
     silences: &'a [Silence],
 }
 
+/// Whether a notice can move any alertable metric (alerts, targets and the like do not).
 fn is_metric_change(c: &Change) -> bool {
-    matches!(
-        c.notice.family.as_str(),
-        "surveys" | "tickets" | "feedback" | "*"
-    )
+    let f = c.notice.family.as_str();
+    app::domain::alert::catalogue::CATALOGUE
+        .iter()
+        .any(|m| m.family.moved_by(f))
 }
 
 /// The evaluation window: `window_days` whole days ending today.

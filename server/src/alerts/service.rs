@@ -112,6 +112,7 @@ pub async fn delete_rule(store: &Store, id: &str, by: &str, now_ms: i64) -> Resu
 pub async fn test_rule(
     store: &Store,
     weights: app::domain::partner::IndexWeights,
+    journey: Option<&crate::journey::Journey>,
     mut spec: RuleSpec,
     now_ms: i64,
 ) -> Result<RuleHistory, OpError> {
@@ -125,6 +126,9 @@ pub async fn test_rule(
     let base_days = spec.condition.baseline_days().unwrap_or(0);
     let mut samples =
         Samples::new(store, today, TEST_DAYS + spec.window_days + base_days).weights(weights);
+    if let Some(j) = journey {
+        samples = samples.journey(j);
+    }
     let targets = crate::store::targets::list(store).await?;
     let mut days = Vec::new();
     for i in (0..TEST_DAYS).rev() {
@@ -492,9 +496,14 @@ impl app::api::backend::AlertsBackend for AlertsService {
         Result<app::model::alerts::AlertDetail, app::error::AppError>,
     > {
         Box::pin(async move {
-            detail(&self.store, self.engine.config().partner_weights, &id)
-                .await
-                .map_err(app_error)
+            detail(
+                &self.store,
+                self.engine.config().partner_weights,
+                self.engine.journey(),
+                &id,
+            )
+            .await
+            .map_err(app_error)
         })
     }
 
@@ -583,6 +592,7 @@ impl app::api::backend::AlertsBackend for AlertsService {
             test_rule(
                 &self.store,
                 self.engine.config().partner_weights,
+                self.engine.journey(),
                 spec,
                 crate::clock::now_ms(),
             )
@@ -596,6 +606,7 @@ impl app::api::backend::AlertsBackend for AlertsService {
 pub async fn detail(
     store: &Store,
     weights: app::domain::partner::IndexWeights,
+    journey: Option<&crate::journey::Journey>,
     id: &str,
 ) -> Result<app::model::alerts::AlertDetail, OpError> {
     let alert = store::get_alert(store, id)
@@ -611,7 +622,7 @@ pub async fn detail(
                 spec.group_by = None;
             }
             let at = alert.fired_at.unwrap_or(alert.started_at);
-            Some(test_rule(store, weights, spec, at).await?)
+            Some(test_rule(store, weights, journey, spec, at).await?)
         }
         None => None,
     };

@@ -2,14 +2,17 @@
 //! one engine pass: a thousand rules over the same filters cost one read per filter set.
 
 use crate::clock::now_ms;
+use crate::journey::{CommerceFacts, Journey, JourneyError};
 use crate::partners::Watched;
 use crate::store::feedback::{self as voice_store, DailySentiment, FeedbackFilter};
-use crate::store::{surveys, tickets, Store, StoreError};
+use crate::store::{incidents, surveys, tickets, Store, StoreError};
 use app::domain::alert::catalogue::{self, Family, MetricDef};
 use app::domain::alert::evaluate::Sample;
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::feedback::Audience;
+use app::domain::incident::IncidentRecord;
+use app::domain::journey::commerce::CommerceMetric;
 use app::domain::metric::{figure, SurveyAgg};
 use app::domain::partner::IndexWeights;
 use app::domain::sentiment::{Polarity, SentimentCounts};
@@ -49,6 +52,13 @@ pub struct Samples<'a> {
     /// Partner figures per metric and window: over all partners, and per partner.
     partner_watch: HashMap<(&'static str, Day, Day), PartnerWatch>,
     weights: IndexWeights,
+    /// Events and commerce: without it those families read as no data.
+    journey: Option<&'a Journey>,
+    journey_windows: HashMap<(Filters, Day, Day), Vec<(&'static str, Sample)>>,
+    commerce_facts: Option<CommerceFacts>,
+    commerce_windows: HashMap<(Day, Day), Vec<(CommerceMetric, Sample)>>,
+    /// Incidents active since the span's first day.
+    incidents: Option<Vec<IncidentRecord>>,
 }
 
 type PartnerWatch = (Watched, BTreeMap<String, Watched>);
@@ -73,7 +83,104 @@ impl<'a> Samples<'a> {
             feedback_keyed: HashMap::new(),
             partner_watch: HashMap::new(),
             weights: IndexWeights::default(),
+            journey: None,
+            journey_windows: HashMap::new(),
+            commerce_facts: None,
+            commerce_windows: HashMap::new(),
+            incidents: None,
         }
+    }
+
+    /// Reads the journey and commerce families from `j`.
+    pub fn journey(mut self, j: &'a Journey) -> Self {
+        self.journey = Some(j);
+        self
+    }
+
+    /// The first day of the memoised span.
+    fn earliest(&self) -> Day {
+        self.today.plus_days(1 - self.span)
+    }
+
+    /// The journey figures of one window under filters, read once per pass.
+    async fn journey_window(
+        &mut self,
+        filters: &Filters,
+        from: Day,
+        to: Day,
+    ) -> Result<&[(&'static str, Sample)], StoreError> {
+        use std::collections::hash_map::Entry;
+        let Some(j) = self.journey else {
+            return Ok(&[]);
+        };
+        Ok(
+            match self.journey_windows.entry((filters.clone(), from, to)) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(match j.window_samples(filters, from, to).await {
+                    Ok(v) => v,
+                    Err(JourneyError::Store(err)) => return Err(err),
+                    // A filter events do not carry: the catalogue's dimensions rule it out before
+                    // a read, so this is "no data" rather than a failure.
+                    Err(JourneyError::Query(_)) => Vec::new(),
+                }),
+            },
+        )
+    }
+
+    /// The commerce figures of one window, from orders and spend read once per pass.
+    async fn commerce_window(
+        &mut self,
+        from: Day,
+        to: Day,
+    ) -> Result<&[(CommerceMetric, Sample)], StoreError> {
+        let Some(j) = self.journey else {
+            return Ok(&[]);
+        };
+        if !self.commerce_windows.contains_key(&(from, to)) {
+            let (a, b) = (from.start_ms(), to.plus_days(1).start_ms());
+            let until = self.today.plus_days(1).start_ms().max(b);
+            // The span's facts serve every window inside it; a window reaching further back
+            // (a rule test) reads its own.
+            let v = if from >= self.earliest() {
+                if self.commerce_facts.is_none() {
+                    let first = self.earliest().start_ms();
+                    self.commerce_facts =
+                        Some(j.load_commerce((first, until), first, until).await?);
+                }
+                match &self.commerce_facts {
+                    Some(facts) => j.commerce_window(facts, a, b),
+                    None => Vec::new(),
+                }
+            } else {
+                let facts = j.load_commerce((a, until), a, until).await?;
+                j.commerce_window(&facts, a, b)
+            };
+            self.commerce_windows.insert((from, to), v);
+        }
+        Ok(self
+            .commerce_windows
+            .get(&(from, to))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]))
+    }
+
+    /// The incident figures of one window (incidents are few: one read per pass).
+    async fn incident_window(
+        &mut self,
+        from: Day,
+        to: Day,
+    ) -> Result<[(&'static str, Sample); 3], StoreError> {
+        let (a, b) = (from.start_ms(), to.plus_days(1).start_ms());
+        let earliest = self.earliest().min(from);
+        if self.incidents.is_none() || from < self.earliest() {
+            let list = incidents::active_between(self.store, earliest.start_ms(), i64::MAX).await?;
+            if from < self.earliest() {
+                return Ok(app::domain::incident::window_samples(&list, a, b, now_ms()));
+            }
+            self.incidents = Some(list);
+        }
+        let list = self.incidents.as_deref().unwrap_or(&[]);
+        Ok(app::domain::incident::window_samples(list, a, b, now_ms()))
     }
 
     /// Uses `w` for the partner performance index.
@@ -128,6 +235,14 @@ impl<'a> Samples<'a> {
                     .unwrap_or(&[]);
                 Ok(survey_sample(def, &sum_daily(daily, kind, from, to)))
             }
+            // The backlog is a level at the window's end, not a sum over its days.
+            Family::Tickets if def.id == "backlog" => {
+                let n = tickets::backlog_at(self.store, filters, to.0).await?;
+                Ok(Sample {
+                    value: Some(n as f64),
+                    n,
+                })
+            }
             Family::Tickets => {
                 let key = (filters.clone(), from, to);
                 if !self.ticket_aggs.contains_key(&key) {
@@ -168,6 +283,17 @@ impl<'a> Samples<'a> {
                     None => all.get(def.id),
                 })
             }
+            // Incidents and commerce carry no dimension: a filter leaves nothing to count.
+            Family::Incidents | Family::Commerce if !filters.is_empty() => Ok(Sample::default()),
+            Family::Incidents => Ok(pick(&self.incident_window(from, to).await?, def.id)),
+            Family::Journey => Ok(pick(self.journey_window(filters, from, to).await?, def.id)),
+            Family::Commerce => {
+                let v = self.commerce_window(from, to).await?;
+                Ok(v.iter()
+                    .find(|(m, _)| m.as_str() == def.id)
+                    .map(|(_, s)| *s)
+                    .unwrap_or_default())
+            }
         }
     }
 
@@ -205,6 +331,24 @@ impl<'a> Samples<'a> {
                             .collect()
                     })
                     .unwrap_or_default())
+            }
+            Family::Tickets if def.id == "backlog" => {
+                let mut out = Vec::new();
+                for v in tickets::rollup_values(self.store, by, from.0, to.0).await? {
+                    let mut one = filters.clone();
+                    one.insert(by, v.clone());
+                    let n = tickets::backlog_at(self.store, &one, to.0).await?;
+                    if n > 0 {
+                        out.push((
+                            v,
+                            Sample {
+                                value: Some(n as f64),
+                                n,
+                            },
+                        ));
+                    }
+                }
+                Ok(out)
             }
             Family::Tickets => {
                 let key = (filters.clone(), by, from, to);
@@ -265,8 +409,34 @@ impl<'a> Samples<'a> {
                     .map(|(k, w)| (k.clone(), w.get(def.id)))
                     .collect())
             }
+            Family::Journey => {
+                let Some(j) = self.journey else {
+                    return Ok(Vec::new());
+                };
+                let mut out = Vec::new();
+                for v in j.dimension_values(by).await? {
+                    let mut one = filters.clone();
+                    one.insert(by, v.clone());
+                    let s = pick(self.journey_window(&one, from, to).await?, def.id);
+                    if s.n > 0 {
+                        out.push((v, s));
+                    }
+                }
+                Ok(out)
+            }
+            // No dimensions to group by.
+            Family::Incidents | Family::Commerce => Ok(Vec::new()),
         }
     }
+}
+
+/// The sample of catalogue id `id` among a window's figures.
+fn pick(figures: &[(&'static str, Sample)], id: &str) -> Sample {
+    figures
+        .iter()
+        .find(|(m, _)| *m == id)
+        .map(|(_, s)| *s)
+        .unwrap_or_default()
 }
 
 impl Samples<'_> {
@@ -336,6 +506,7 @@ pub fn feedback_sample(def: &MetricDef, c: &SentimentCounts) -> Sample {
     let value = match def.id {
         "negative_share" | "partner_negative_share" => mix.negative_pct,
         "positive_share" => mix.positive_pct,
+        "neutral_share" => mix.neutral_pct,
         _ => mix.score,
     };
     Sample { value, n: c.n }

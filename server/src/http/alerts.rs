@@ -151,8 +151,14 @@ pub async fn test_rule(
 ) -> Result<Json<Value>, ApiError> {
     require_editor(&state, &headers, principal.map(|p| p.0)).await?;
     let spec: RuleSpec = parse_body(&body)?;
-    let history =
-        service::test_rule(&state.store, state.config.partner_weights, spec, now_ms()).await?;
+    let history = service::test_rule(
+        &state.store,
+        state.config.partner_weights,
+        Some(state.engine.journey()),
+        spec,
+        now_ms(),
+    )
+    .await?;
     Ok(Json(json!(history)))
 }
 

@@ -3,14 +3,13 @@
 
 use super::auth::{require_reader, scoped_query};
 use crate::error::ApiError;
-use crate::metrics::ReportError;
 use crate::state::AppState;
+use crate::views::metric as metric_view;
 use app::domain::access::Principal;
 use app::domain::catalogue::{MetricSpec, CATALOGUE};
-use app::domain::metric::MetricId;
-use app::model::MetricReport;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
 
@@ -42,36 +41,58 @@ pub async fn list_metrics(
         .map(|spec| Listed {
             spec,
             alertable: app::domain::alert::catalogue::find(spec.id).is_some(),
-            queryable: MetricId::parse(spec.id).is_some(),
+            queryable: metric_view::queryable(spec),
             target_set: targets.stored(spec.id),
         })
         .collect();
     Ok(Json(serde_json::json!({ "metrics": metrics })))
 }
 
-/// One metric with its comparison and series, under the filters of the query string.
+/// One metric with its comparison, series and breakdown under the filters of the query
+/// string (`views/metric.rs`); `format=csv` or `Accept: text/csv` answers the series (or the
+/// breakdown) as CSV.
 pub async fn get_metric(
     State(state): State<AppState>,
     headers: HeaderMap,
     principal: Option<Extension<Principal>>,
     Path(metric): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Json<MetricReport>, ApiError> {
-    let q = scoped_query(&state, &headers, principal.map(|p| p.0), query.as_deref()).await?;
-    let metric = MetricId::parse(&metric).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_metric",
-            format!("no metric named {metric:?}"),
+) -> Result<Response, ApiError> {
+    let spec = metric_view::spec(&metric)?;
+    let raw = query.as_deref().unwrap_or("");
+    let mut q = scoped_query(&state, &headers, principal.map(|p| p.0), Some(raw)).await?;
+    let params = metric_view::check(spec, &mut q, raw)?;
+    let report = metric_view::read(&state, spec, &q, &params).await?;
+    let pairs = app::domain::query::decode_pairs(raw);
+    let as_csv = match pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("csv") => true,
+        Some("json") => false,
+        Some(f) => {
+            return Err(ApiError::bad_request(
+                "invalid_format",
+                format!("`format` must be json or csv, got {f:?}"),
+            ))
+        }
+        None => headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/csv")),
+    };
+    if as_csv {
+        let name = format!("attachment; filename=\"{}.csv\"", report.metric);
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, name),
+            ],
+            metric_view::csv(&report),
         )
-    })?;
-    match state.engine.report(metric, &q).await {
-        Ok(r) => Ok(Json(r)),
-        Err(ReportError::Metric(e)) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "mixed_ces_scales",
-            e.to_string(),
-        )),
-        Err(ReportError::Store(e)) => Err(e.into()),
+            .into_response());
     }
+    Ok(Json(report).into_response())
 }

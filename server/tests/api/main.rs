@@ -3,6 +3,7 @@
 
 mod access;
 mod alerts;
+mod catalogue;
 mod demo;
 mod helpers;
 mod incidents;

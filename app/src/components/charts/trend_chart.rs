@@ -93,6 +93,7 @@ mod tests {
                     t: Day(20_000 + i as i64),
                     value: *value,
                     n: *n,
+                    partial: false,
                 })
                 .collect(),
             previous: Vec::new(),

@@ -20,6 +20,12 @@ pub enum Family {
     Feedback,
     /// Partner figures: orders, activity, inventory and partner tickets (the partner views).
     Partners,
+    /// Incidents (`incidents`): MTTA, MTTR, open incidents.
+    Incidents,
+    /// Product-analytics events (`events`): activity, churn, the funnel.
+    Journey,
+    /// Orders, carts and marketing spend (`orders`, `events`, `marketing_spend`).
+    Commerce,
 }
 
 impl Family {
@@ -30,7 +36,18 @@ impl Family {
             Self::Tickets => "tickets",
             Self::Feedback => "feedback",
             Self::Partners => "partners",
+            Self::Incidents => "incidents",
+            Self::Journey => "events",
+            Self::Commerce => "orders",
         }
+    }
+
+    /// Whether a change notice of bus family `notice` can move this family's figures.
+    pub fn moved_by(self, notice: &str) -> bool {
+        notice == "*"
+            || notice == self.as_str()
+            || (self == Self::Commerce && matches!(notice, "events" | "marketing_spend"))
+            || (self == Self::Partners && matches!(notice, "orders" | "tickets"))
     }
 }
 
@@ -144,6 +161,18 @@ const fn partner(id: &'static str) -> MetricDef {
     def(id, Family::Partners, Audience::Partner, false)
 }
 
+const fn incident(id: &'static str) -> MetricDef {
+    def(id, Family::Incidents, Audience::Customer, false)
+}
+
+const fn journey(id: &'static str) -> MetricDef {
+    def(id, Family::Journey, Audience::Customer, false)
+}
+
+const fn commerce(id: &'static str) -> MetricDef {
+    def(id, Family::Commerce, Audience::Customer, false)
+}
+
 /// Every alertable metric. CES is watched on the 7-point scale (higher is easier), the scale
 /// the demo and most tools use.
 pub const CATALOGUE: &[MetricDef] = &[
@@ -159,15 +188,36 @@ pub const CATALOGUE: &[MetricDef] = &[
     feedback("sentiment_score", Audience::Customer),
     feedback("negative_share", Audience::Customer),
     feedback("positive_share", Audience::Customer),
+    feedback("neutral_share", Audience::Customer),
     feedback("partner_sentiment_score", Audience::Partner),
     feedback("partner_negative_share", Audience::Partner),
     ticket("ticket_volume"),
+    ticket("backlog"),
     partner("partner_performance_index"),
     partner("on_time_delivery"),
     partner("order_accuracy"),
     partner("partner_revenue"),
     partner("inventory_below_reorder"),
     partner("partner_open_tickets"),
+    incident("mtta"),
+    incident("mttr"),
+    incident("open_incidents"),
+    journey("dau"),
+    journey("wau"),
+    journey("mau"),
+    journey("stickiness"),
+    journey("sessions_per_user"),
+    journey("customer_engagement_rate"),
+    journey("churn_rate"),
+    journey("funnel_conversion"),
+    commerce("conversion_rate"),
+    commerce("aov"),
+    commerce("cart_abandonment"),
+    commerce("repeat_purchase_rate"),
+    commerce("return_rate"),
+    commerce("clv"),
+    commerce("cac"),
+    commerce("clv_cac_ratio"),
 ];
 
 /// The catalogue entry of an API id.

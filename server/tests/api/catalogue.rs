@@ -1,0 +1,549 @@
+//! The metric API for every family (issue 19): `GET /api/v1/metrics/{id}` against
+//! hand-computed values, with one filter, with a breakdown, under partner scope; the codes
+//! for what a metric does not support; CSV; and alert rules on commerce and journey figures.
+
+use crate::helpers::*;
+use app::domain::access::Role;
+use app::domain::date::{format_rfc3339, Day};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use base64::Engine as _;
+use serde_json::{json, Value};
+use server::clock::now_ms;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Noon `days` days ago plus `minutes`: whole days stay whole whatever the time of the run.
+fn noon(days: i64, minutes: i64) -> String {
+    let today = Day::from_epoch_ms(now_ms());
+    format_rfc3339(today.plus_days(-days).start_ms() + DAY_MS / 2 + minutes * 60_000)
+}
+
+async fn post(app: &TestApp, path: &str, body: Value) {
+    let r = app
+        .post(path, "application/json", body.to_string(), Some(KEY))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
+    assert_eq!(
+        r.json()["rejected"].as_i64().unwrap_or(0),
+        0,
+        "{path}: {}",
+        r.text
+    );
+}
+
+/// The metric answer through a session (an API key's hash check per request would dominate
+/// these tests; `metrics.rs` and the CSV check below read with the key).
+async fn metric_as(app: &TestApp, cookie: &str, id: &str, query: &str) -> Value {
+    let path = format!("/api/v1/metrics/{id}?{query}");
+    let r = app.get_with(&path, cookie).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
+    r.json()
+}
+
+fn close(v: &Value, want: f64, tolerance: f64) -> bool {
+    v.as_f64().is_some_and(|x| (x - want).abs() <= tolerance)
+}
+
+/// `(value, n)` of every breakdown row.
+fn rows(m: &Value) -> Vec<(String, Option<f64>, i64)> {
+    m["breakdown"]
+        .as_array()
+        .expect("breakdown")
+        .iter()
+        .map(|r| {
+            (
+                r["value"].as_str().unwrap_or_default().to_string(),
+                r["metric_value"].as_f64(),
+                r["n"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect()
+}
+
+async fn code_of(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
+    let r = app.get_with(path, cookie).await;
+    let code = r.json()["code"].as_str().unwrap_or_default().to_string();
+    (r.status, code)
+}
+
+#[tokio::test]
+async fn support_metrics_are_hand_computed_filtered_broken_down_and_scoped() {
+    let app = spawn().await;
+    let viewer = app.session(Role::Viewer, None).await;
+    post(&app, "/api/v1/tickets", json!([
+        {"id": "t1", "created_at": noon(2, 0), "first_response_at": noon(2, 1), "resolved_at": noon(2, 60), "channel": "email", "partner_id": "p1"},
+        {"id": "t2", "created_at": noon(2, 0), "first_response_at": noon(2, 3), "channel": "email", "partner_id": "p1"},
+        {"id": "t3", "created_at": noon(2, 0), "first_response_at": noon(2, 5), "resolved_at": noon(2, 180), "channel": "chat", "customer_contacts": 2, "partner_id": "p2"},
+        {"id": "t4", "created_at": noon(1, 0), "channel": "phone"}
+    ])).await;
+    // FCR: t1 resolved on first contact, t3 after two: 1 of 2.
+    let m = metric_as(&app, &viewer, "fcr", "range=7d&min_sample=1").await;
+    assert_eq!(
+        (m["value"].as_f64(), m["n"].as_i64()),
+        (Some(50.0), Some(2)),
+        "{m}"
+    );
+    assert_eq!(m["family"], "support");
+    assert_eq!(m["unit"], "percent");
+    assert!(m["target"].is_number(), "{m}");
+    assert_eq!(m["series"].as_array().unwrap().len(), 7);
+    let last = m["series"].as_array().unwrap().last().cloned().unwrap();
+    assert_eq!(last["partial"], true, "today is not over: {last}");
+    let day2 = m["series"].as_array().unwrap()[4].clone();
+    assert_eq!(
+        (day2["value"].as_f64(), day2["n"].as_i64()),
+        (Some(50.0), Some(2))
+    );
+    // First response 60, 180, 300 s: median 180 within the histogram's 1 %.
+    let frt = metric_as(
+        &app,
+        &viewer,
+        "first_response_time",
+        "range=7d&min_sample=1",
+    )
+    .await;
+    assert!(close(&frt["value"], 180.0, 1.8), "{frt}");
+    assert_eq!(frt["n"], 3);
+    assert_eq!(frt["unit"], "seconds");
+    // One filter: email's one resolved ticket was first-contact.
+    let email = metric_as(&app, &viewer, "fcr", "range=7d&min_sample=1&channel=email").await;
+    assert_eq!(
+        (email["value"].as_f64(), email["n"].as_i64()),
+        (Some(100.0), Some(1))
+    );
+    let frt_email = metric_as(
+        &app,
+        &viewer,
+        "first_response_time",
+        "range=7d&min_sample=1&channel=email",
+    )
+    .await;
+    // Two values: the histogram's median is the lower one (rank ⌊0.5 × 2⌋ of 60, 180).
+    assert!(close(&frt_email["value"], 60.0, 0.6), "{frt_email}");
+    // A breakdown: best first.
+    let by = metric_as(
+        &app,
+        &viewer,
+        "fcr",
+        "range=7d&min_sample=1&breakdown=channel",
+    )
+    .await;
+    assert_eq!(by["breakdown_by"], "channel");
+    assert_eq!(
+        rows(&by),
+        [
+            ("email".to_string(), Some(100.0), 1),
+            ("chat".to_string(), Some(0.0), 1)
+        ]
+    );
+    // The backlog is a level at the range's end: t2 and t4 are open.
+    let backlog = metric_as(&app, &viewer, "backlog", "range=7d&breakdown=channel").await;
+    assert_eq!(backlog["value"], 2.0, "{backlog}");
+    assert_eq!(
+        rows(&backlog),
+        [
+            ("email".to_string(), Some(1.0), 1),
+            ("phone".to_string(), Some(1.0), 1)
+        ]
+    );
+    // Below the minimum sample the value is null, never 0.
+    let thin = metric_as(&app, &viewer, "fcr", "range=7d&min_sample=3").await;
+    assert_eq!(
+        (thin["value"].clone(), thin["n"].as_i64()),
+        (Value::Null, Some(2))
+    );
+    // A partner account sees its own tickets only, in the total and the breakdown.
+    let p1 = app.session(Role::Partner, Some("p1")).await;
+    let own = metric_as(&app, &p1, "fcr", "range=7d&min_sample=1&breakdown=channel").await;
+    assert_eq!(
+        (own["value"].as_f64(), own["n"].as_i64()),
+        (Some(100.0), Some(1)),
+        "{own}"
+    );
+    assert_eq!(rows(&own), [("email".to_string(), Some(100.0), 1)]);
+    let other = app
+        .get_with("/api/v1/metrics/fcr?range=7d&partner=p2", &p1)
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    // CSV of the breakdown and of the series.
+    let r = app
+        .get(
+            "/api/v1/metrics/fcr?range=7d&min_sample=1&breakdown=channel&format=csv",
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text.starts_with("channel,fcr,n\nemail,100,1\nchat,0,1\n"),
+        "{}",
+        r.text
+    );
+    let r = app
+        .send(
+            Request::get("/api/v1/metrics/fcr?range=7d&min_sample=1")
+                .header(header::AUTHORIZATION, format!("Bearer {KEY}"))
+                .header(header::ACCEPT, "text/csv")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    let lines: Vec<&str> = r.text.lines().collect();
+    assert_eq!(lines[0], "t,fcr,n,partial");
+    assert_eq!(lines.len(), 8, "{}", r.text);
+    assert!(lines[7].ends_with(",true"), "{}", r.text);
+}
+
+#[tokio::test]
+async fn incident_metrics_are_hand_computed_and_refuse_dimensions() {
+    let app = spawn().await;
+    let viewer = app.session(Role::Viewer, None).await;
+    post(&app, "/api/v1/incidents", json!([
+        {"id": "i1", "severity": "high", "triggered_at": noon(3, 0), "acknowledged_at": noon(3, 10)},
+        {"id": "i2", "severity": "critical", "triggered_at": noon(2, 0), "acknowledged_at": noon(2, 2), "resolved_at": noon(2, 60)}
+    ])).await;
+    // MTTA (600 + 120) / 2 s; MTTR only i2 (3,600 s); i1 is still open.
+    let mtta = metric_as(&app, &viewer, "mtta", "range=7d").await;
+    assert_eq!(
+        (mtta["value"].as_f64(), mtta["n"].as_i64()),
+        (Some(360.0), Some(2)),
+        "{mtta}"
+    );
+    assert_eq!(mtta["status"], "good", "360 s is within the 15 min default");
+    let mttr = metric_as(&app, &viewer, "mttr", "range=7d").await;
+    assert_eq!(
+        (mttr["value"].as_f64(), mttr["n"].as_i64()),
+        (Some(3_600.0), Some(1))
+    );
+    let open = metric_as(&app, &viewer, "open_incidents", "range=7d").await;
+    assert_eq!(open["value"], 1.0);
+    // The previous 7 days had none.
+    assert_eq!(mtta["previous"]["n"], 0);
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/mtta?channel=chat").await,
+        (StatusCode::BAD_REQUEST, "unsupported_filter".into())
+    );
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/mtta?breakdown=segment").await,
+        (StatusCode::BAD_REQUEST, "unsupported_breakdown".into())
+    );
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/mtta?breakdown=colour").await,
+        (StatusCode::BAD_REQUEST, "invalid_dimension".into())
+    );
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/mtta?format=xml").await,
+        (StatusCode::BAD_REQUEST, "invalid_format".into())
+    );
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/uptime_of_the_moon").await,
+        (StatusCode::NOT_FOUND, "unknown_metric".into())
+    );
+    // Incidents span every customer: a partner account may not read them.
+    let p1 = app.session(Role::Partner, Some("p1")).await;
+    let r = app.get_with("/api/v1/metrics/mtta", &p1).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+}
+
+fn basic(key: &str) -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
+    )
+}
+
+fn ev(id: &str, user: Option<&str>, anon: Option<&str>, event: &str, at: String) -> Value {
+    let mut m = json!({"type": "track", "messageId": id, "event": event, "timestamp": at});
+    if let Some(u) = user {
+        m["userId"] = json!(u);
+    }
+    if let Some(a) = anon {
+        m["anonymousId"] = json!(a);
+    }
+    m
+}
+
+/// The commerce data of `journey.rs`'s hand-computed test, plus two people active before the
+/// range (c4 leaves, c1 stays) for churn.
+async fn seed_commerce(app: &TestApp) {
+    post(app, "/api/v1/orders", json!([
+        {"id": "o0", "customer_id": "c1", "amount": 40.0, "ordered_at": noon(100, 0), "channel": "web"},
+        {"id": "o1", "customer_id": "c1", "amount": 100.0, "ordered_at": noon(3, 0), "channel": "web"},
+        {"id": "o2", "customer_id": "c1", "amount": 50.0, "ordered_at": noon(2, 0), "channel": "web", "returned": true},
+        {"id": "o3", "customer_id": "c2", "amount": 200.0, "ordered_at": noon(2, 0), "channel": "app"},
+        {"id": "o4", "customer_id": "c3", "amount": 10.0, "currency": "EUR", "ordered_at": noon(2, 0)}
+    ])).await;
+    let today = Day::from_epoch_ms(now_ms());
+    let period = format!("{}/{}", today.plus_days(-29), today);
+    post(
+        app,
+        "/api/v1/marketing-spend",
+        json!([{"period": period, "channel": "Search", "amount": 300}]),
+    )
+    .await;
+    let batch = json!({"batch": [
+        ev("e1", Some("c1"), None, "Page Viewed", noon(3, -10)),
+        ev("e2", Some("c1"), None, "Checkout Started", noon(3, -5)),
+        ev("e3", Some("c1"), None, "Order Completed", noon(3, 0)),
+        ev("e4", Some("c2"), None, "Page Viewed", noon(2, 0)),
+        ev("e5", None, Some("v3"), "Checkout Started", noon(3, 0)),
+        ev("e6", Some("c4"), None, "Page Viewed", noon(40, 0)),
+        ev("e7", Some("c1"), None, "Page Viewed", noon(35, 0)),
+    ]});
+    let req = Request::post("/v1/batch")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, basic(KEY))
+        .body(Body::from(batch.to_string()))
+        .expect("request");
+    let r = app.send(req).await;
+    assert_eq!(r.json()["accepted"], 7, "{}", r.text);
+}
+
+#[tokio::test]
+async fn commerce_and_journey_metrics_are_hand_computed() {
+    let app = spawn().await;
+    let viewer = app.session(Role::Viewer, None).await;
+    seed_commerce(&app).await;
+    let value = |m: &Value| m["value"].as_f64();
+    let near = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-6);
+    let conv = metric_as(&app, &viewer, "conversion_rate", "range=30d").await;
+    assert!(
+        near(value(&conv), 200.0 / 3.0),
+        "c1 and c2 of three active: {conv}"
+    );
+    assert_eq!(conv["n"], 3);
+    assert_eq!(conv["family"], "commerce");
+    let cac = metric_as(&app, &viewer, "cac", "range=30d").await;
+    assert!(near(value(&cac), 300.0), "{cac}");
+    assert_eq!(
+        (cac["n"].as_i64(), cac["status"].as_str()),
+        (Some(1), Some("bad"))
+    );
+    // Year: 4 orders of 2 customers, 390 → AOV 97.5 × 2 a year × 3 years.
+    let clv = metric_as(&app, &viewer, "clv", "range=30d").await;
+    assert!(near(value(&clv), 585.0), "{clv}");
+    let abandon = metric_as(&app, &viewer, "cart_abandonment", "range=30d").await;
+    assert!(near(value(&abandon), 50.0), "{abandon}");
+    // Churn: c1 and c4 were active in the 30 days before; c4 did not come back.
+    let churn = metric_as(&app, &viewer, "churn_rate", "range=30d").await;
+    assert!(near(value(&churn), 50.0), "{churn}");
+    assert_eq!(churn["n"], 2);
+    assert_eq!(churn["family"], "journey");
+    // DAU over 7 days: c1 and v3 on day −3, c2 on day −2.
+    let dau = metric_as(&app, &viewer, "dau", "range=7d").await;
+    assert!(near(value(&dau), 3.0 / 7.0), "{dau}");
+    let series: Vec<Option<f64>> = dau["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"].as_f64())
+        .collect();
+    assert_eq!(
+        series,
+        [
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+            Some(2.0),
+            Some(1.0),
+            Some(0.0),
+            Some(0.0)
+        ]
+    );
+    // Events carry no channel here: a channel filter finds nobody.
+    let chat = metric_as(&app, &viewer, "dau", "range=7d&channel=chat").await;
+    assert!(near(value(&chat), 0.0), "{chat}");
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/cac?channel=web").await,
+        (StatusCode::BAD_REQUEST, "unsupported_filter".into())
+    );
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/dau?partner=p1").await,
+        (StatusCode::BAD_REQUEST, "unsupported_filter".into())
+    );
+    let p1 = app.session(Role::Partner, Some("p1")).await;
+    assert_eq!(
+        app.get_with("/api/v1/metrics/clv", &p1).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn partner_metrics_are_hand_computed_per_partner_and_scoped() {
+    let app = spawn().await;
+    let viewer = app.session(Role::Viewer, None).await;
+    let at = |days: i64| noon(days, 0);
+    post(
+        &app,
+        "/api/v1/partners",
+        json!([
+            {"id": "p1", "name": "Partner One", "signed_at": at(200), "live_at": at(170)},
+            {"id": "p2", "name": "Partner Two", "signed_at": at(100), "live_at": at(90)}
+        ]),
+    )
+    .await;
+    post(&app, "/api/v1/orders", json!([
+        {"id": "o1", "partner_id": "p1", "amount": 100, "ordered_at": at(5), "promised_at": at(3), "delivered_at": at(4)},
+        {"id": "o2", "partner_id": "p1", "amount": 50, "ordered_at": at(5), "promised_at": at(4), "delivered_at": at(3)},
+        {"id": "o3", "partner_id": "p2", "amount": 80, "ordered_at": at(2), "promised_at": at(1), "delivered_at": at(1)},
+        {"id": "o4", "amount": 200, "ordered_at": at(3)}
+    ])).await;
+    // On time: o1 and o3 of three promised deliveries.
+    let on_time = metric_as(&app, &viewer, "on_time_delivery", "range=30d").await;
+    assert!(close(&on_time["value"], 200.0 / 3.0, 1e-6), "{on_time}");
+    assert_eq!(on_time["n"], 3);
+    let one = metric_as(&app, &viewer, "on_time_delivery", "range=30d&partner=p1").await;
+    assert_eq!(
+        (one["value"].as_f64(), one["n"].as_i64()),
+        (Some(50.0), Some(2))
+    );
+    let by = metric_as(
+        &app,
+        &viewer,
+        "on_time_delivery",
+        "range=30d&breakdown=partner",
+    )
+    .await;
+    assert_eq!(
+        rows(&by),
+        [
+            ("p2".to_string(), Some(100.0), 1),
+            ("p1".to_string(), Some(50.0), 2)
+        ]
+    );
+    // Revenue of registered partners: 100 + 50 + 80 (o4 has no partner).
+    let revenue = metric_as(&app, &viewer, "partner_revenue", "range=30d").await;
+    assert_eq!(
+        (revenue["value"].as_f64(), revenue["n"].as_i64()),
+        (Some(230.0), Some(3))
+    );
+    assert_eq!(revenue["unit"], "money");
+    let p1 = app.session(Role::Partner, Some("p1")).await;
+    let own = metric_as(&app, &p1, "partner_revenue", "range=30d&breakdown=partner").await;
+    assert_eq!(
+        (own["value"].as_f64(), own["n"].as_i64()),
+        (Some(150.0), Some(2)),
+        "{own}"
+    );
+    assert_eq!(rows(&own), [("p1".to_string(), Some(150.0), 2)]);
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/partner_revenue?channel=web").await,
+        (StatusCode::BAD_REQUEST, "unsupported_filter".into())
+    );
+}
+
+#[tokio::test]
+async fn every_catalogue_metric_answers_in_one_shape() {
+    let app = spawn().await;
+    seed_commerce(&app).await;
+    app.post_surveys(&json!([
+        survey("s1", "nps", 9, 1),
+        survey("s2", "pss", 5, 1)
+    ]))
+    .await;
+    let list = app.get("/api/v1/metrics", true).await.json();
+    let viewer = app.session(Role::Viewer, None).await;
+    let mut answered = 0;
+    for m in list["metrics"].as_array().unwrap() {
+        let id = m["id"].as_str().unwrap();
+        // A session: an API key's hash check per request would dominate the walk.
+        let r = app
+            .get_with(&format!("/api/v1/metrics/{id}?range=30d"), &viewer)
+            .await;
+        if m["queryable"] == true {
+            assert_eq!(r.status, StatusCode::OK, "{id}: {}", r.text);
+            let v = r.json();
+            for key in [
+                "metric",
+                "family",
+                "unit",
+                "direction",
+                "value",
+                "n",
+                "target",
+                "status",
+                "min_sample",
+                "previous",
+                "series",
+                "breakdown",
+            ] {
+                assert!(v.get(key).is_some(), "{id} lacks {key}: {v}");
+            }
+            assert_eq!(v["metric"], id);
+            assert_eq!(v["unit"], m["unit"], "{id}");
+            assert_eq!(v["series"].as_array().map(Vec::len), Some(30), "{id}");
+            answered += 1;
+        } else {
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{id}: {}",
+                r.text
+            );
+            assert_eq!(r.json()["code"], "not_queryable", "{id}");
+        }
+    }
+    assert!(answered >= 40, "{answered} metrics answer");
+}
+
+async fn rule_fires(app: &TestApp, cookie: &str, metric: &str, condition: Value) {
+    let r = app
+        .json_call(
+            "POST",
+            "/api/v1/alert-rules",
+            Auth::Cookie(cookie),
+            Some(json!({
+                "name": format!("{metric} rule"), "metric": metric, "condition": condition,
+                "severity": "warning", "min_sample": 1, "for_secs": 0, "window_days": 30
+            })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{metric}: {}", r.text);
+    let rule = r.json()["rule"]["id"].as_str().unwrap().to_string();
+    app.state.alerts.evaluate(now_ms()).await.unwrap();
+    let r = app
+        .get_with(
+            &format!("/api/v1/alerts?rule_id={rule}&state=firing"),
+            cookie,
+        )
+        .await;
+    let alerts = r.json()["alerts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(alerts.len(), 1, "{metric}: {}", r.text);
+    assert_eq!(alerts[0]["metric"], metric);
+}
+
+#[tokio::test]
+async fn rules_on_churn_and_cart_abandonment_fire_from_ingested_data() {
+    let app = spawn().await;
+    seed_commerce(&app).await;
+    let analyst = app.session(Role::Analyst, None).await;
+    // Churn is 50 % and abandonment 50 % over the last 30 days.
+    rule_fires(
+        &app,
+        &analyst,
+        "churn_rate",
+        json!({"type": "above", "threshold": 20}),
+    )
+    .await;
+    rule_fires(
+        &app,
+        &analyst,
+        "cart_abandonment",
+        json!({"type": "above", "threshold": 40}),
+    )
+    .await;
+    // The rule tester sees the same figure.
+    let r = app
+        .json_call(
+            "POST",
+            "/api/v1/alert-rules/test",
+            Auth::Cookie(&analyst),
+            Some(json!({
+                "name": "t", "metric": "cart_abandonment", "condition": {"type": "above", "threshold": 40},
+                "severity": "warning", "min_sample": 1, "for_secs": 0, "window_days": 30
+            })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("50"), "{}", r.text);
+}
