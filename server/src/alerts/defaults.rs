@@ -34,7 +34,7 @@ fn rule(
     }
 }
 
-/// The default rules. The churn rule joins when churn exists.
+/// The default rules.
 pub fn default_rules() -> Vec<RuleSpec> {
     let mut rules = vec![
         rule(
@@ -83,9 +83,34 @@ pub fn default_rules() -> Vec<RuleSpec> {
             900,
             "Support",
         ),
+        // Churn compares whole months: a person counts as lost only after 30 quiet days.
+        rule(
+            "Increase in churn rate: up 20% on the month before",
+            "churn_rate",
+            Condition::ChangePct {
+                direction: ChangeDirection::Up,
+                pct: 20.0,
+                baseline_days: 30,
+            },
+            Severity::Warning,
+            30,
+            3_600,
+            "Growth",
+        ),
     ];
     rules.extend(partner_rules());
-    for m in CATALOGUE.iter().filter(|m| m.has_target()) {
+    // Off-target defaults for the experience figures; commerce, journey and incident targets
+    // are business goals a team sets rules on itself (a fresh store's CAC rarely meets 150).
+    let experience = [
+        Family::Surveys,
+        Family::Tickets,
+        Family::Feedback,
+        Family::Partners,
+    ];
+    for m in CATALOGUE
+        .iter()
+        .filter(|m| m.has_target() && experience.contains(&m.family))
+    {
         rules.push(rule(
             &format!("{} more than 10% off target", m.label),
             m.id,
@@ -191,6 +216,8 @@ pub async fn seed_once(store: &Store, now_ms: i64) -> Result<usize, StoreError> 
         settings::get_or_init(store, "alerts.defaults_seeded.feedback", || token.clone()).await?;
     let partners =
         settings::get_or_init(store, "alerts.defaults_seeded.partners", || token.clone()).await?;
+    let journey =
+        settings::get_or_init(store, "alerts.defaults_seeded.journey", || token.clone()).await?;
     // Families added after a store was first seeded get their defaults once.
     let newer = |f: Family| {
         default_rules()
@@ -206,6 +233,9 @@ pub async fn seed_once(store: &Store, now_ms: i64) -> Result<usize, StoreError> 
         }
         if partners == token {
             rules.extend(newer(Family::Partners));
+        }
+        if journey == token {
+            rules.extend(newer(Family::Journey));
         }
         rules
     };

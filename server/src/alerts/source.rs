@@ -54,7 +54,7 @@ pub struct Samples<'a> {
     weights: IndexWeights,
     /// Events and commerce: without it those families read as no data.
     journey: Option<&'a Journey>,
-    journey_windows: HashMap<(Filters, Day, Day), Vec<(&'static str, Sample)>>,
+    journey_windows: HashMap<(Filters, Day, Day), Figures>,
     commerce_facts: Option<CommerceFacts>,
     commerce_windows: HashMap<(Day, Day), Vec<(CommerceMetric, Sample)>>,
     /// Incidents active since the span's first day.
@@ -62,6 +62,9 @@ pub struct Samples<'a> {
 }
 
 type PartnerWatch = (Watched, BTreeMap<String, Watched>);
+
+/// One window's figures of a family, by catalogue id.
+type Figures = Vec<(&'static str, Sample)>;
 
 /// Sentiment counts per value of a dimension, memoised by audience, filters, dimension, window.
 type FeedbackKeyed =

@@ -499,8 +499,11 @@ async fn rule_fires(app: &TestApp, cookie: &str, metric: &str, condition: Value)
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{metric}: {}", r.text);
-    let rule = r.json()["rule"]["id"].as_str().unwrap().to_string();
-    app.state.alerts.evaluate(now_ms()).await.unwrap();
+    let rule = r.json()["rule"]["id"]
+        .as_str()
+        .expect("rule id")
+        .to_string();
+    app.state.alerts.evaluate(now_ms()).await.expect("a pass");
     let r = app
         .get_with(
             &format!("/api/v1/alerts?rule_id={rule}&state=firing"),
