@@ -905,7 +905,7 @@ pub struct Watched {
     pub revenue: Sample,
     /// SKUs at or below their reorder level; n = SKUs.
     pub below_reorder: Sample,
-    /// Partner tickets open at the window's end; n = the same count.
+    /// Partner tickets open at the window's end; n = partners observed.
     pub open_tickets: Sample,
 }
 
@@ -950,10 +950,6 @@ pub async fn watched(
 ) -> Result<(Watched, BTreeMap<String, Watched>), StoreError> {
     let inputs = Inputs::read_some(s, from, to, now, None, Need::for_metric(metric)).await?;
     let rows = inputs.rows(weights);
-    let count = |n: i64| Sample {
-        value: Some(n as f64),
-        n,
-    };
     let mut per = BTreeMap::new();
     let (mut ops_all, mut money_all) = (OrderAgg::default(), OrderAgg::default());
     let (mut skus, mut below, mut open) = (0, 0, 0);
@@ -1000,7 +996,12 @@ pub async fn watched(
                     value: Some(r.skus_below_reorder as f64),
                     n: r.skus,
                 },
-                open_tickets: count(r.open_tickets),
+                // A level: the partner itself is the observation, so 0 open is a reading
+                // (an alert on it can recover), not "no data".
+                open_tickets: Sample {
+                    value: Some(r.open_tickets as f64),
+                    n: 1,
+                },
             },
         );
     }
@@ -1026,7 +1027,10 @@ pub async fn watched(
             value: Some(below as f64),
             n: skus,
         },
-        open_tickets: count(open),
+        open_tickets: Sample {
+            value: Some(open as f64),
+            n: rows.len() as i64,
+        },
     };
     Ok((all, per))
 }

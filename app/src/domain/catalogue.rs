@@ -259,8 +259,11 @@ pub const CATALOGUE: &[MetricSpec] = &[
       "How long an incident lasts, per severity.",
       "mean (and median) of resolved_at − started_at over incidents started in the period and resolved"),
     m("open_incidents", F::Incident, "Open incidents", Unit::Count, Down, A::Count, NO_DIMS, 0, Some(0.0), "/support",
-      "Incidents started and not resolved now.",
-      "count of incidents without resolved_at"),
+      "Incidents started and not resolved at the period's end (or now).",
+      "count of incidents started by the end and not resolved by it"),
+    m("major_incidents_open", F::Incident, "Major incidents open", Unit::Count, Down, A::Count, NO_DIMS, 0, Some(0.0), "/support",
+      "Incidents of severity critical or high open at the period's end (or now): the website or a service is down or badly degraded for customers. The \"Website / service downtime\" rule watches it.",
+      "count of open incidents with severity critical or high"),
     // Customer voice (`/voice`).
     m("sentiment_score", F::Voice, "Sentiment score", Unit::Score, Up, A::Mean, TICKET_DIMS, 1, Some(0.2), "/voice",
       "The mean tone of customer feedback texts, −1 (negative) to 1 (positive).",

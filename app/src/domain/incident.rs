@@ -279,13 +279,14 @@ pub fn times_by_severity(incidents: &[IncidentRecord]) -> Vec<SeverityTimes> {
 
 /// The incident family's catalogue figures over `[from_ms, to_ms)` as seen at `now_ms`:
 /// MTTA and MTTR are means over the incidents started in the window (MTTR over those resolved,
-/// as the support page shows them), open incidents a count at the window's end (or now).
+/// as the support page shows them), open incidents a count at the window's end (or now) whose
+/// sample is the incidents active during the window.
 pub fn window_samples(
     list: &[IncidentRecord],
     from_ms: i64,
     to_ms: i64,
     now_ms: i64,
-) -> [(&'static str, crate::domain::alert::evaluate::Sample); 3] {
+) -> [(&'static str, crate::domain::alert::evaluate::Sample); 4] {
     use crate::domain::alert::evaluate::Sample;
     let started: Vec<&IncidentRecord> = list
         .iter()
@@ -296,7 +297,24 @@ pub fn window_samples(
         n: secs.len() as i64,
     };
     let at = (to_ms - 1).min(now_ms);
-    let open = list.iter().filter(|i| i.is_open_at(at)).count() as i64;
+    // A level's sample is the incidents seen during the window: an alert on it can recover
+    // (a count of 0 with incidents behind it), and a quiet window is "no data".
+    let seen: Vec<&IncidentRecord> = list
+        .iter()
+        .filter(|i| i.triggered_at_ms < to_ms && i.resolved_at_ms.is_none_or(|r| r >= from_ms))
+        .collect();
+    let is_major = |i: &&&IncidentRecord| matches!(i.severity, Severity::Critical | Severity::High);
+    let level = |open: usize, n: usize| Sample {
+        value: Some(open as f64),
+        n: n as i64,
+    };
+    let open = seen.iter().filter(|i| i.is_open_at(at)).count();
+    let major_open = seen
+        .iter()
+        .filter(is_major)
+        .filter(|i| i.is_open_at(at))
+        .count();
+    let major_seen = seen.iter().filter(is_major).count();
     [
         (
             "mtta",
@@ -306,13 +324,8 @@ pub fn window_samples(
             "mttr",
             mean_of(started.iter().filter_map(|i| i.mttr_secs()).collect()),
         ),
-        (
-            "open_incidents",
-            Sample {
-                value: Some(open as f64),
-                n: open,
-            },
-        ),
+        ("open_incidents", level(open, seen.len())),
+        ("major_incidents_open", level(major_open, major_seen)),
     ]
 }
 
@@ -369,7 +382,9 @@ mod tests {
         assert_eq!(w[0].1.n, 2);
         assert_eq!(w[1].1.value, Some(3_600.0));
         assert_eq!(w[1].1.n, 1);
-        assert_eq!(w[2].1.value, Some(2.0));
+        assert_eq!((w[2].1.value, w[2].1.n), (Some(2.0), 3));
+        // Of those, "b" is high: a major incident; "c" (low) is not. "a" was major and seen.
+        assert_eq!((w[3].1.value, w[3].1.n), (Some(1.0), 2));
         // At the end of the first day "a" is resolved and "b" not yet started: only "c".
         let first = window_samples(&all, ms("2026-11-01"), ms("2026-11-02"), ms("2026-12-01"));
         assert_eq!(first[2].1.value, Some(1.0));

@@ -97,6 +97,20 @@ pub fn default_rules() -> Vec<RuleSpec> {
             3_600,
             "Growth",
         ),
+        // Down while a critical or high incident is open; the sample is the major incidents
+        // seen in the window, so one resolved today proves recovery.
+        RuleSpec {
+            min_sample: 1,
+            ..rule(
+                "Website / service downtime",
+                "major_incidents_open",
+                Condition::Above { threshold: 0.0 },
+                Severity::Critical,
+                1,
+                0,
+                "SRE",
+            )
+        },
     ];
     rules.extend(partner_rules());
     // Off-target defaults for the experience figures; commerce, journey and incident targets
@@ -235,7 +249,9 @@ pub async fn seed_once(store: &Store, now_ms: i64) -> Result<usize, StoreError> 
             rules.extend(newer(Family::Partners));
         }
         if journey == token {
-            rules.extend(newer(Family::Journey));
+            for f in [Family::Journey, Family::Incidents] {
+                rules.extend(newer(f));
+            }
         }
         rules
     };

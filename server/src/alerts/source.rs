@@ -172,7 +172,7 @@ impl<'a> Samples<'a> {
         &mut self,
         from: Day,
         to: Day,
-    ) -> Result<[(&'static str, Sample); 3], StoreError> {
+    ) -> Result<[(&'static str, Sample); 4], StoreError> {
         let (a, b) = (from.start_ms(), to.plus_days(1).start_ms());
         let earliest = self.earliest().min(from);
         if self.incidents.is_none() || from < self.earliest() {

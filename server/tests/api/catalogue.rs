@@ -217,6 +217,57 @@ async fn incident_metrics_are_hand_computed_and_refuse_dimensions() {
     );
     let open = metric_as(&app, &viewer, "open_incidents", "range=7d").await;
     assert_eq!(open["value"], 1.0);
+    // i1 is high: the default downtime rule fires, critical, while it is open.
+    let major = metric_as(&app, &viewer, "major_incidents_open", "range=1d").await;
+    assert_eq!(
+        (major["value"].as_f64(), major["status"].as_str()),
+        (Some(1.0), Some("bad"))
+    );
+    server::alerts::defaults::seed_once(&app.state.store, now_ms())
+        .await
+        .expect("seed");
+    app.state.alerts.evaluate(now_ms()).await.expect("a pass");
+    let alerts = app
+        .get_with("/api/v1/alerts?state=firing", &viewer)
+        .await
+        .json();
+    let down: Vec<&Value> = alerts["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter(|a| a["metric"] == "major_incidents_open")
+        .collect();
+    assert_eq!(down.len(), 1, "{alerts}");
+    assert_eq!(down[0]["severity"], "critical");
+    // Resolved a minute ago: none open, and the alert resolves once that has held 5 minutes.
+    let now = now_ms();
+    post(&app, "/api/v1/incidents", json!([
+        {"id": "i1", "severity": "high", "triggered_at": noon(3, 0), "acknowledged_at": noon(3, 10),
+         "resolved_at": format_rfc3339(now - 60_000)}
+    ])).await;
+    let none = metric_as(&app, &viewer, "major_incidents_open", "range=1d").await;
+    assert_eq!(
+        (none["value"].as_f64(), none["n"].as_i64()),
+        (Some(0.0), Some(1))
+    );
+    app.state.alerts.evaluate(now).await.expect("a pass");
+    app.state
+        .alerts
+        .evaluate(now + 6 * 60_000)
+        .await
+        .expect("a pass");
+    let firing = app
+        .get_with("/api/v1/alerts?state=firing", &viewer)
+        .await
+        .json();
+    assert!(
+        firing["alerts"]
+            .as_array()
+            .expect("alerts")
+            .iter()
+            .all(|a| a["metric"] != "major_incidents_open"),
+        "{firing}"
+    );
     // The previous 7 days had none.
     assert_eq!(mtta["previous"]["n"], 0);
     assert_eq!(

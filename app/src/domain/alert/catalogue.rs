@@ -202,6 +202,7 @@ pub const CATALOGUE: &[MetricDef] = &[
     incident("mtta"),
     incident("mttr"),
     incident("open_incidents"),
+    incident("major_incidents_open"),
     journey("dau"),
     journey("wau"),
     journey("mau"),
