@@ -388,8 +388,12 @@ impl Journey {
         Ok(out)
     }
 
-    /// The Sales & Conversion view.
-    pub async fn commerce(&self, q: &DashboardQuery) -> Result<CommerceView, JourneyError> {
+    /// The Sales & Conversion view; targets people set (`targets`) beat the configured ones.
+    pub async fn commerce(
+        &self,
+        q: &DashboardQuery,
+        targets: &app::domain::target::Targets,
+    ) -> Result<CommerceView, JourneyError> {
         if let Some(d) = q.filters.keys().next() {
             return Err(QueryError::new(
                 "unsupported_filter",
@@ -434,15 +438,23 @@ impl Journey {
             let metrics = now
                 .iter()
                 .enumerate()
-                .map(|(i, (m, s))| TargetFigure {
-                    metric: *m,
-                    value: s.value,
-                    previous: before
-                        .as_ref()
-                        .and_then(|b| b.get(i))
-                        .and_then(|x| x.1.value),
-                    target: cfg.targets.get(*m),
-                    meets: s.value.map(|v| cfg.targets.meets(*m, v)),
+                .map(|(i, (m, s))| {
+                    let goal = cfg.targets.goal(*m, targets);
+                    let direction = if m.higher_is_better() {
+                        app::domain::metric::Direction::HigherIsBetter
+                    } else {
+                        app::domain::metric::Direction::LowerIsBetter
+                    };
+                    TargetFigure {
+                        metric: *m,
+                        value: s.value,
+                        previous: before
+                            .as_ref()
+                            .and_then(|b| b.get(i))
+                            .and_then(|x| x.1.value),
+                        target: goal.line(direction),
+                        meets: s.value.map(|v| goal.miss(v, direction) <= 0.0),
+                    }
                 })
                 .collect();
             let trend = months

@@ -191,7 +191,15 @@ impl DashboardBackend for Engine {
         &self,
         query: DashboardQuery,
     ) -> BoxFuture<'_, Result<app::model::journey::CommerceView, AppError>> {
-        Box::pin(async move { self.journey.commerce(&query).await.map_err(journey_error) })
+        Box::pin(async move {
+            let targets = crate::store::targets::list(&self.store)
+                .await
+                .map_err(|e| journey_error(e.into()))?;
+            self.journey
+                .commerce(&query, &targets)
+                .await
+                .map_err(journey_error)
+        })
     }
 
     fn partners(

@@ -152,11 +152,12 @@ pub async fn get_commerce(
     let principal = principal.map(|p| p.0);
     refuse_partner(&principal)?;
     let q = scoped_query(&state, &headers, principal, raw.as_deref()).await?;
+    let targets = crate::store::targets::list(&state.store).await?;
     Ok(Json(
         state
             .engine
             .journey()
-            .commerce(&q)
+            .commerce(&q, &targets)
             .await
             .map_err(read_error)?,
     ))

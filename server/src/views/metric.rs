@@ -182,8 +182,15 @@ pub async fn read(
         None => Vec::new(),
     };
     let targets = crate::store::targets::list(&state.store).await?;
+    // Commerce figures default to the deployment's `SIGNALROOM_COMMERCE_TARGETS`, as the sales
+    // page does; people's targets win everywhere.
+    let configured = app::domain::journey::commerce::CommerceMetric::ALL
+        .into_iter()
+        .find(|m| m.as_str() == spec.id && spec.family == catalogue::Family::Commerce)
+        .map(|m| app::domain::target::Goal::Threshold(state.config.journey.targets.get(m)));
     let target = targets
         .goal(spec.id, &q.filters)
+        .or(configured)
         .or(def.has_target().then_some(def.target));
     Ok(MetricReport {
         metric: spec.id.to_string(),

@@ -370,6 +370,37 @@ async fn commerce_and_journey_metrics_are_hand_computed() {
         (cac["n"].as_i64(), cac["status"].as_str()),
         (Some(1), Some("bad"))
     );
+    // A target people set moves the API's status and the sales page's verdict at once.
+    let analyst = app.session(Role::Analyst, None).await;
+    let r = app
+        .json_call(
+            "PUT",
+            "/api/v1/targets/cac",
+            Auth::Cookie(&analyst),
+            Some(json!({"threshold": 400})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let cac = metric_as(&app, &viewer, "cac", "range=30d").await;
+    assert_eq!(
+        (cac["target"].as_f64(), cac["status"].as_str()),
+        (Some(400.0), Some("good"))
+    );
+    let sales = app
+        .get_with("/api/v1/commerce?range=30d", &viewer)
+        .await
+        .json();
+    let row = sales["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .find(|m| m["metric"] == "cac")
+        .cloned()
+        .expect("cac");
+    assert_eq!(
+        (row["target"].as_f64(), row["meets"].as_bool()),
+        (Some(400.0), Some(true))
+    );
     // Year: 4 orders of 2 customers, 390 → AOV 97.5 × 2 a year × 3 years.
     let clv = metric_as(&app, &viewer, "clv", "range=30d").await;
     assert!(near(value(&clv), 585.0), "{clv}");

@@ -374,6 +374,8 @@ impl Default for CommerceTargets {
     }
 }
 
+use crate::domain::target::Goal;
+
 impl CommerceTargets {
     /// Parses `aov=80,cac=40` (`SIGNALROOM_COMMERCE_TARGETS`) over the defaults.
     pub fn parse(s: &str) -> Result<CommerceTargets, String> {
@@ -405,6 +407,13 @@ impl CommerceTargets {
             .iter()
             .find(|(x, _)| *x == m)
             .map_or(m.default_target(), |(_, v)| *v)
+    }
+
+    /// The goal of `m`: the one people set (`targets`), else this configuration's threshold.
+    pub fn goal(&self, m: CommerceMetric, people: &crate::domain::target::Targets) -> Goal {
+        people
+            .goal(m.as_str(), &Default::default())
+            .unwrap_or(Goal::Threshold(self.get(m)))
     }
 
     /// Whether `value` meets the target of `m`.
