@@ -8,6 +8,7 @@ pub mod format;
 pub mod journey;
 pub mod layout;
 pub mod live;
+pub mod metric_info;
 pub mod partners;
 pub mod summary;
 pub mod support;

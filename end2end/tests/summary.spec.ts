@@ -148,3 +148,48 @@ test('a viewer is offered no target editing', async ({ browser }) => {
   await expect(page.getByTestId('target-edit')).toHaveCount(0);
   await context.close();
 });
+
+test('a tile and the trend explain their metric in an info popover', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const info = tile(page, 'csat').getByTestId('metric-info');
+  await info.getByLabel('About CSAT').click();
+  await expect(info).toHaveAttribute('open', '');
+  await expect(info).toContainText('Formula');
+  await expect(info).toContainText(/Based on n = [\d,]+/);
+  await expect(info).toContainText(/Target ≥ \d+/);
+  // The trend header names the selected metric's definition too.
+  await expect(page.locator('.panel-head').getByTestId('metric-info').first()).toHaveCount(1);
+});
+
+test('the bucket that holds today is marked as not over', async ({ page }) => {
+  await page.goto('/?range=30d&bucket=day');
+  await expect(page.getByTestId('trend-partial')).toBeVisible();
+  const rows = page.getByTestId('chart-table').first().locator('tbody tr');
+  await expect(rows.last().locator('th')).toContainText('(so far)');
+  await expect(page.getByTestId('chart-table').first().locator('tbody th', { hasText: '(so far)' })).toHaveCount(1);
+});
+
+test('the trend and the breakdown download as CSV with the rows they show', async ({ page }) => {
+  await page.goto('/?range=30d&by=channel');
+  await hydrated(page);
+  const read = async (index: number) => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('csv-link').nth(index).click(),
+    ]);
+    const fs = await import('node:fs');
+    return fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  };
+  const trend = await read(0);
+  expect(trend[0]).toBe('t,nps,n,partial');
+  const shown = await page.getByTestId('chart-table').first().locator('tbody tr').count();
+  expect(trend.length - 1).toBe(shown);
+  const breakdown = await read(1);
+  expect(breakdown[0]).toBe('channel,nps,n');
+  const bars = await page.getByTestId('breakdown-table').locator('tbody tr').count();
+  expect(breakdown.length - 1).toBe(bars);
+  // Each row's n is the table's.
+  const firstN = (await page.getByTestId('breakdown-table').locator('tbody tr').first().locator('td').last().textContent())!.replace(/,/g, '');
+  expect(breakdown[1].split(',').pop()).toBe(firstN.trim());
+});

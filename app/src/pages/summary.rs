@@ -6,6 +6,7 @@ use crate::components::filters::links::href_with;
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
+use crate::components::metric_info::MetricInfo;
 use crate::components::summary::empty_state::EmptyState;
 use crate::components::summary::kpi_tile::KpiTile;
 use crate::domain::date::Day;
@@ -70,6 +71,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
     // A shared view is fixed: every link that would change it stays on it instead.
     let fixed = summary.shared_view;
     let here = href_with(&params, &[]);
+    let query_string = params.to_query_string().trim_start_matches('?').to_string();
     let link = move |changes: &[(&str, Option<&str>)]| {
         if fixed {
             here.clone()
@@ -87,6 +89,15 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
     let scope = (q.filters.len() == 1)
         .then(|| q.filters.iter().next().map(|(d, v)| (*d, v.clone())))
         .flatten();
+    // CES on both scales: the API wants the scale the tile shows.
+    let ces_scale = summary
+        .tiles
+        .iter()
+        .find(|t| t.metric == summary.trend.metric)
+        .and_then(|t| t.scale)
+        .filter(|_| !query_string.contains("scale="))
+        .map(|s| format!("&scale={s}"))
+        .unwrap_or_default();
     let tiles = summary
         .tiles
         .into_iter()
@@ -134,6 +145,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         .map(|(f, t)| format!("Compared with {} – {}", format::day(f), format::day(t)))
         .unwrap_or_else(|| "No comparison".to_string());
     let unit = summary.trend.unit;
+    let trend_metric = summary.trend.metric.as_str();
     let trend_title = format!("{} trend", summary.trend.label);
     let breakdown_title = format!(
         "{} by {}",
@@ -141,6 +153,18 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         q.by.label().to_lowercase()
     );
     let empty = (!summary.has_data).then(|| view! { <EmptyState /> });
+    // The charts' figures as CSV from the metric API, under the same query (a share link's
+    // session reads only its page, so a shared view offers none).
+    let csv_base = (!fixed).then(|| {
+        format!(
+            "/api/v1/metrics/{}?{}{}",
+            summary.trend.metric.as_str(),
+            query_string,
+            ces_scale
+        )
+    });
+    let trend_csv = csv_base.clone().map(|b| format!("{b}&format=csv"));
+    let breakdown_csv = csv_base.map(|b| format!("{b}&breakdown={by}&format=csv"));
     let filters = if fixed {
         view! {
             <p class="shared-note" data-testid="shared-note">
@@ -162,16 +186,17 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
             <section class="panel">
                 <header class="panel-head">
                     <h2>{trend_title}</h2>
+                    <MetricInfo id=trend_metric />
                     <nav class="tabs" aria-label="Metric">{metric_tabs}</nav>
                 </header>
-                <TrendChart trend=summary.trend min_sample=summary.query.min_sample />
+                <TrendChart trend=summary.trend min_sample=summary.query.min_sample csv=trend_csv />
             </section>
             <section class="panel">
                 <header class="panel-head">
                     <h2>{breakdown_title}</h2>
                     <nav class="tabs" aria-label="Breakdown dimension">{dim_tabs}</nav>
                 </header>
-                <BreakdownChart breakdown=summary.breakdown unit=unit links=links />
+                <BreakdownChart breakdown=summary.breakdown unit=unit links=links csv=breakdown_csv />
             </section>
         </div>
     }

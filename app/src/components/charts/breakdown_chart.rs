@@ -14,6 +14,9 @@ pub fn BreakdownChart(
     unit: Unit,
     /// For each row, the link that filters on it (`None` for records without a value).
     links: Vec<Option<String>>,
+    /// The rows as CSV, when the metric API serves them.
+    #[prop(default = None)]
+    csv: Option<String>,
 ) -> impl IntoView {
     let id = "breakdown-chart".to_string();
     let labels: Vec<String> = breakdown.rows.iter().map(|r| display_key(&r.key)).collect();
@@ -71,6 +74,7 @@ pub fn BreakdownChart(
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        {csv.map(|href| view! { <super::chart_table::CsvLink href=href /> })}
     }
     .into_any()
 }

@@ -14,6 +14,9 @@ pub fn ChartTable(
     /// Decimals shown.
     #[prop(default = 1)]
     places: usize,
+    /// Where the same figures download as CSV (the metric API), when they come from it.
+    #[prop(default = None)]
+    csv: Option<String>,
 ) -> impl IntoView {
     let head = series
         .iter()
@@ -48,5 +51,15 @@ pub fn ChartTable(
                 </table>
             </div>
         </details>
+        {csv.map(|href| view! { <CsvLink href=href /> })}
+    }
+}
+
+/// "Download CSV" of exactly what a chart or table shows: a plain link, so it works without
+/// JavaScript and the browser saves the file the server names.
+#[component]
+pub fn CsvLink(href: String) -> impl IntoView {
+    view! {
+        <a class="csv-link" href=href download="" data-testid="csv-link">"Download CSV"</a>
     }
 }

@@ -208,7 +208,24 @@ mod imp {
 
     pub fn render_trend(id: &str, t: &Trend) -> Option<JsValue> {
         let labels: Vec<String> = t.points.iter().map(|p| p.t.to_string()).collect();
-        let current: Vec<Option<f64>> = t.points.iter().map(|p| p.value.map(round2)).collect();
+        // Complete buckets draw solid; a bucket not over yet continues dashed from the last
+        // complete one, so a half-finished period never reads as a drop.
+        let current: Vec<Option<f64>> = t
+            .points
+            .iter()
+            .map(|p| p.value.filter(|_| !p.partial).map(round2))
+            .collect();
+        let so_far: Vec<Option<f64>> = t
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let next_partial = t.points.get(i + 1).is_some_and(|n| n.partial);
+                (p.partial || next_partial)
+                    .then_some(p.value.map(round2))
+                    .flatten()
+            })
+            .collect();
         let target: Vec<f64> = t.points.iter().map(|_| t.target).collect();
         let label = escape_html(&t.label);
         let mut chart = Chart::new()
@@ -227,6 +244,14 @@ mod imp {
                     .data(current)
                     .show_symbol(t.points.len() <= 45),
             );
+        if t.points.iter().any(|p| p.partial) {
+            chart = chart.series(
+                Line::new()
+                    .name("So far (period not over)")
+                    .data(so_far)
+                    .line_style(LineStyle::new().type_(LineStyleType::Dashed)),
+            );
+        }
         if !t.previous.is_empty() {
             let prev: Vec<Option<f64>> = t.previous.iter().map(|p| p.value.map(round2)).collect();
             chart = chart.series(

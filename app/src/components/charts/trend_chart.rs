@@ -33,14 +33,38 @@ pub fn sample_note(trend: &Trend, min_sample: i64) -> Option<(&'static str, Stri
 /// The trend of the selected metric with its target line; drawn by ECharts in the browser.
 /// Buckets under `min_sample` answers are gaps, said as such under the chart.
 #[component]
-pub fn TrendChart(trend: Trend, min_sample: i64) -> impl IntoView {
+pub fn TrendChart(
+    trend: Trend,
+    min_sample: i64,
+    /// The series as CSV, when the metric API serves it.
+    #[prop(default = None)]
+    csv: Option<String>,
+) -> impl IntoView {
     let note = sample_note(&trend, min_sample).map(|(testid, text)| {
         view! { <p class="chart-note" role="note" data-testid=testid>{text}</p> }
     });
     let id = format!("trend-{}", trend.metric.as_str());
     let label = format!("{} over time", trend.label);
     let chart_id = id.clone();
-    let labels: Vec<String> = trend.points.iter().map(|p| p.t.to_string()).collect();
+    // The bucket that holds today is not over: the table says so, the chart draws it dashed.
+    let labels: Vec<String> = trend
+        .points
+        .iter()
+        .map(|p| {
+            if p.partial {
+                format!("{} (so far)", p.t)
+            } else {
+                p.t.to_string()
+            }
+        })
+        .collect();
+    let partial = trend.points.iter().any(|p| p.partial).then(|| {
+        view! {
+            <p class="chart-note" data-testid="trend-partial">
+                "The last period is not over yet: its value so far is drawn dashed."
+            </p>
+        }
+    });
     let mut series = vec![(
         trend.label.clone(),
         trend.points.iter().map(|p| p.value).collect::<Vec<_>>(),
@@ -69,7 +93,8 @@ pub fn TrendChart(trend: Trend, min_sample: i64) -> impl IntoView {
     view! {
         <div class="chart trend" id=id role="img" aria-label=label data-testid="trend-chart"></div>
         {note}
-        <ChartTable first="Period starting" labels=labels series=series />
+        {partial}
+        <ChartTable first="Period starting" labels=labels series=series csv=csv />
     }
 }
 

@@ -1,5 +1,6 @@
 use crate::components::charts::sparkline::Sparkline;
 use crate::components::format;
+use crate::components::metric_info::MetricInfo;
 use crate::components::summary::target_editor::TargetEditor;
 use crate::domain::date::Day;
 use crate::domain::metric::Status;
@@ -63,11 +64,10 @@ pub fn KpiTile(
             <p class="tile-change flat">{format!("no comparison (n = {})", format::count(p.n))}</p>
         }.into_any()),
     };
-    let target = format!(
-        "Target {}",
-        tile.target
-            .describe(tile.direction, |v| format::value(v, tile.unit))
-    );
+    let goal = tile
+        .target
+        .describe(tile.direction, |v| format::value(v, tile.unit));
+    let target = format!("Target {goal}");
     let updated = tile.updated_at.map_or_else(
         || "No data in range".to_string(),
         |ms| format!("Updated {}", format::updated(ms, today)),
@@ -84,6 +84,7 @@ pub fn KpiTile(
                 <Sparkline values=tile.spark />
                 <p class="tile-updated" data-testid="tile-updated">{updated}</p>
             </a>
+            <MetricInfo id=tile.metric.as_str() n=Some(tile.n) target=Some(goal) />
             {other_scale_href.map(|href| view! {
                 <a class="tile-switch" href=href>"Other scale answers exist: switch"</a>
             })}
