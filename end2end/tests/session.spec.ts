@@ -135,9 +135,15 @@ function script(pass: number): Step[] {
       // notice arrives, and `.first()` would then be another alert mid-action.
       const id = await p.getByTestId('alert-card').first().getAttribute('data-alert-id');
       const card = p.locator(`[data-testid=alert-card][data-alert-id="${id}"]`);
-      await card.getByTestId('alert-assignee').fill(`owner-${pass}`);
-      await card.getByRole('button', { name: /^Assign / }).click();
-      await expect(card).toContainText(`assigned to owner-${pass}`);
+      // The acknowledgement's own refresh and its live notice redraw the inbox; a fill that
+      // lands on a card in the instant it is replaced goes to the old one. What is typed
+      // into the card on screen must stick: retry the (idempotent) assignment until it does.
+      await expect(async () => {
+        await card.getByTestId('alert-assignee').fill(`owner-${pass}`);
+        await expect(card.getByTestId('alert-assignee')).toHaveValue(`owner-${pass}`);
+        await card.getByRole('button', { name: /^Assign / }).click();
+        await expect(card).toContainText(`assigned to owner-${pass}`, { timeout: 3_000 });
+      }).toPass({ timeout: 15_000 });
     }],
     ['rules', nav('Rules')],
     ['share links', nav('Share links')],

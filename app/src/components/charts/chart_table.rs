@@ -53,6 +53,9 @@ pub fn ChartTable(
         </details>
         {csv.map(|href| view! { <CsvLink href=href /> })}
     }
+    // Erased: the table sits deep inside page views, whose nested types otherwise exceed
+    // the compiler's query depth in the release WASM build.
+    .into_any()
 }
 
 /// "Download CSV" of exactly what a chart or table shows: a plain link, so it works without

@@ -96,6 +96,7 @@ pub fn TrendChart(
         {partial}
         <ChartTable first="Period starting" labels=labels series=series csv=csv />
     }
+    .into_any()
 }
 
 #[cfg(test)]
