@@ -91,3 +91,14 @@ test('clicking a bar of the volume chart opens that period\'s tickets of that ch
   const rows = page.locator('[data-testid=ticket-row] td[data-col=channel]');
   await expect(rows.first()).toHaveText(channel);
 });
+
+test('support tiles carry their target, a status word and the metric definition', async ({ page }) => {
+  await page.goto('/support');
+  const frt = page.getByTestId('tile-frt');
+  await expect(frt.locator('.tile-target').first()).toHaveText("Target ≤ 2 h 0 min");
+  await expect(frt.getByTestId('tile-status')).toHaveText(/On target|Near target|Off target/);
+  await expect(frt).toHaveClass(/status-(good|warn|bad)/);
+  await expect(page.getByTestId('tile-fcr').locator('.tile-target')).toHaveText(/^Target ≥ \d+(\.\d)?%$/);
+  await frt.getByLabel('About First response time').click();
+  await expect(frt.getByTestId('metric-info')).toContainText('Formula');
+});

@@ -163,12 +163,30 @@ pub async fn page(
     } else {
         Vec::new()
     };
+    let targets = crate::store::targets::list(store).await?;
+    let goals = [
+        "first_response_time",
+        "resolution_time",
+        "fcr",
+        "support_csat",
+    ]
+    .into_iter()
+    .filter_map(|id| {
+        let default =
+            app::domain::catalogue::default_target(id).map(app::domain::target::Goal::Threshold);
+        targets
+            .goal(id, &q.filters)
+            .or(default)
+            .map(|g| (id.to_string(), g))
+    })
+    .collect();
     Ok(SupportPage {
         report,
         by_severity,
         open_incidents,
         incidents: active,
         vip,
+        goals,
     })
 }
 

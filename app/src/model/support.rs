@@ -168,4 +168,15 @@ pub struct SupportPage {
     pub incidents: Vec<IncidentView>,
     /// VIP customers to reach out to while an incident is open.
     pub vip: Vec<VipTicketView>,
+    /// The goal of each tile's metric under the view's filters (people's target, else the
+    /// catalogue default), by catalogue id.
+    #[serde(default)]
+    pub goals: Vec<(String, crate::domain::target::Goal)>,
+}
+
+impl SupportPage {
+    /// The goal of catalogue metric `id`, when it has one.
+    pub fn goal(&self, id: &str) -> Option<crate::domain::target::Goal> {
+        self.goals.iter().find(|(m, _)| m == id).map(|(_, g)| *g)
+    }
 }

@@ -3,9 +3,13 @@ use crate::components::filters::links::{path_with, RANGE_PRESETS};
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
+use crate::components::metric_info::MetricInfo;
 use crate::components::support::heatmap::WeekHourHeatmapView;
 use crate::components::support::trends::SupportTrends;
+use crate::domain::catalogue;
+use crate::domain::metric::{Direction, Status, Unit};
 use crate::domain::query::decode_pairs;
+use crate::domain::target::{self, Goal};
 use crate::model::support::{DurationStats, SupportPage};
 use crate::pages::access_error::AccessErrorPanel;
 use leptos::prelude::*;
@@ -50,8 +54,47 @@ pub fn SupportPage() -> impl IntoView {
     }
 }
 
+/// A tile's goal and the figure it judges: status colour and word, "Target ≤ 2 h", and the
+/// metric's info popover.
+struct Judged {
+    metric: &'static str,
+    goal: Option<Goal>,
+    value: Option<f64>,
+    unit: Unit,
+}
+
+impl Judged {
+    fn status(&self) -> (&'static str, &'static str) {
+        let direction =
+            catalogue::find(self.metric).map_or(Direction::HigherIsBetter, |m| m.direction);
+        match target::status(self.goal, self.value, direction) {
+            Status::Good => ("good", "✓ On target"),
+            Status::Warn => ("warn", "! Near target"),
+            Status::Bad => ("bad", "✕ Off target"),
+            Status::Unknown => ("unknown", "– No status"),
+        }
+    }
+
+    fn target_text(&self) -> Option<String> {
+        let direction =
+            catalogue::find(self.metric).map_or(Direction::HigherIsBetter, |m| m.direction);
+        let unit = self.unit;
+        self.goal.map(|g| {
+            g.describe(direction, |v| match unit {
+                Unit::Seconds => format::duration(v),
+                u => format::value(v, u),
+            })
+        })
+    }
+}
+
 #[component]
-fn DurationTile(label: &'static str, stats: DurationStats, testid: &'static str) -> impl IntoView {
+fn DurationTile(
+    label: &'static str,
+    stats: DurationStats,
+    testid: &'static str,
+    judged: Judged,
+) -> impl IntoView {
     let value = stats
         .median_secs
         .map(format::duration)
@@ -61,13 +104,34 @@ fn DurationTile(label: &'static str, stats: DurationStats, testid: &'static str)
         _ => String::new(),
     };
     view! {
-        <article class="tile" data-testid=testid>
+        <JudgedTile label=format!("{label} (median)") value=value note=format!("n = {}", format::count(stats.n)) detail=detail testid=testid judged=judged n=stats.n />
+    }
+}
+
+#[component]
+fn JudgedTile(
+    label: String,
+    value: String,
+    note: String,
+    #[prop(default = String::new())] detail: String,
+    testid: &'static str,
+    judged: Judged,
+    n: i64,
+) -> impl IntoView {
+    let (status, word) = judged.status();
+    let target = judged.target_text();
+    let info_target = target.clone();
+    view! {
+        <article class=format!("tile status-{status}") data-testid=testid>
             <div class="tile-link">
-                <p class="tile-label">{label} " (median)"</p>
+                <p class="tile-label">{label}</p>
                 <p class="tile-value">{value}</p>
-                <p class="tile-sample">"n = " {format::count(stats.n)}</p>
-                <p class="tile-target">{detail}</p>
+                <p class="tile-status" data-testid="tile-status">{word}</p>
+                <p class="tile-sample">{note}</p>
+                {target.map(|t| view! { <p class="tile-target">"Target " {t}</p> })}
+                {(!detail.is_empty()).then(|| view! { <p class="tile-target">{detail}</p> })}
             </div>
+            <MetricInfo id=judged.metric n=Some(n) target=info_target />
         </article>
     }
 }
@@ -92,6 +156,24 @@ fn NumberTile(
 
 #[component]
 fn SupportView(page: SupportPage, query: String) -> impl IntoView {
+    let judged = |metric: &'static str, value: Option<f64>, unit: Unit| Judged {
+        metric,
+        goal: page.goal(metric),
+        value,
+        unit,
+    };
+    let frt = judged(
+        "first_response_time",
+        page.report.first_response_time.median_secs,
+        Unit::Seconds,
+    );
+    let resolution = judged(
+        "resolution_time",
+        page.report.resolution_time.median_secs,
+        Unit::Seconds,
+    );
+    let fcr = judged("fcr", page.report.fcr.value, Unit::Percent);
+    let csat = judged("support_csat", page.report.csat.value, Unit::Percent);
     let r = page.report;
     let pct = |v: Option<f64>| {
         v.map(|v| format!("{v:.1}%"))
@@ -215,10 +297,10 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
         {filtered}
         {open}
         <section class="tiles" aria-label="Support metrics">
-            <DurationTile label="First response time" stats=r.first_response_time testid="tile-frt" />
-            <DurationTile label="Resolution time" stats=r.resolution_time testid="tile-resolution" />
-            <NumberTile label="First-contact resolution" value=pct(r.fcr.value) note=format!("n = {}", format::count(r.fcr.n)) testid="tile-fcr" />
-            <NumberTile label="CSAT with support" value=pct(r.csat.value) note=format!("n = {}", format::count(r.csat.n)) testid="tile-csat" />
+            <DurationTile label="First response time" stats=r.first_response_time.clone() testid="tile-frt" judged=frt />
+            <DurationTile label="Resolution time" stats=r.resolution_time.clone() testid="tile-resolution" judged=resolution />
+            <JudgedTile label="First-contact resolution".to_string() value=pct(r.fcr.value) note=format!("n = {}", format::count(r.fcr.n)) testid="tile-fcr" judged=fcr n=r.fcr.n />
+            <JudgedTile label="CSAT with support".to_string() value=pct(r.csat.value) note=format!("n = {}", format::count(r.csat.n)) testid="tile-csat" judged=csat n=r.csat.n />
             <NumberTile label="Tickets" value=format::count(r.tickets) note=format!("{} – {}", format::day(r.from), format::day(r.to)) testid="tile-tickets" />
             <NumberTile label="Backlog" value=format::count(r.backlog) note="open at the period's end".to_string() testid="tile-backlog" />
         </section>

@@ -215,7 +215,14 @@ async fn main() -> anyhow::Result<()> {
         let (email, password) = ("bench@bench.io", "bench-password-0001");
         app.state
             .auth
-            .create_user(&app.state.store, email, "Bench", Role::Analyst, None, password)
+            .create_user(
+                &app.state.store,
+                email,
+                "Bench",
+                Role::Analyst,
+                None,
+                password,
+            )
             .await?
             .context("create the bench account")?;
         let (cookie, _) = sign_in(&client, addr, email, password, 1).await?;
@@ -526,7 +533,10 @@ async fn metric_api_bench(
 ) -> anyhow::Result<()> {
     println!();
     println!("metric API at {rows_n} survey responses and {rows_n} tickets: GET /api/v1/metrics/{{id}} as a signed-in analyst, 200 runs each (after 10 warm-up)");
-    println!("  {:<36} {:>9} {:>9}", "metric and query", "p50 ms", "p95 ms");
+    println!(
+        "  {:<36} {:>9} {:>9}",
+        "metric and query", "p50 ms", "p95 ms"
+    );
     for (name, path) in [
         ("nps (survey), 30 days", "nps?range=30d"),
         (
@@ -543,7 +553,10 @@ async fn metric_api_bench(
             "first_response_time?range=365d",
         ),
         ("backlog (a level a day), 30 days", "backlog?range=30d"),
-        ("sentiment_score (voice), 30 days", "sentiment_score?range=30d"),
+        (
+            "sentiment_score (voice), 30 days",
+            "sentiment_score?range=30d",
+        ),
         ("mtta (incidents), 30 days", "mtta?range=30d"),
     ] {
         let u: hyper::Uri = format!("http://{addr}/api/v1/metrics/{path}").parse()?;
