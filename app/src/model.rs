@@ -112,6 +112,10 @@ pub struct Summary {
     /// Customer and partner headline numbers side by side (unfiltered views only).
     #[serde(default)]
     pub audiences: Option<Audiences>,
+    /// Support and voice figures over the same view (those whose dimensions cover its
+    /// filters).
+    #[serde(default)]
+    pub service: Vec<ServiceFigure>,
     /// Whether the store holds any survey response at all (for the empty state).
     pub has_data: bool,
     /// Server time the summary was computed (epoch ms).
@@ -126,6 +130,19 @@ pub struct Summary {
     /// Whether the reader may change targets (admins and analysts): tiles offer "Edit target".
     #[serde(default)]
     pub can_edit_targets: bool,
+}
+
+/// A figure of another family on the executive summary (average response time, overall
+/// sentiment), from the same source as the metric API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceFigure {
+    /// The catalogue id.
+    pub metric: String,
+    pub label: String,
+    pub unit: Unit,
+    /// `None` without data.
+    pub value: Option<f64>,
+    pub n: i64,
 }
 
 /// Customers and partners side by side on the command centre home, over the view's range.

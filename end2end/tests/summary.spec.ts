@@ -193,3 +193,11 @@ test('the trend and the breakdown download as CSV with the rows they show', asyn
   const firstN = (await page.getByTestId('breakdown-table').locator('tbody tr').first().locator('td').last().textContent())!.replace(/,/g, '');
   expect(breakdown[1].split(',').pop()).toBe(firstN.trim());
 });
+
+test('the summary shows the response time and the overall sentiment beside the surveys', async ({ page }) => {
+  await page.goto('/');
+  const figures = page.getByTestId('service-figure');
+  await expect(figures).toHaveCount(2);
+  await expect(page.locator('[data-testid=service-figure][data-metric=first_response_time] .service-value')).toHaveText(/\d+ (s|min|h)/);
+  await expect(page.locator('[data-testid=service-figure][data-metric=sentiment_score] .service-value')).toHaveText(/^[−-]?\d\.\d\d$/);
+});

@@ -67,6 +67,7 @@ impl Engine {
         let now = now_ms();
         let targets = crate::store::targets::list(&self.store).await?;
         let mut summary = build_summary(q, &daily, &breakdown, options, has_data, now, &targets);
+        summary.service = self.service(q, now).await?;
         // Company-wide counts: only on unfiltered views (partner accounts always filter).
         if q.filters.is_empty() {
             let end = q.to.plus_days(1).start_ms().min(now + 1);
@@ -88,6 +89,40 @@ impl Engine {
             });
         }
         Ok(summary)
+    }
+
+    /// The executive summary's support and voice figures over the view, read through the
+    /// samples the metric API and the alert engine share; a figure whose dimensions do not
+    /// cover the view's filters is left out rather than shown unfiltered.
+    async fn service(
+        &self,
+        q: &DashboardQuery,
+        now: i64,
+    ) -> Result<Vec<app::model::ServiceFigure>, StoreError> {
+        let today = Day::from_epoch_ms(now);
+        let span = (today.0 - q.from.0 + 1).max(1);
+        let mut samples = crate::alerts::source::Samples::new(&self.store, today, span);
+        let mut out = Vec::new();
+        for id in ["first_response_time", "sentiment_score"] {
+            let (Some(def), Some(spec)) = (
+                app::domain::alert::catalogue::find(id),
+                app::domain::catalogue::find(id),
+            ) else {
+                continue;
+            };
+            if q.filters.keys().any(|d| !spec.dimensions.contains(d)) {
+                continue;
+            }
+            let s = samples.sample(def, &q.filters, q.from, q.to).await?;
+            out.push(app::model::ServiceFigure {
+                metric: id.to_string(),
+                label: spec.label.to_string(),
+                unit: spec.unit,
+                value: s.value.filter(|_| s.n >= spec.min_sample),
+                n: s.n,
+            });
+        }
+        Ok(out)
     }
 
     /// The read API's report on one survey metric, with its breakdown by `by` when asked.

@@ -202,6 +202,7 @@ pub fn build_summary(
         },
         options,
         audiences: None,
+        service: Vec::new(),
         has_data,
         generated_at: now_ms,
         shared_view: false,

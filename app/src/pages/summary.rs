@@ -84,6 +84,8 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         .audiences
         .clone()
         .map(|a| view! { <AudiencesPanel audiences=a tiles=summary.tiles.clone() /> });
+    let service = (!summary.service.is_empty())
+        .then(|| view! { <ServicePanel figures=summary.service.clone() /> });
     let edit_targets = summary.can_edit_targets && !fixed;
     // "Only for channel = chat" is offered on a view filtered by exactly one dimension.
     let scope = (q.filters.len() == 1)
@@ -182,6 +184,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         <p class="compared">{compared}</p>
         {audiences}
         <section class="tiles" aria-label="Key metrics">{tiles}</section>
+        {service}
         <div class="panels">
             <section class="panel">
                 <header class="panel-head">
@@ -201,6 +204,34 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Support and voice beside the survey tiles: how fast customers hear back and how they sound.
+#[component]
+fn ServicePanel(figures: Vec<crate::model::ServiceFigure>) -> impl IntoView {
+    let items = figures
+        .into_iter()
+        .map(|f| {
+            let value = match (f.value, f.unit) {
+                (Some(v), crate::domain::metric::Unit::Seconds) => format::duration(v),
+                (Some(v), u) => format::value(v, u),
+                (None, _) => "No data".to_string(),
+            };
+            // The catalogue ids are static; the wire carries them as strings.
+            let id = crate::domain::catalogue::find(&f.metric).map(|m| m.id);
+            view! {
+                <div class="service-figure" data-metric=f.metric.clone() data-testid="service-figure">
+                    <dt>{f.label}{id.map(|id| view! { <MetricInfo id=id n=Some(f.n) /> })}</dt>
+                    <dd><span class="service-value">{value}</span>" · n = "{format::count(f.n)}</dd>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="service" aria-label="Service and sentiment" data-testid="service-figures">
+            <dl>{items}</dl>
+        </section>
+    }
 }
 
 /// Customer and partner headline numbers side by side.

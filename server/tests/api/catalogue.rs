@@ -147,6 +147,55 @@ async fn support_metrics_are_hand_computed_filtered_broken_down_and_scoped() {
             ("phone".to_string(), Some(1.0), 1)
         ]
     );
+    // The executive summary shows the same median response time, scoped the same way.
+    let summary = app
+        .call_get("get_summary", Some(&viewer), "query=range%3D7d")
+        .await
+        .json();
+    let service = summary["service"]
+        .as_array()
+        .expect("service figures")
+        .clone();
+    let frt_tile = service
+        .iter()
+        .find(|f| f["metric"] == "first_response_time")
+        .expect("first response time");
+    assert!(close(&frt_tile["value"], 180.0, 1.8), "{frt_tile}");
+    assert_eq!(frt_tile["n"], 3);
+    let p1_summary = app
+        .call_get(
+            "get_summary",
+            Some(&app.session(Role::Partner, Some("p1")).await),
+            "query=range%3D7d",
+        )
+        .await
+        .json();
+    let own_frt = p1_summary["service"]
+        .as_array()
+        .expect("service figures")
+        .iter()
+        .find(|f| f["metric"] == "first_response_time")
+        .cloned()
+        .expect("first response time");
+    assert_eq!(own_frt["n"], 2, "p1's two tickets: {own_frt}");
+    // A touchpoint filter (tickets have none) leaves the figure out rather than unfiltered.
+    let touch = app
+        .call_get(
+            "get_summary",
+            Some(&viewer),
+            "query=range%3D7d%26touchpoint%3Dapp",
+        )
+        .await
+        .json();
+    assert!(
+        touch["service"]
+            .as_array()
+            .expect("service figures")
+            .iter()
+            .all(|f| f["metric"] != "first_response_time"),
+        "{}",
+        touch["service"]
+    );
     // Below the minimum sample the value is null, never 0.
     let thin = metric_as(&app, &viewer, "fcr", "range=7d&min_sample=3").await;
     assert_eq!(
