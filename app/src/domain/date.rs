@@ -100,6 +100,16 @@ fn digits(b: &[u8]) -> Option<i64> {
     Some(v)
 }
 
+impl Day {
+    /// The same day of the month before, clamped to that month's length (31 March → 28 or
+    /// 29 February).
+    pub fn minus_month(self) -> Day {
+        let (y, m, d) = self.ymd();
+        let (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+        Day::from_ymd(y, m, d.min(days_in_month(y, m))).unwrap_or(self.plus_days(-30))
+    }
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }

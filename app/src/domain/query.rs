@@ -99,6 +99,8 @@ pub enum Compare {
     Previous,
     /// The same weekdays 52 weeks earlier.
     Year,
+    /// The same dates a calendar month earlier (each end clamped to that month's length).
+    Month,
     /// No comparison.
     None,
 }
@@ -109,6 +111,7 @@ impl Compare {
         match self {
             Self::Previous => "previous",
             Self::Year => "year",
+            Self::Month => "month",
             Self::None => "none",
         }
     }
@@ -184,6 +187,7 @@ impl DashboardQuery {
         match self.compare {
             Compare::Previous => Some((self.from.plus_days(-self.days()), self.from.plus_days(-1))),
             Compare::Year => Some((self.from.plus_days(-364), self.to.plus_days(-364))),
+            Compare::Month => Some((self.from.minus_month(), self.to.minus_month())),
             Compare::None => None,
         }
     }
@@ -261,11 +265,12 @@ impl DashboardQuery {
         let compare = match get("compare") {
             None | Some("previous") => Compare::Previous,
             Some("year") => Compare::Year,
+            Some("month") => Compare::Month,
             Some("none") => Compare::None,
             Some(c) => {
                 return Err(QueryError::new(
                     "invalid_compare",
-                    format!("`compare` must be previous, year or none, got {c:?}"),
+                    format!("`compare` must be previous, year, month or none, got {c:?}"),
                 ))
             }
         };
@@ -422,6 +427,31 @@ mod tests {
 
     fn today() -> Day {
         Day::parse("2026-11-22").unwrap()
+    }
+
+    #[test]
+    fn compare_month_shifts_the_dates_one_calendar_month() {
+        let q = DashboardQuery::parse_str("from=2026-03-01&to=2026-03-31&compare=month", today())
+            .unwrap();
+        assert_eq!(q.compare, Compare::Month);
+        let (f, t) = q.previous().unwrap();
+        assert_eq!(
+            (f.to_string(), t.to_string()),
+            ("2026-02-01".into(), "2026-02-28".into())
+        );
+        let q = DashboardQuery::parse_str("from=2026-01-10&to=2026-01-20&compare=month", today())
+            .unwrap();
+        let (f, t) = q.previous().unwrap();
+        assert_eq!(
+            (f.to_string(), t.to_string()),
+            ("2025-12-10".into(), "2025-12-20".into())
+        );
+        assert_eq!(
+            Day::parse("2024-03-31").unwrap().minus_month().to_string(),
+            "2024-02-29"
+        );
+        let e = DashboardQuery::parse_str("compare=decade", today()).unwrap_err();
+        assert_eq!(e.code, "invalid_compare");
     }
 
     #[test]

@@ -196,6 +196,9 @@ async fn support_metrics_are_hand_computed_filtered_broken_down_and_scoped() {
         "{}",
         touch["service"]
     );
+    // Compared with the same dates a month earlier (nothing then).
+    let month = metric_as(&app, &viewer, "fcr", "range=7d&min_sample=1&compare=month").await;
+    assert_eq!(month["previous"], json!({"value": null, "n": 0}), "{month}");
     // Below the minimum sample the value is null, never 0.
     let thin = metric_as(&app, &viewer, "fcr", "range=7d&min_sample=3").await;
     assert_eq!(

@@ -177,6 +177,7 @@ pub fn FilterBar(query: Option<DashboardQuery>, options: Vec<DimensionValues>) -
     let compare_options = [
         ("previous", "Previous period"),
         ("year", "Same period last year"),
+        ("month", "Same dates last month"),
         ("none", "No comparison"),
     ]
     .into_iter()
