@@ -151,11 +151,6 @@ impl Engine {
         app::domain::summary::mark_partial(&mut r.series, q.bucket, self.today());
         Ok(r)
     }
-
-    /// The store.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
 }
 
 impl DashboardBackend for Engine {

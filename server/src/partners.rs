@@ -21,7 +21,7 @@ use app::domain::partner::registry::{onboarding, retention};
 use app::domain::partner::{
     DealRecord, IndexInputs, IndexWeights, InventorySnapshot, PartnerRecord,
 };
-use app::domain::query::{decode_pairs, DashboardQuery, QueryError};
+use app::domain::query::{decode_pairs, param, DashboardQuery, QueryError};
 use app::domain::survey::SurveyKind;
 use app::model::partners::{
     DealView, PartnerDetail, PartnerHeadline, PartnerRow, PartnersPage, RevenuePoint, WeekPoint,
@@ -83,13 +83,7 @@ fn check_filters(q: &DashboardQuery) -> Result<Option<String>, QueryError> {
 /// The table's sort (`sort`, `dir`): index, highest first, by default.
 fn parse_sort(raw: &str) -> Result<(String, bool), QueryError> {
     let pairs = decode_pairs(raw);
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, v)| key == k && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_string())
-    };
+    let get = |k: &str| param(&pairs, k).map(str::to_string);
     let sort = get("sort").unwrap_or_else(|| "index".into());
     if !SORTS.contains(&sort.as_str()) {
         return Err(QueryError::new(

@@ -7,7 +7,7 @@ use crate::store::{settings, Store, StoreError};
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::feedback::{round4, Audience, FeedbackRecord, FeedbackSource};
-use app::domain::query::{decode_pairs, Compare, DashboardQuery, QueryError};
+use app::domain::query::{decode_pairs, param, Compare, DashboardQuery, QueryError};
 use app::domain::sentiment::keywords::KeywordCounter;
 use app::domain::sentiment::vader::Analyzer;
 use app::domain::sentiment::{Polarity, SentimentCounts};
@@ -70,13 +70,7 @@ impl VoiceQuery {
             ));
         }
         let pairs = decode_pairs(raw);
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, v)| key == k && !v.trim().is_empty())
-                .map(|(_, v)| v.trim().to_string())
-        };
+        let get = |k: &str| param(&pairs, k).map(str::to_string);
         let audience = match get("audience") {
             None => Audience::Customer,
             Some(a) => Audience::parse(&a).ok_or_else(|| {

@@ -16,6 +16,18 @@ pub fn value(v: f64, unit: Unit) -> String {
     }
 }
 
+/// A status as a CSS class suffix and its words with a mark, for people who cannot tell the
+/// colours apart.
+pub fn status(s: crate::domain::metric::Status) -> (&'static str, &'static str) {
+    use crate::domain::metric::Status;
+    match s {
+        Status::Good => ("good", "✓ On target"),
+        Status::Warn => ("warn", "! Near target"),
+        Status::Bad => ("bad", "✕ Off target"),
+        Status::Unknown => ("unknown", "– No status"),
+    }
+}
+
 /// A change with its sign and unit: `+3.2 pts`, `−0.12`.
 pub fn change(d: f64, unit: Unit) -> String {
     match unit {

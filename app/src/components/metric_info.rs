@@ -21,11 +21,9 @@ pub fn MetricInfo(
     catalogue::find(id).map(|spec| {
         let target = target.or_else(|| {
             spec.target.map(|t| {
-                let side = match spec.direction {
-                    crate::domain::metric::Direction::HigherIsBetter => "≥",
-                    crate::domain::metric::Direction::LowerIsBetter => "≤",
-                };
-                format!("{side} {} (default)", format::value(t, spec.unit))
+                let goal = crate::domain::target::Goal::Threshold(t);
+                let text = goal.describe(spec.direction, |v| format::value(v, spec.unit));
+                format!("{text} (default)")
             })
         });
         let sample = n.map(|n| {

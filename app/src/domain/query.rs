@@ -206,13 +206,7 @@ impl DashboardQuery {
     /// Parses decoded key/value pairs; empty values count as absent (a submitted HTML form
     /// sends every field).
     pub fn parse(pairs: &[(String, String)], today: Day) -> Result<DashboardQuery, QueryError> {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, v)| key == k && !v.trim().is_empty())
-                .map(|(_, v)| v.trim())
-        };
+        let get = |k: &str| param(pairs, k);
         let date = |k: &str| -> Result<Option<Day>, QueryError> {
             get(k)
                 .map(|v| {
@@ -357,6 +351,16 @@ fn filter_value(d: Dimension, v: &str) -> Result<String, QueryError> {
             });
     }
     Ok(v.to_string())
+}
+
+/// The last non-empty value of `key` among decoded pairs, trimmed: a submitted HTML form sends
+/// every field, so an empty one counts as absent, and a repeated key's last value wins.
+pub fn param<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == key && !v.trim().is_empty())
+        .map(|(_, v)| v.trim())
 }
 
 /// Splits and percent-decodes a query string (`+` is a space). Malformed escapes are kept

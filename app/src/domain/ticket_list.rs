@@ -2,7 +2,7 @@
 //! plus sort, direction, page and the list's own narrowing (status, weekday, hour), all read
 //! from the URL so a drill-down is a link.
 
-use super::query::{decode_pairs, QueryError};
+use super::query::{decode_pairs, param, QueryError};
 use super::ticket::TicketStatus;
 use serde::{Deserialize, Serialize};
 
@@ -119,13 +119,7 @@ impl TicketListParams {
     /// empty values count as absent.
     pub fn parse_str(query: &str) -> Result<TicketListParams, QueryError> {
         let pairs = decode_pairs(query);
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, v)| key == k && !v.trim().is_empty())
-                .map(|(_, v)| v.trim().to_string())
-        };
+        let get = |k: &str| param(&pairs, k).map(str::to_string);
         let err = |code: &str, message: String| QueryError {
             code: code.into(),
             message,

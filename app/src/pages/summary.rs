@@ -212,11 +212,9 @@ fn ServicePanel(figures: Vec<crate::model::ServiceFigure>) -> impl IntoView {
     let items = figures
         .into_iter()
         .map(|f| {
-            let value = match (f.value, f.unit) {
-                (Some(v), crate::domain::metric::Unit::Seconds) => format::duration(v),
-                (Some(v), u) => format::value(v, u),
-                (None, _) => "No data".to_string(),
-            };
+            let value = f
+                .value
+                .map_or_else(|| "No data".to_string(), |v| format::value(v, f.unit));
             // The catalogue ids are static; the wire carries them as strings.
             let id = crate::domain::catalogue::find(&f.metric).map(|m| m.id);
             view! {

@@ -7,7 +7,7 @@ use crate::components::metric_info::MetricInfo;
 use crate::components::support::heatmap::WeekHourHeatmapView;
 use crate::components::support::trends::SupportTrends;
 use crate::domain::catalogue;
-use crate::domain::metric::{Direction, Status, Unit};
+use crate::domain::metric::{Direction, Unit};
 use crate::domain::query::decode_pairs;
 use crate::domain::target::{self, Goal};
 use crate::model::support::{DurationStats, SupportPage};
@@ -60,31 +60,24 @@ struct Judged {
     metric: &'static str,
     goal: Option<Goal>,
     value: Option<f64>,
-    unit: Unit,
 }
 
 impl Judged {
+    /// The metric's direction and unit from the catalogue.
+    fn shape(&self) -> (Direction, Unit) {
+        catalogue::find(self.metric).map_or((Direction::HigherIsBetter, Unit::Count), |m| {
+            (m.direction, m.unit)
+        })
+    }
+
     fn status(&self) -> (&'static str, &'static str) {
-        let direction =
-            catalogue::find(self.metric).map_or(Direction::HigherIsBetter, |m| m.direction);
-        match target::status(self.goal, self.value, direction) {
-            Status::Good => ("good", "✓ On target"),
-            Status::Warn => ("warn", "! Near target"),
-            Status::Bad => ("bad", "✕ Off target"),
-            Status::Unknown => ("unknown", "– No status"),
-        }
+        format::status(target::status(self.goal, self.value, self.shape().0))
     }
 
     fn target_text(&self) -> Option<String> {
-        let direction =
-            catalogue::find(self.metric).map_or(Direction::HigherIsBetter, |m| m.direction);
-        let unit = self.unit;
-        self.goal.map(|g| {
-            g.describe(direction, |v| match unit {
-                Unit::Seconds => format::duration(v),
-                u => format::value(v, u),
-            })
-        })
+        let (direction, unit) = self.shape();
+        self.goal
+            .map(|g| g.describe(direction, |v| format::value(v, unit)))
     }
 }
 
@@ -156,24 +149,18 @@ fn NumberTile(
 
 #[component]
 fn SupportView(page: SupportPage, query: String) -> impl IntoView {
-    let judged = |metric: &'static str, value: Option<f64>, unit: Unit| Judged {
+    let judged = |metric: &'static str, value: Option<f64>| Judged {
         metric,
         goal: page.goal(metric),
         value,
-        unit,
     };
     let frt = judged(
         "first_response_time",
         page.report.first_response_time.median_secs,
-        Unit::Seconds,
     );
-    let resolution = judged(
-        "resolution_time",
-        page.report.resolution_time.median_secs,
-        Unit::Seconds,
-    );
-    let fcr = judged("fcr", page.report.fcr.value, Unit::Percent);
-    let csat = judged("support_csat", page.report.csat.value, Unit::Percent);
+    let resolution = judged("resolution_time", page.report.resolution_time.median_secs);
+    let fcr = judged("fcr", page.report.fcr.value);
+    let csat = judged("support_csat", page.report.csat.value);
     let r = page.report;
     let pct = |v: Option<f64>| {
         v.map(|v| format!("{v:.1}%"))

@@ -64,12 +64,7 @@ pub async fn get_metric(
     let params = metric_view::check(spec, &mut q, raw)?;
     let report = metric_view::read(&state, spec, &q, &params).await?;
     let pairs = app::domain::query::decode_pairs(raw);
-    let as_csv = match pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.as_str())
-    {
+    let as_csv = match app::domain::query::param(&pairs, "format") {
         Some("csv") => true,
         Some("json") => false,
         Some(f) => {

@@ -13,7 +13,7 @@ use app::domain::catalogue::{self, MetricSpec};
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::metric::{Direction, MetricId};
-use app::domain::query::{decode_pairs, DashboardQuery, QueryError};
+use app::domain::query::{decode_pairs, param, DashboardQuery, QueryError};
 use app::model::{MetricBreakdownRow, MetricReport, PeriodValue, SeriesPoint};
 
 /// What the metric API adds to the dashboard query.
@@ -31,9 +31,10 @@ pub fn spec(id: &str) -> Result<&'static MetricSpec, ViewError> {
     })
 }
 
-/// Whether `GET /api/v1/metrics/{id}` computes `spec` (the catalogue list says so too).
+/// Whether `GET /api/v1/metrics/{id}` computes `spec` (the catalogue list says so too): the
+/// survey metrics and every family the samples read, i.e. every alertable metric.
 pub fn queryable(spec: &MetricSpec) -> bool {
-    MetricId::parse(spec.id).is_some() || alertable::find(spec.id).is_some()
+    alertable::find(spec.id).is_some()
 }
 
 /// Checks the scoped query against what `spec` supports and reads the API's own parameters:
@@ -57,14 +58,7 @@ pub fn check(
         return Err(QueryError::new("unsupported_filter", unsupported(spec, "filter", *d)).into());
     }
     let pairs = decode_pairs(raw_query);
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, v)| key == k && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_string())
-    };
-    let breakdown = match get("breakdown").as_deref() {
+    let breakdown = match param(&pairs, "breakdown") {
         None | Some("none") => None,
         Some(b) => {
             let d = Dimension::parse(b).ok_or_else(|| {
@@ -80,7 +74,7 @@ pub fn check(
             Some(d)
         }
     };
-    if get("min_sample").is_none() && MetricId::parse(spec.id).is_none() {
+    if param(&pairs, "min_sample").is_none() && MetricId::parse(spec.id).is_none() {
         q.min_sample = spec.min_sample;
     }
     Ok(MetricParams { breakdown })

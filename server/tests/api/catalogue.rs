@@ -7,7 +7,6 @@ use app::domain::access::Role;
 use app::domain::date::{format_rfc3339, Day};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use base64::Engine as _;
 use serde_json::{json, Value};
 use server::clock::now_ms;
 
@@ -346,24 +345,6 @@ async fn incident_metrics_are_hand_computed_and_refuse_dimensions() {
     let p1 = app.session(Role::Partner, Some("p1")).await;
     let r = app.get_with("/api/v1/metrics/mtta", &p1).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-}
-
-fn basic(key: &str) -> String {
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
-    )
-}
-
-fn ev(id: &str, user: Option<&str>, anon: Option<&str>, event: &str, at: String) -> Value {
-    let mut m = json!({"type": "track", "messageId": id, "event": event, "timestamp": at});
-    if let Some(u) = user {
-        m["userId"] = json!(u);
-    }
-    if let Some(a) = anon {
-        m["anonymousId"] = json!(a);
-    }
-    m
 }
 
 /// The commerce data of `journey.rs`'s hand-computed test, plus two people active before the

@@ -411,3 +411,31 @@ impl TestApp {
         .collect()
     }
 }
+
+/// An HTTP Basic header with `key` as the user, as Segment's SDKs send their write key.
+pub fn basic(key: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
+    )
+}
+
+/// A Segment `track` call with a user id and/or an anonymous id.
+pub fn ev(
+    id: &str,
+    user: Option<&str>,
+    anon: Option<&str>,
+    event: &str,
+    at: String,
+) -> serde_json::Value {
+    let mut m =
+        serde_json::json!({"type": "track", "messageId": id, "event": event, "timestamp": at});
+    if let Some(u) = user {
+        m["userId"] = serde_json::json!(u);
+    }
+    if let Some(a) = anon {
+        m["anonymousId"] = serde_json::json!(a);
+    }
+    m
+}

@@ -6,16 +6,8 @@ use app::domain::access::Role;
 use app::domain::date::format_rfc3339;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use base64::Engine as _;
 use serde_json::{json, Value};
 use server::clock::now_ms;
-
-fn basic(key: &str) -> String {
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
-    )
-}
 
 async fn track(app: &TestApp, call: &str, body: &Value) -> Reply {
     let req = Request::post(format!("/v1/{call}"))
@@ -29,17 +21,6 @@ async fn track(app: &TestApp, call: &str, body: &Value) -> Reply {
 /// An ISO timestamp `mins` minutes before `base`.
 fn ago(base: i64, mins: i64) -> String {
     format_rfc3339(base - mins * 60_000)
-}
-
-fn ev(id: &str, user: Option<&str>, anon: Option<&str>, event: &str, at: String) -> Value {
-    let mut m = json!({"type": "track", "messageId": id, "event": event, "timestamp": at});
-    if let Some(u) = user {
-        m["userId"] = json!(u);
-    }
-    if let Some(a) = anon {
-        m["anonymousId"] = json!(a);
-    }
-    m
 }
 
 #[tokio::test]

@@ -3,7 +3,6 @@ use crate::components::format;
 use crate::components::metric_info::MetricInfo;
 use crate::components::summary::target_editor::TargetEditor;
 use crate::domain::date::Day;
-use crate::domain::metric::Status;
 use crate::model::Tile;
 use leptos::prelude::*;
 
@@ -30,12 +29,7 @@ pub fn KpiTile(
     let editor = edit.then(|| view! { <TargetEditor tile=tile.clone() scope=scope /> });
     // The word (and its mark) says what the colour says, for people who cannot tell the
     // colours apart.
-    let (status, status_text) = match tile.status {
-        Status::Good => ("good", "✓ On target"),
-        Status::Warn => ("warn", "! Near target"),
-        Status::Bad => ("bad", "✕ Off target"),
-        Status::Unknown => ("unknown", "– No status"),
-    };
+    let (status, status_text) = format::status(tile.status);
     let class = format!(
         "tile status-{status}{}",
         if selected { " selected" } else { "" }

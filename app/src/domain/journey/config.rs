@@ -100,13 +100,7 @@ impl JourneyParams {
         pairs: &[(String, String)],
         defaults: &[Stage],
     ) -> Result<JourneyParams, QueryError> {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, v)| key == k && !v.trim().is_empty())
-                .map(|(_, v)| v.trim())
-        };
+        let get = |k: &str| crate::domain::query::param(pairs, k);
         let (stages, custom) = match get("steps") {
             Some(s) => (
                 parse_stages(s).map_err(|m| QueryError::new("invalid_steps", m))?,
