@@ -226,7 +226,7 @@ impl Need {
         tickets: false,
     };
 
-    /// What catalogue metric `id` reads.
+    /// What catalogue metric `id` reads (the registry is always read).
     fn for_metric(id: &str) -> Need {
         match id {
             // The index: satisfaction, delivery, growth, engagement, training.
@@ -237,12 +237,31 @@ impl Need {
                 activity: true,
                 ..Need::NONE
             },
-            "inventory_below_reorder" => Need {
+            "inventory_below_reorder" | "inventory_turnover" => Need {
                 stock: true,
                 ..Need::NONE
             },
             "partner_open_tickets" => Need {
                 tickets: true,
+                ..Need::NONE
+            },
+            "active_partners" | "partner_retention" | "onboarding_time" => Need::NONE,
+            "partner_yoy_growth" => Need {
+                orders: true,
+                year_ago: true,
+                ..Need::NONE
+            },
+            "partner_engagement_rate"
+            | "training_completion"
+            | "certifications"
+            | "programme_participation"
+            | "partner_communications"
+            | "partner_leads" => Need {
+                activity: true,
+                ..Need::NONE
+            },
+            "deal_conversion" | "pipeline_value" => Need {
+                deals: true,
                 ..Need::NONE
             },
             _ => Need {
@@ -886,34 +905,116 @@ async fn engagement_weeks(
         .collect())
 }
 
-/// The figures partner alert rules watch, each with its sample size.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Watched {
-    /// The performance index; n = components with data.
-    pub index: Sample,
-    /// On-time delivery; n = delivered orders with a promise.
-    pub on_time: Sample,
-    /// Order accuracy; n = orders whose accuracy is known.
-    pub accuracy: Sample,
-    /// Revenue in the reporting currency; n = its orders.
-    pub revenue: Sample,
-    /// SKUs at or below their reorder level; n = SKUs.
-    pub below_reorder: Sample,
-    /// Partner tickets open at the window's end; n = partners observed.
-    pub open_tickets: Sample,
-}
+/// Every partner catalogue figure (`domain/catalogue.rs`, family partner) of one set of
+/// partners, each with the count it rests on (the catalogue's `n`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Watched(Vec<(&'static str, Sample)>);
 
 impl Watched {
-    /// The sample of catalogue metric `id`.
+    /// The sample of catalogue metric `id` (no data for an id the family lacks).
     pub fn get(&self, id: &str) -> Sample {
-        match id {
-            "partner_performance_index" => self.index,
-            "on_time_delivery" => self.on_time,
-            "order_accuracy" => self.accuracy,
-            "partner_revenue" => self.revenue,
-            "inventory_below_reorder" => self.below_reorder,
-            _ => self.open_tickets,
-        }
+        self.0
+            .iter()
+            .find(|(m, _)| *m == id)
+            .map(|(_, s)| *s)
+            .unwrap_or_default()
+    }
+}
+
+impl Inputs {
+    /// The catalogue figures over the partners `keep` admits: the headline the partner page
+    /// shows for that scope, with each figure's sample size.
+    fn figures(&self, rows: &[PartnerRow], keep: &dyn Fn(&str) -> bool) -> Watched {
+        let h = self.headline(rows, keep, false);
+        let sum = |m: &HashMap<String, OrderAgg>| {
+            let mut agg = OrderAgg::default();
+            for (_, a) in m.iter().filter(|(k, _)| keep(k)) {
+                agg.add(a, 1);
+            }
+            agg
+        };
+        let (money, ops) = (sum(&self.money), sum(&self.ops));
+        let registered = rows.iter().filter(|r| keep(&r.id)).count() as i64;
+        let closed: i64 = self
+            .closed_in_period(keep)
+            .iter()
+            .filter(|f| !f.stage.is_open())
+            .map(|f| f.deals)
+            .sum();
+        let skus_in_range = self
+            .stock_range
+            .iter()
+            .filter(|s| keep(&s.partner_id))
+            .map(|s| (s.partner_id.as_str(), s.sku.as_str()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as i64;
+        let (skus, _) = self.stock(keep);
+        let indexed = rows
+            .iter()
+            .filter(|r| keep(&r.id))
+            .filter(|r| r.index.is_some())
+            .count() as i64;
+        let s = |value: Option<f64>, n: i64| Sample { value, n };
+        // A count over partners is a reading even at 0 (an alert on it can recover): the
+        // partners observed are its sample.
+        let count = |v: i64| s(Some(v as f64), registered);
+        Watched(vec![
+            ("active_partners", count(h.active)),
+            (
+                "partner_retention",
+                s(h.retention.retention_pct, h.retention.at_start),
+            ),
+            ("partner_revenue", s(Some(h.revenue), money.orders)),
+            (
+                "partner_revenue_share",
+                s(h.revenue_share_pct, money.orders),
+            ),
+            ("partner_yoy_growth", s(h.yoy_growth_pct, money.orders)),
+            ("partner_orders", count(h.orders)),
+            ("partner_aov", s(h.aov, money.orders)),
+            (
+                "partner_engagement_rate",
+                s(h.engagement_rate_pct, h.active),
+            ),
+            ("partner_performance_index", s(h.mean_index, indexed)),
+            ("on_time_delivery", s(h.on_time_pct, ops.promise_known)),
+            ("order_accuracy", s(h.accuracy_pct, ops.accuracy_known)),
+            ("lead_time", s(h.lead_time_secs, ops.delivered)),
+            ("partner_return_rate", s(h.return_pct, ops.orders)),
+            ("profit_margin", s(h.margin_pct, money.costed)),
+            ("inventory_turnover", s(h.inventory_turnover, skus_in_range)),
+            (
+                "inventory_below_reorder",
+                s(Some(h.skus_below_reorder as f64), skus),
+            ),
+            ("partner_open_tickets", count(h.open_tickets)),
+            (
+                "training_completion",
+                s(h.training_pct, h.trainings_started),
+            ),
+            ("certifications", count(h.certifications)),
+            (
+                "programme_participation",
+                s(h.program_participation_pct, h.active),
+            ),
+            (
+                "partner_communications",
+                s(h.communications_per_partner_30d, h.active),
+            ),
+            (
+                "onboarding_time",
+                s(
+                    h.onboarding.median_days.map(|d| d * 86_400.0),
+                    h.onboarding.completed,
+                ),
+            ),
+            ("partner_leads", count(h.leads)),
+            ("deal_conversion", s(h.conversion_pct, closed)),
+            (
+                "pipeline_value",
+                s(Some(h.pipeline_value), h.pipeline_deals),
+            ),
+        ])
     }
 }
 
@@ -932,8 +1033,9 @@ pub async fn reporting_currency(
     )
 }
 
-/// The watched figures over days `from..=to`, over all registered partners and per
-/// partner, reading only what catalogue metric `metric` needs (the others stay empty).
+/// The catalogue figures over days `from..=to`, over all registered partners and per
+/// partner, reading only what catalogue metric `metric` needs (the others read as no data).
+/// A partner's figures are the partner page's headline narrowed to that partner.
 pub async fn watched(
     s: &Store,
     weights: &IndexWeights,
@@ -944,19 +1046,12 @@ pub async fn watched(
 ) -> Result<(Watched, BTreeMap<String, Watched>), StoreError> {
     let inputs = Inputs::read_some(s, from, to, now, None, Need::for_metric(metric)).await?;
     let rows = inputs.rows(weights);
+    let all = inputs.figures(&rows, &|_| true);
     let mut per = BTreeMap::new();
-    let (mut ops_all, mut money_all) = (OrderAgg::default(), OrderAgg::default());
-    let (mut skus, mut below, mut open) = (0, 0, 0);
-    let mut indexes = Vec::new();
     for r in &rows {
-        let ops = inputs.ops.get(&r.id).copied().unwrap_or_default();
-        let money = inputs.money.get(&r.id).copied().unwrap_or_default();
-        ops_all.add(&ops, 1);
-        money_all.add(&money, 1);
-        skus += r.skus;
-        below += r.skus_below_reorder;
-        open += r.open_tickets;
-        indexes.extend(r.index);
+        let id = r.id.as_str();
+        let mut w = inputs.figures(&rows, &|k| k == id);
+        // One partner's index rests on its components with data, not on partners indexed.
         let components = [
             r.pss,
             r.on_time_pct,
@@ -967,65 +1062,16 @@ pub async fn watched(
         .iter()
         .flatten()
         .count() as i64;
-        per.insert(
-            r.id.clone(),
-            Watched {
-                index: Sample {
+        for (m, sample) in &mut w.0 {
+            if *m == "partner_performance_index" {
+                *sample = Sample {
                     value: r.index,
                     n: components,
-                },
-                on_time: Sample {
-                    value: ops.on_time_pct(),
-                    n: ops.promise_known,
-                },
-                accuracy: Sample {
-                    value: ops.accuracy_pct(),
-                    n: ops.accuracy_known,
-                },
-                revenue: Sample {
-                    value: Some(cents(money.revenue_cents)),
-                    n: money.orders,
-                },
-                below_reorder: Sample {
-                    value: Some(r.skus_below_reorder as f64),
-                    n: r.skus,
-                },
-                // A level: the partner itself is the observation, so 0 open is a reading
-                // (an alert on it can recover), not "no data".
-                open_tickets: Sample {
-                    value: Some(r.open_tickets as f64),
-                    n: 1,
-                },
-            },
-        );
+                };
+            }
+        }
+        per.insert(r.id.clone(), w);
     }
-    let all = Watched {
-        index: Sample {
-            value: (!indexes.is_empty())
-                .then(|| indexes.iter().sum::<f64>() / indexes.len() as f64),
-            n: indexes.len() as i64,
-        },
-        on_time: Sample {
-            value: ops_all.on_time_pct(),
-            n: ops_all.promise_known,
-        },
-        accuracy: Sample {
-            value: ops_all.accuracy_pct(),
-            n: ops_all.accuracy_known,
-        },
-        revenue: Sample {
-            value: Some(cents(money_all.revenue_cents)),
-            n: money_all.orders,
-        },
-        below_reorder: Sample {
-            value: Some(below as f64),
-            n: skus,
-        },
-        open_tickets: Sample {
-            value: Some(open as f64),
-            n: rows.len() as i64,
-        },
-    };
     Ok((all, per))
 }
 

@@ -113,17 +113,12 @@ pub fn default_rules() -> Vec<RuleSpec> {
         },
     ];
     rules.extend(partner_rules());
-    // Off-target defaults for the experience figures; commerce, journey and incident targets
-    // are business goals a team sets rules on itself (a fresh store's CAC rarely meets 150).
-    let experience = [
-        Family::Surveys,
-        Family::Tickets,
-        Family::Feedback,
-        Family::Partners,
-    ];
+    // Off-target defaults for the experience figures a team answers for day to day;
+    // commerce, journey, incident and programme targets (retention, training, social tone) are
+    // business goals a team sets rules on itself (a fresh store's CAC rarely meets 150).
     for m in CATALOGUE
         .iter()
-        .filter(|m| m.has_target() && experience.contains(&m.family))
+        .filter(|m| m.has_target() && OFF_TARGET_DEFAULTS.contains(&m.id))
     {
         rules.push(rule(
             &format!("{} more than 10% off target", m.label),
@@ -137,6 +132,29 @@ pub fn default_rules() -> Vec<RuleSpec> {
     }
     rules
 }
+
+/// The figures that get a "more than 10% off target" rule by default.
+const OFF_TARGET_DEFAULTS: &[&str] = &[
+    "nps",
+    "csat",
+    "ces",
+    "pss",
+    "pnps",
+    "first_response_time",
+    "resolution_time",
+    "fcr",
+    "support_csat",
+    "sentiment_score",
+    "negative_share",
+    "positive_share",
+    "partner_sentiment_score",
+    "partner_negative_share",
+    "partner_performance_index",
+    "on_time_delivery",
+    "order_accuracy",
+    "inventory_below_reorder",
+    "partner_open_tickets",
+];
 
 /// The partner rules of the brief, each per partner: performance drop, delivery delays
 /// beyond the promise, stock at or below the reorder level, unresolved partner tickets

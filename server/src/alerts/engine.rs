@@ -84,6 +84,9 @@ pub struct AlertEngine {
 /// Dimensions searched for the value that moved most. Tickets skip partner and product
 /// category: each value is a separate rollup read, and a firing pass should stay fast.
 fn mover_dimensions(def: &MetricDef) -> Vec<Dimension> {
+    if def.dimensions.is_empty() {
+        return Vec::new();
+    }
     match def.family {
         Family::Surveys => def.dimensions.to_vec(),
         Family::Tickets | Family::Feedback => {

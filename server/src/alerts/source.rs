@@ -246,25 +246,25 @@ impl<'a> Samples<'a> {
                     n,
                 })
             }
-            Family::Tickets => {
-                let key = (filters.clone(), from, to);
-                if !self.ticket_aggs.contains_key(&key) {
-                    let agg = self.ticket_agg(def, filters, from, to).await?;
-                    self.ticket_aggs.insert(key.clone(), agg);
-                }
-                Ok(self
-                    .ticket_aggs
-                    .get(&key)
-                    .map(|a| ticket_sample(def, a))
-                    .unwrap_or_default())
+            // A channel's tickets over the tickets of every channel under the other filters.
+            Family::Tickets if def.id == "channel_share" => {
+                let part = self.ticket_memo(def, filters, from, to).await?.tickets;
+                let mut all = filters.clone();
+                all.remove(&Dimension::Channel);
+                let whole = self.ticket_memo(def, &all, from, to).await?.tickets;
+                Ok(share(part, whole))
             }
+            Family::Tickets => Ok(ticket_sample(
+                def,
+                &self.ticket_memo(def, filters, from, to).await?,
+            )),
             Family::Feedback => {
                 let audience = audience(def);
                 let earliest = self.today.plus_days(1 - self.span);
                 if from < earliest {
                     let rows = voice_store::daily(self.store, &filter(audience, filters, from, to))
                         .await?;
-                    return Ok(feedback_sample(def, &sum_sentiment(&rows, from, to)));
+                    return Ok(feedback_sample(def, &sum_sentiment(&rows, def, from, to)));
                 }
                 let key = (audience, filters.clone());
                 if !self.feedback_days.contains_key(&key) {
@@ -277,7 +277,7 @@ impl<'a> Samples<'a> {
                     .get(&key)
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                Ok(feedback_sample(def, &sum_sentiment(rows, from, to)))
+                Ok(feedback_sample(def, &sum_sentiment(rows, def, from, to)))
             }
             Family::Partners => {
                 let (all, per) = self.partner_watch(def.id, from, to).await?;
@@ -353,31 +353,41 @@ impl<'a> Samples<'a> {
                 }
                 Ok(out)
             }
-            Family::Tickets => {
-                let key = (filters.clone(), by, from, to);
-                if !self.ticket_keyed.contains_key(&key) {
-                    let rows = if filters.is_empty() {
-                        let mut out = Vec::new();
-                        for v in tickets::rollup_values(self.store, by, from.0, to.0).await? {
-                            let one = Filters::from([(by, v.clone())]);
-                            out.push((v, self.ticket_agg(def, &one, from, to).await?));
-                        }
-                        out
-                    } else {
-                        ticket_keyed_facts(self.store, filters, by, from, to).await?
-                    };
-                    self.ticket_keyed.insert(key.clone(), rows);
+            Family::Tickets if def.id == "channel_share" => {
+                let mut all = filters.clone();
+                all.remove(&Dimension::Channel);
+                if by == Dimension::Channel {
+                    // Each channel's share of the same whole.
+                    let whole = self.ticket_memo(def, &all, from, to).await?.tickets;
+                    let parts = self.ticket_keyed_aggs(def, &all, by, from, to).await?;
+                    return Ok(parts
+                        .into_iter()
+                        .map(|(v, a)| (v, share(a.tickets, whole)))
+                        .collect());
                 }
-                Ok(self
-                    .ticket_keyed
-                    .get(&key)
-                    .map(|v| {
-                        v.iter()
-                            .map(|(k, a)| (k.clone(), ticket_sample(def, a)))
-                            .collect()
+                let parts = self.ticket_keyed_aggs(def, filters, by, from, to).await?;
+                let wholes: BTreeMap<String, i64> = self
+                    .ticket_keyed_aggs(def, &all, by, from, to)
+                    .await?
+                    .into_iter()
+                    .map(|(v, a)| (v, a.tickets))
+                    .collect();
+                Ok(parts
+                    .into_iter()
+                    .map(|(v, a)| {
+                        let whole = wholes.get(&v).copied().unwrap_or(a.tickets);
+                        (v, share(a.tickets, whole))
                     })
-                    .unwrap_or_default())
+                    .collect())
             }
+            Family::Tickets => Ok(self
+                .ticket_keyed_aggs(def, filters, by, from, to)
+                .await?
+                .iter()
+                .map(|(k, a)| (k.clone(), ticket_sample(def, a)))
+                .collect()),
+            // Mentions carry no dimension to group by.
+            Family::Feedback if is_social(def) => Ok(Vec::new()),
             Family::Feedback => {
                 let audience = audience(def);
                 let key = (audience, filters.clone(), by, from, to);
@@ -395,7 +405,13 @@ impl<'a> Samples<'a> {
                     .get(&key)
                     .map(|v| {
                         v.iter()
-                            .map(|(k, c)| (k.clone(), feedback_sample(def, c)))
+                            .map(|(k, c)| {
+                                let c = FeedbackCounts {
+                                    counts: *c,
+                                    interactions: 0,
+                                };
+                                (k.clone(), feedback_sample(def, &c))
+                            })
                             .collect()
                     })
                     .unwrap_or_default())
@@ -443,6 +459,50 @@ fn pick(figures: &[(&'static str, Sample)], id: &str) -> Sample {
 }
 
 impl Samples<'_> {
+    /// The support aggregate of a window under filters, memoised for the pass.
+    async fn ticket_memo(
+        &mut self,
+        def: &MetricDef,
+        filters: &Filters,
+        from: Day,
+        to: Day,
+    ) -> Result<SupportAgg, StoreError> {
+        let key = (filters.clone(), from, to);
+        if let Some(a) = self.ticket_aggs.get(&key) {
+            return Ok(a.clone());
+        }
+        let agg = self.ticket_agg(def, filters, from, to).await?;
+        self.ticket_aggs.insert(key, agg.clone());
+        Ok(agg)
+    }
+
+    /// Support aggregates per value of `by` under filters, memoised for the pass.
+    async fn ticket_keyed_aggs(
+        &mut self,
+        def: &MetricDef,
+        filters: &Filters,
+        by: Dimension,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(String, SupportAgg)>, StoreError> {
+        let key = (filters.clone(), by, from, to);
+        if let Some(rows) = self.ticket_keyed.get(&key) {
+            return Ok(rows.clone());
+        }
+        let rows = if filters.is_empty() {
+            let mut out = Vec::new();
+            for v in tickets::rollup_values(self.store, by, from.0, to.0).await? {
+                let one = Filters::from([(by, v.clone())]);
+                out.push((v, self.ticket_agg(def, &one, from, to).await?));
+            }
+            out
+        } else {
+            ticket_keyed_facts(self.store, filters, by, from, to).await?
+        };
+        self.ticket_keyed.insert(key, rows.clone());
+        Ok(rows)
+    }
+
     /// The support aggregate over `from..=to`: summed from the memoised daily rollups of the
     /// span (at most one filter), else read directly (two or more filters read facts).
     async fn ticket_agg(
@@ -495,24 +555,58 @@ fn filter(audience: Audience, filters: &Filters, from: Day, to: Day) -> Feedback
     }
 }
 
-fn sum_sentiment(rows: &[DailySentiment], from: Day, to: Day) -> SentimentCounts {
-    let mut c = SentimentCounts::default();
-    for r in rows.iter().filter(|r| r.day >= from.0 && r.day <= to.0) {
-        c.add(&r.counts, 1);
+/// Whether `def` reads social mentions only (feedback of source `social`).
+fn is_social(def: &MetricDef) -> bool {
+    def.id.starts_with("social_")
+}
+
+/// `part` of `whole` as a percentage; the whole is the sample.
+fn share(part: i64, whole: i64) -> Sample {
+    Sample {
+        value: (whole > 0).then(|| 100.0 * part as f64 / whole as f64),
+        n: whole,
+    }
+}
+
+/// Sentiment counts of a window, with the social interactions (likes + shares + replies)
+/// when `def` reads social mentions only.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FeedbackCounts {
+    pub counts: SentimentCounts,
+    pub interactions: i64,
+}
+
+fn sum_sentiment(rows: &[DailySentiment], def: &MetricDef, from: Day, to: Day) -> FeedbackCounts {
+    let social = is_social(def);
+    let mut c = FeedbackCounts::default();
+    for r in rows.iter().filter(|r| {
+        r.day >= from.0
+            && r.day <= to.0
+            && (!social || r.source == Some(app::domain::feedback::FeedbackSource::Social))
+    }) {
+        c.counts.add(&r.counts, 1);
+        c.interactions = c
+            .interactions
+            .saturating_add(r.likes)
+            .saturating_add(r.shares)
+            .saturating_add(r.comments);
     }
     c
 }
 
-/// A sentiment metric of counts: the mean compound score or a class share.
-pub fn feedback_sample(def: &MetricDef, c: &SentimentCounts) -> Sample {
-    let mix = c.mix();
+/// A sentiment metric of counts: the mean compound score, a class share, or a social figure.
+pub fn feedback_sample(def: &MetricDef, c: &FeedbackCounts) -> Sample {
+    let mix = c.counts.mix();
+    let n = c.counts.n;
     let value = match def.id {
+        "social_mentions" => Some(n as f64),
+        "social_engagement" => (n > 0).then(|| c.interactions as f64 / n as f64),
         "negative_share" | "partner_negative_share" => mix.negative_pct,
         "positive_share" => mix.positive_pct,
         "neutral_share" => mix.neutral_pct,
         _ => mix.score,
     };
-    Sample { value, n: c.n }
+    Sample { value, n }
 }
 
 /// Up to three of the window's negative texts under the rule's filters, newest first: what
@@ -526,6 +620,9 @@ pub async fn feedback_verbatims(
 ) -> Result<Vec<Verbatim>, StoreError> {
     let mut f = filter(audience(def), filters, from, to);
     f.sentiment = Some(Polarity::Negative);
+    if is_social(def) {
+        f.source = Some(app::domain::feedback::FeedbackSource::Social);
+    }
     let (items, _) = voice_store::list(store, &f, 1, 3).await?;
     Ok(items
         .into_iter()

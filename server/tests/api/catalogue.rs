@@ -146,6 +146,35 @@ async fn support_metrics_are_hand_computed_filtered_broken_down_and_scoped() {
             ("phone".to_string(), Some(1.0), 1)
         ]
     );
+    // Channel share: email holds two of the four tickets; by channel, each of the same whole.
+    let share = metric_as(&app, &viewer, "channel_share", "range=7d&channel=email").await;
+    assert_eq!(
+        (share["value"].as_f64(), share["n"].as_i64()),
+        (Some(50.0), Some(4)),
+        "{share}"
+    );
+    let shares = metric_as(&app, &viewer, "channel_share", "range=7d&breakdown=channel").await;
+    assert_eq!(
+        rows(&shares),
+        [
+            ("email".to_string(), Some(50.0), 4),
+            ("chat".to_string(), Some(25.0), 4),
+            ("phone".to_string(), Some(25.0), 4)
+        ]
+    );
+    // A partner sees its own tickets' mix: p1's two are both email.
+    let p1_share = metric_as(
+        &app,
+        &app.session(Role::Partner, Some("p1")).await,
+        "channel_share",
+        "range=7d&channel=email",
+    )
+    .await;
+    assert_eq!(
+        (p1_share["value"].as_f64(), p1_share["n"].as_i64()),
+        (Some(100.0), Some(2)),
+        "{p1_share}"
+    );
     // The executive summary shows the same median response time, scoped the same way.
     let summary = app
         .call_get("get_summary", Some(&viewer), "query=range%3D7d")
@@ -541,6 +570,71 @@ async fn partner_metrics_are_hand_computed_per_partner_and_scoped() {
         "{own}"
     );
     assert_eq!(rows(&own), [("p1".to_string(), Some(150.0), 2)]);
+    // The registry and operations figures: the page's headline for the same scope.
+    let figure = |id: &'static str, query: &'static str| {
+        let (app, viewer) = (&app, &viewer);
+        async move {
+            let m = metric_as(app, viewer, id, query).await;
+            (m["value"].as_f64(), m["n"].as_i64())
+        }
+    };
+    assert_eq!(
+        figure("active_partners", "range=30d").await,
+        (Some(2.0), Some(2))
+    );
+    assert_eq!(
+        figure("partner_orders", "range=30d").await,
+        (Some(3.0), Some(2))
+    );
+    let (aov, n) = figure("partner_aov", "range=30d").await;
+    assert!(aov.is_some_and(|v| (v - 230.0 / 3.0).abs() < 1e-6) && n == Some(3));
+    // Lead time: 1 day (o1), 2 days (o2), 1 day (o3); p1 alone 1.5 days.
+    let (lead, n) = figure("lead_time", "range=30d").await;
+    assert!(lead.is_some_and(|v| (v - 4.0 * 86_400.0 / 3.0).abs() < 1e-3) && n == Some(3));
+    assert_eq!(
+        figure("lead_time", "range=30d&partner=p1").await,
+        (Some(1.5 * 86_400.0), Some(2))
+    );
+    assert_eq!(
+        figure("partner_return_rate", "range=30d").await,
+        (Some(0.0), Some(3))
+    );
+    // Onboarding completed within the year: 30 and 10 days, median 20 (n = 2).
+    assert_eq!(
+        figure("onboarding_time", "range=365d").await,
+        (Some(20.0 * 86_400.0), Some(2))
+    );
+    let by = metric_as(
+        &app,
+        &viewer,
+        "partner_orders",
+        "range=30d&breakdown=partner",
+    )
+    .await;
+    assert_eq!(
+        rows(&by),
+        [
+            ("p1".to_string(), Some(2.0), 1),
+            ("p2".to_string(), Some(1.0), 1)
+        ]
+    );
+    let own = metric_as(&app, &p1, "partner_orders", "range=30d").await;
+    assert_eq!(
+        (own["value"].as_f64(), own["n"].as_i64()),
+        (Some(2.0), Some(1))
+    );
+    // Revenue share spans every customer's orders: not for a partner account.
+    assert_eq!(
+        app.get_with("/api/v1/metrics/partner_revenue_share", &p1)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let share = metric_as(&app, &viewer, "partner_revenue_share", "range=30d").await;
+    assert!(
+        close(&share["value"], 100.0 * 230.0 / 430.0, 1e-6),
+        "{share}"
+    );
     assert_eq!(
         code_of(&app, &viewer, "/api/v1/metrics/partner_revenue?channel=web").await,
         (StatusCode::BAD_REQUEST, "unsupported_filter".into())
@@ -565,40 +659,75 @@ async fn every_catalogue_metric_answers_in_one_shape() {
         let r = app
             .get_with(&format!("/api/v1/metrics/{id}?range=30d"), &viewer)
             .await;
-        if m["queryable"] == true {
-            assert_eq!(r.status, StatusCode::OK, "{id}: {}", r.text);
-            let v = r.json();
-            for key in [
-                "metric",
-                "family",
-                "unit",
-                "direction",
-                "value",
-                "n",
-                "target",
-                "status",
-                "min_sample",
-                "previous",
-                "series",
-                "breakdown",
-            ] {
-                assert!(v.get(key).is_some(), "{id} lacks {key}: {v}");
-            }
-            assert_eq!(v["metric"], id);
-            assert_eq!(v["unit"], m["unit"], "{id}");
-            assert_eq!(v["series"].as_array().map(Vec::len), Some(30), "{id}");
-            answered += 1;
-        } else {
-            assert_eq!(
-                r.status,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{id}: {}",
-                r.text
-            );
-            assert_eq!(r.json()["code"], "not_queryable", "{id}");
+        assert_eq!(m["queryable"], true, "{id}");
+        assert_eq!(m["alertable"], true, "{id}");
+        assert_eq!(r.status, StatusCode::OK, "{id}: {}", r.text);
+        let v = r.json();
+        for key in [
+            "metric",
+            "family",
+            "unit",
+            "direction",
+            "value",
+            "n",
+            "target",
+            "status",
+            "min_sample",
+            "previous",
+            "series",
+            "breakdown",
+        ] {
+            assert!(v.get(key).is_some(), "{id} lacks {key}: {v}");
         }
+        assert_eq!(v["metric"], id);
+        assert_eq!(v["unit"], m["unit"], "{id}");
+        assert_eq!(v["series"].as_array().map(Vec::len), Some(30), "{id}");
+        answered += 1;
     }
-    assert!(answered >= 40, "{answered} metrics answer");
+    assert_eq!(answered, list["metrics"].as_array().map_or(0, Vec::len));
+    assert!(answered >= 66, "{answered} metrics answer");
+}
+
+#[tokio::test]
+async fn social_metrics_read_the_social_mentions_only() {
+    let app = spawn().await;
+    let viewer = app.session(Role::Viewer, None).await;
+    let at = |days: i64| noon(days, 0);
+    post(
+        &app,
+        "/api/v1/feedback",
+        json!([
+            {"id": "s1", "source": "social", "text": "Best checkout ever, love it", "at": at(2),
+             "author": "@ann", "likes": 10, "shares": 2, "comments": 3},
+            {"id": "s2", "source": "social", "text": "The parcel arrived", "at": at(1),
+             "author": "@bob", "likes": 1, "shares": 0, "comments": 0},
+            {"id": "r1", "source": "review", "text": "Terrible, slow and broken", "at": at(1)}
+        ]),
+    )
+    .await;
+    let mentions = metric_as(&app, &viewer, "social_mentions", "range=7d").await;
+    assert_eq!(
+        (mentions["value"].as_f64(), mentions["n"].as_i64()),
+        (Some(2.0), Some(2)),
+        "{mentions}"
+    );
+    let engagement = metric_as(&app, &viewer, "social_engagement", "range=7d").await;
+    assert_eq!(
+        engagement["value"].as_f64(),
+        Some(8.0),
+        "(15 + 1) / 2: {engagement}"
+    );
+    let tone = metric_as(&app, &viewer, "social_sentiment", "range=7d").await;
+    assert!(
+        tone["value"].as_f64().is_some_and(|v| v > 0.0),
+        "the review's negative tone is not a mention: {tone}"
+    );
+    let day = &tone["series"].as_array().expect("series")[5];
+    assert_eq!(day["n"], 1, "{day}");
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/social_mentions?channel=web").await,
+        (StatusCode::BAD_REQUEST, "unsupported_filter".into())
+    );
 }
 
 async fn rule_fires(app: &TestApp, cookie: &str, metric: &str, condition: Value) {

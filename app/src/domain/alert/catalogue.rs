@@ -157,6 +157,11 @@ const fn feedback(id: &'static str, audience: Audience) -> MetricDef {
     def(id, Family::Feedback, audience, true)
 }
 
+/// Social mentions are feedback of source `social`: they move with feedback notices.
+const fn social(id: &'static str) -> MetricDef {
+    def(id, Family::Feedback, Audience::Customer, false)
+}
+
 const fn partner(id: &'static str) -> MetricDef {
     def(id, Family::Partners, Audience::Partner, false)
 }
@@ -193,12 +198,35 @@ pub const CATALOGUE: &[MetricDef] = &[
     feedback("partner_negative_share", Audience::Partner),
     ticket("ticket_volume"),
     ticket("backlog"),
+    ticket("channel_share"),
+    social("social_mentions"),
+    social("social_engagement"),
+    social("social_sentiment"),
     partner("partner_performance_index"),
     partner("on_time_delivery"),
     partner("order_accuracy"),
     partner("partner_revenue"),
     partner("inventory_below_reorder"),
     partner("partner_open_tickets"),
+    partner("active_partners"),
+    partner("partner_retention"),
+    partner("partner_revenue_share"),
+    partner("partner_yoy_growth"),
+    partner("partner_orders"),
+    partner("partner_aov"),
+    partner("partner_engagement_rate"),
+    partner("lead_time"),
+    partner("partner_return_rate"),
+    partner("profit_margin"),
+    partner("inventory_turnover"),
+    partner("training_completion"),
+    partner("certifications"),
+    partner("programme_participation"),
+    partner("partner_communications"),
+    partner("onboarding_time"),
+    partner("partner_leads"),
+    partner("deal_conversion"),
+    partner("pipeline_value"),
     incident("mtta"),
     incident("mttr"),
     incident("open_incidents"),
@@ -265,6 +293,14 @@ mod tests {
             assert_eq!(CATALOGUE.iter().filter(|o| o.id == m.id).count(), 1);
         }
         assert!(find("nope").is_none());
+    }
+
+    #[test]
+    fn every_figure_of_the_metric_catalogue_is_alertable() {
+        for m in METRICS {
+            assert!(find(m.id).is_some(), "{} has no alert entry", m.id);
+        }
+        assert_eq!(CATALOGUE.len(), METRICS.len());
     }
 
     #[test]
