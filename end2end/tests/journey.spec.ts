@@ -72,3 +72,26 @@ test('the sales page shows every metric against its target with 12-month trends'
   await expect(page.getByTestId('channel-row').filter({ hasText: 'web' })).toHaveCount(1);
   await expect(page.locator('.trend-card canvas')).toHaveCount(9);
 });
+
+test('the sales page drills down by channel from its filter bar, and the controls say so', async ({ page }) => {
+  await page.goto('/sales?range=30d');
+  await hydrated(page);
+  const bar = page.getByTestId('filter-bar');
+  await expect(bar).toBeVisible();
+  // Only the filters sales figures take; no bucket (the trends are monthly).
+  await expect(page.getByTestId('filter-partner')).toHaveCount(0);
+  await expect(page.getByTestId('filter-touchpoint')).toHaveCount(0);
+  await expect(bar.locator('select[name=bucket]')).toHaveCount(0);
+  const all = Number((await page.getByTestId('channel-row').count()));
+  expect(all).toBeGreaterThan(1);
+  await page.getByTestId('filter-channel').selectOption('web');
+  await expect(page).toHaveURL(/\/sales\?.*channel=web/);
+  await expect(page.getByTestId('channel-row')).toHaveCount(1);
+  await expect(page.getByTestId('channel-row').first()).toContainText('web');
+  await expect(page.getByTestId('filter-channel')).toHaveValue('web');
+  await expect(page.getByTestId('aov').getByTestId('tile-value')).not.toHaveText('No data');
+  // Reset goes back to every order on this page, not to the summary.
+  await bar.getByRole('link', { name: 'Reset' }).click();
+  await expect(page).toHaveURL(/\/sales$/);
+  await expect(page.getByTestId('channel-row')).toHaveCount(all);
+});

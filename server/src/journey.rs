@@ -10,7 +10,7 @@ use app::domain::alert::evaluate::Sample;
 use app::domain::date::Day;
 use app::domain::dimension::Dimension;
 use app::domain::journey::commerce::{
-    order_figures, CommerceMetric, CommerceTargets, OrderFact, OrderFigures, SpendFact,
+    order_figures_where, CommerceMetric, CommerceTargets, OrderFact, OrderFigures, SpendFact,
     SpendRecord, DEFAULT_LIFESPAN_YEARS,
 };
 use app::domain::journey::config::{
@@ -168,14 +168,111 @@ pub struct CommerceFacts {
 }
 
 impl CommerceFacts {
-    /// People of the index who ordered in `[a, b)`.
-    fn purchasers(&self, ix: &EventIndex, a: i64, b: i64) -> FxHashSet<u32> {
+    /// People of the index who placed an admitted order in `[a, b)`.
+    fn purchasers(&self, ix: &EventIndex, scope: &CommerceScope, a: i64, b: i64) -> FxHashSet<u32> {
         self.orders
             .iter()
-            .filter(|o| o.at >= a && o.at < b)
-            .filter_map(|o| ix.person_of_user(&o.customer))
+            .enumerate()
+            .filter(|(i, o)| o.at >= a && o.at < b && scope.keeps(*i))
+            .filter_map(|(_, o)| ix.person_of_user(&o.customer))
             .collect()
     }
+}
+
+/// What a commerce read covers under dashboard filters (channel, product category, segment,
+/// region): orders of that channel and category whose customer's events last said that
+/// segment and region; the people whose events match (conversion, abandonment, churn);
+/// marketing spend of that channel. Spend is booked per channel only, so under any other
+/// filter there is none to attribute and CAC is "no data".
+struct CommerceScope {
+    people: EventFilter,
+    /// Per order of the facts, whether it is admitted; empty when every order is.
+    orders: Vec<bool>,
+    spend: Vec<SpendFact>,
+}
+
+impl CommerceScope {
+    fn new(ix: &EventIndex, facts: &CommerceFacts, filters: &[(usize, String)]) -> CommerceScope {
+        let people = EventFilter::new(ix, filters);
+        if filters.is_empty() {
+            return CommerceScope {
+                people,
+                orders: Vec::new(),
+                spend: facts.spend.clone(),
+            };
+        }
+        let dim = |name: &str| dimension_index(name).unwrap_or(usize::MAX);
+        let (channel, category) = (dim("channel"), dim("product_category"));
+        let value = |d: usize| {
+            filters
+                .iter()
+                .find(|(i, _)| *i == d)
+                .map(|(_, v)| v.to_lowercase())
+        };
+        let (want_channel, want_category) = (value(channel), value(category));
+        // Segment and region describe the customer: the latest value their events carry.
+        let traits: Vec<(usize, Option<u16>)> = filters
+            .iter()
+            .filter(|(d, _)| *d != channel && *d != category)
+            .map(|(d, v)| (*d, ix.values(*d).get(&v.to_lowercase()).map(|id| id as u16)))
+            .collect();
+        let mut customers: FxHashMap<&str, bool> = FxHashMap::default();
+        let orders = facts
+            .orders
+            .iter()
+            .map(|o| {
+                want_channel
+                    .as_deref()
+                    .is_none_or(|c| o.channel.to_lowercase() == c)
+                    && want_category
+                        .as_deref()
+                        .is_none_or(|c| o.category.to_lowercase() == c)
+                    && (traits.is_empty()
+                        || *customers
+                            .entry(o.customer.as_str())
+                            .or_insert_with(|| customer_matches(ix, &o.customer, &traits)))
+            })
+            .collect();
+        let spend = if traits.is_empty() && want_category.is_none() {
+            facts
+                .spend
+                .iter()
+                .filter(|s| {
+                    want_channel
+                        .as_deref()
+                        .is_none_or(|c| s.channel.to_lowercase() == c)
+                })
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        CommerceScope {
+            people,
+            orders,
+            spend,
+        }
+    }
+
+    fn keeps(&self, i: usize) -> bool {
+        self.orders
+            .get(i)
+            .copied()
+            .unwrap_or(self.orders.is_empty())
+    }
+}
+
+/// Whether the latest value of each trait dimension a customer's events carry is the wanted
+/// one (`None`: a value no event carries, which no customer has).
+fn customer_matches(ix: &EventIndex, customer: &str, traits: &[(usize, Option<u16>)]) -> bool {
+    let Some(person) = ix.person_of_user(customer) else {
+        return false;
+    };
+    let t = ix.timeline_of(person);
+    traits.iter().all(|(d, want)| {
+        let last = t.iter().rev().map(|e| e.dims[*d]).find(|v| *v != 0);
+        want.is_some() && last == *want
+    })
 }
 
 /// The commerce figures of one window with the count each rests on (the catalogue's `n`).
@@ -275,7 +372,14 @@ impl Journey {
     }
 
     fn filters(q: &DashboardQuery) -> Result<Vec<(usize, String)>, QueryError> {
-        q.filters
+        Self::event_filters(&q.filters)
+    }
+
+    /// Dashboard filters as event dimensions; a dimension events lack is `unsupported_filter`.
+    fn event_filters(
+        filters: &std::collections::BTreeMap<Dimension, String>,
+    ) -> Result<Vec<(usize, String)>, QueryError> {
+        filters
             .iter()
             .map(|(d, v)| {
                 event_dimension(*d).map(|i| (i, v.clone())).ok_or_else(|| {
@@ -317,11 +421,17 @@ impl Journey {
         to: i64,
         purchasers: &FxHashSet<u32>,
         checkout: &FunnelSteps,
+        filter: &EventFilter,
     ) -> PeoplePass {
         let prev_from = from - (to - from);
         let mut out = PeoplePass::default();
         let mut scratch = FunnelScratch::default();
+        let mut buf = Vec::new();
         for (person, t) in ix.timelines() {
+            let t = filter.apply(t, &mut buf);
+            if t.is_empty() {
+                continue;
+            }
             if active_in(t, from, to) {
                 out.active += 1;
                 out.converted += purchasers.contains(&person) as i64;
@@ -394,16 +504,7 @@ impl Journey {
         q: &DashboardQuery,
         targets: &app::domain::target::Targets,
     ) -> Result<CommerceView, JourneyError> {
-        if let Some(d) = q.filters.keys().next() {
-            return Err(QueryError::new(
-                "unsupported_filter",
-                format!(
-                    "the sales view covers every order; it has no {} filter",
-                    d.as_str()
-                ),
-            )
-            .into());
-        }
+        let filters = Self::filters(q)?;
         let from = q.from.start_ms();
         let to = q.to.plus_days(1).start_ms();
         let prev = q
@@ -424,15 +525,29 @@ impl Journey {
         let earliest = months[0].1.min(prev.map_or(from, |p| p.0));
         let facts = self.load_commerce((from, to), earliest, until).await?;
         let cfg = &self.inner.config;
+        let options = [
+            Dimension::Channel,
+            Dimension::Segment,
+            Dimension::ProductCategory,
+            Dimension::Region,
+        ]
+        .into_iter()
+        .map(|d| app::model::DimensionValues {
+            dimension: d,
+            values: self.commerce_values(&facts, d),
+        })
+        .collect();
         Ok(compute(|| {
             let ix = self.read();
             let checkout = self.checkout_steps(&ix);
+            let scope = CommerceScope::new(&ix, &facts, &filters);
             let values = |a: i64, b: i64| -> Vec<(CommerceMetric, Sample)> {
-                let (f, pp) = Self::window_of(&ix, &facts, &checkout, a, b, cfg.lifespan_years);
+                let (f, pp) =
+                    Self::window_of(&ix, &facts, &scope, &checkout, a, b, cfg.lifespan_years);
                 commerce_samples(&f, &pp)
             };
-            let figures = order_figures(&facts.orders, &facts.spend, from, to, cfg.lifespan_years);
-            let pp = Self::people_pass(&ix, from, to, &facts.purchasers(&ix, from, to), &checkout);
+            let (figures, pp) =
+                Self::window_of(&ix, &facts, &scope, &checkout, from, to, cfg.lifespan_years);
             let now = commerce_samples(&figures, &pp);
             let before = prev.map(|(a, b)| values(a, b));
             let metrics = now
@@ -479,6 +594,8 @@ impl Journey {
                 figures,
                 metrics,
                 trend,
+                query: Some(q.clone()),
+                options,
                 shared_view: false,
             }
         }))
@@ -545,22 +662,52 @@ impl Journey {
     pub fn commerce_window(
         &self,
         facts: &CommerceFacts,
+        filters: &std::collections::BTreeMap<Dimension, String>,
         a: i64,
         b: i64,
-    ) -> Vec<(CommerceMetric, Sample)> {
-        compute(|| {
+    ) -> Result<Vec<(CommerceMetric, Sample)>, QueryError> {
+        let filters = Self::event_filters(filters)?;
+        Ok(compute(|| {
             let ix = self.read();
             let checkout = self.checkout_steps(&ix);
+            let scope = CommerceScope::new(&ix, facts, &filters);
             let (f, pp) = Self::window_of(
                 &ix,
                 facts,
+                &scope,
                 &checkout,
                 a,
                 b,
                 self.inner.config.lifespan_years,
             );
             commerce_samples(&f, &pp)
-        })
+        }))
+    }
+
+    /// The values orders and events carry for dimension `d`, for a commerce breakdown.
+    pub fn commerce_values(&self, facts: &CommerceFacts, d: Dimension) -> Vec<String> {
+        let mut out: Vec<String> = match d {
+            Dimension::Channel => facts
+                .orders
+                .iter()
+                .map(|o| o.channel.to_lowercase())
+                .collect(),
+            Dimension::ProductCategory => facts
+                .orders
+                .iter()
+                .map(|o| o.category.to_lowercase())
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let Some(i) = event_dimension(d) {
+            let ix = self.read();
+            let names = ix.values(i);
+            out.extend((0..names.len() as u32).map(|v| names.name(v).to_string()));
+        }
+        out.retain(|v| !v.is_empty());
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The checkout funnel: the configured start event, then the completion event.
@@ -585,13 +732,17 @@ impl Journey {
     fn window_of(
         ix: &EventIndex,
         facts: &CommerceFacts,
+        scope: &CommerceScope,
         checkout: &FunnelSteps,
         a: i64,
         b: i64,
         lifespan: f64,
     ) -> (OrderFigures, PeoplePass) {
-        let f = order_figures(&facts.orders, &facts.spend, a, b, lifespan);
-        let pp = Self::people_pass(ix, a, b, &facts.purchasers(ix, a, b), checkout);
+        let f = order_figures_where(&facts.orders, &scope.spend, a, b, lifespan, |i| {
+            scope.keeps(i)
+        });
+        let purchasers = facts.purchasers(ix, scope, a, b);
+        let pp = Self::people_pass(ix, a, b, &purchasers, checkout, &scope.people);
         (f, pp)
     }
 

@@ -171,7 +171,8 @@ const TICKET_DIMS: &[Dimension] = &[
     Dimension::Partner,
 ];
 const PARTNER_DIMS: &[Dimension] = &[Dimension::Partner];
-/// Journey figures take the event dimensions the journey read accepts.
+/// Journey and commerce figures take the event dimensions the journey read accepts (orders
+/// carry channel and category; segment and region are the customer's, from their events).
 const EVENT_DIMS: &[Dimension] = &[
     Dimension::Channel,
     Dimension::Segment,
@@ -395,28 +396,28 @@ pub const CATALOGUE: &[MetricSpec] = &[
       "People who completed every step of the journey in order within the window, of those who entered.",
       "people reaching the last step ÷ people with a first-step event × 100"),
     // Commerce (`/sales`).
-    m("conversion_rate", F::Commerce, "Conversion rate", Unit::Percent, Up, A::RatioOfCounts, NO_DIMS, 1, Some(3.0), "/sales",
+    m("conversion_rate", F::Commerce, "Conversion rate", Unit::Percent, Up, A::RatioOfCounts, EVENT_DIMS, 1, Some(3.0), "/sales",
       "People active in the range who ordered in it.",
       "people active who ordered ÷ people active × 100"),
-    m("aov", F::Commerce, "Average order value", Unit::Money, Up, A::Derived, NO_DIMS, 1, Some(50.0), "/sales",
+    m("aov", F::Commerce, "Average order value", Unit::Money, Up, A::Derived, EVENT_DIMS, 1, Some(50.0), "/sales",
       "Mean revenue of an order, in the reporting currency.",
       "revenue ÷ orders"),
-    m("cart_abandonment", F::Commerce, "Cart abandonment", Unit::Percent, Down, A::RatioOfCounts, NO_DIMS, 1, Some(70.0), "/sales",
+    m("cart_abandonment", F::Commerce, "Cart abandonment", Unit::Percent, Down, A::RatioOfCounts, EVENT_DIMS, 1, Some(70.0), "/sales",
       "People who started checkout without an order within 24 hours.",
       "checkouts without an Order Completed in 24 h ÷ checkouts started × 100"),
-    m("repeat_purchase_rate", F::Commerce, "Repeat purchase rate", Unit::Percent, Up, A::RatioOfCounts, NO_DIMS, 1, Some(60.0), "/sales",
+    m("repeat_purchase_rate", F::Commerce, "Repeat purchase rate", Unit::Percent, Up, A::RatioOfCounts, EVENT_DIMS, 1, Some(60.0), "/sales",
       "Of the customers who ordered in the range, those with two or more orders ever by its end.",
       "customers with ≥ 2 orders ÷ customers who ordered × 100"),
-    m("return_rate", F::Commerce, "Return rate", Unit::Percent, Down, A::RatioOfCounts, NO_DIMS, 1, Some(8.0), "/sales",
+    m("return_rate", F::Commerce, "Return rate", Unit::Percent, Down, A::RatioOfCounts, EVENT_DIMS, 1, Some(8.0), "/sales",
       "Orders returned.",
       "returned orders ÷ orders × 100"),
-    m("clv", F::Commerce, "Customer lifetime value", Unit::Money, Up, A::Derived, NO_DIMS, 1, Some(2_500.0), "/sales",
+    m("clv", F::Commerce, "Customer lifetime value", Unit::Money, Up, A::Derived, EVENT_DIMS, 1, Some(2_500.0), "/sales",
       "What a customer is worth over their expected lifespan.",
       "AOV × purchases per customer a year × lifespan (default 3 years), over the 365 days to the range's end"),
-    m("cac", F::Commerce, "Customer acquisition cost", Unit::Money, Down, A::Derived, NO_DIMS, 1, Some(150.0), "/sales",
+    m("cac", F::Commerce, "Customer acquisition cost", Unit::Money, Down, A::Derived, EVENT_DIMS, 1, Some(150.0), "/sales",
       "Marketing spend per new customer.",
       "marketing spend in the range (pro rata by days) ÷ customers with their first order in it"),
-    m("clv_cac_ratio", F::Commerce, "CLV:CAC", Unit::Ratio, Up, A::Derived, NO_DIMS, 1, Some(3.0), "/sales",
+    m("clv_cac_ratio", F::Commerce, "CLV:CAC", Unit::Ratio, Up, A::Derived, EVENT_DIMS, 1, Some(3.0), "/sales",
       "How many times a customer's value covers the cost of winning them.",
       "CLV ÷ CAC"),
 ];

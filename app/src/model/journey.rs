@@ -88,6 +88,12 @@ pub struct CommerceView {
     pub metrics: Vec<TargetFigure>,
     /// The 12 months ending with the range's month, oldest first.
     pub trend: Vec<MonthPoint>,
+    /// The view the figures are computed for (the filter bar shows it).
+    #[serde(default)]
+    pub query: Option<crate::domain::query::DashboardQuery>,
+    /// The values orders and events carry per filterable dimension.
+    #[serde(default)]
+    pub options: Vec<crate::model::DimensionValues>,
     /// Opened through a share link: the view is fixed.
     #[serde(default)]
     pub shared_view: bool,

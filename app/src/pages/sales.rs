@@ -1,10 +1,11 @@
 use crate::api::journey::get_commerce_page;
-use crate::components::filters::range_tabs::range_tabs;
+use crate::components::filters::filter_bar::FilterBar;
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
 use crate::components::live::use_live_updates;
 use crate::components::partners::series_chart::SeriesChart;
 use crate::components::partners::stat_tile::{delta, money, pct, StatTile};
+use crate::domain::dimension::Dimension;
 use crate::domain::journey::commerce::CommerceMetric;
 use crate::model::journey::{CommerceView, TargetFigure};
 use crate::pages::access_error::AccessErrorPanel;
@@ -35,7 +36,7 @@ pub fn SalesPage() -> impl IntoView {
                     match page.await {
                         Ok(v) => {
                             live.window.set(Some((v.from, v.to)));
-                            view! { <SalesBody v=v query=raw.get_untracked() /> }.into_any()
+                            view! { <SalesBody v=v /> }.into_any()
                         }
                         Err(e) => view! { <AccessErrorPanel error=e /> }.into_any(),
                     }
@@ -73,9 +74,20 @@ fn show(m: CommerceMetric, v: Option<f64>, currency: &str) -> String {
 }
 
 #[component]
-fn SalesBody(v: CommerceView, query: String) -> impl IntoView {
+fn SalesBody(v: CommerceView) -> impl IntoView {
     let currency = v.currency.clone().unwrap_or_else(|| "USD".into());
-    let ranges = (!v.shared_view).then(|| range_tabs("/sales", &query));
+    // Orders carry channel and category; segment and region are the customer's.
+    const DIMS: &[Dimension] = &[
+        Dimension::Channel,
+        Dimension::Segment,
+        Dimension::ProductCategory,
+        Dimension::Region,
+    ];
+    let filters = (!v.shared_view).then(|| {
+        view! {
+            <FilterBar query=v.query.clone() options=v.options.clone() path="/sales" dimensions=DIMS buckets=false />
+        }
+    });
     let tiles = v
         .metrics
         .iter()
@@ -160,7 +172,7 @@ fn SalesBody(v: CommerceView, query: String) -> impl IntoView {
         }
     });
     view! {
-        <nav class="tabs" aria-label="Range">{ranges}</nav>
+        {filters}
         <p class="compared">
             {format!("{} – {}", format::day(v.from), format::day(v.to))}
             {format!(

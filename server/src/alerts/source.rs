@@ -56,7 +56,7 @@ pub struct Samples<'a> {
     journey: Option<&'a Journey>,
     journey_windows: HashMap<(Filters, Day, Day), Figures>,
     commerce_facts: Option<CommerceFacts>,
-    commerce_windows: HashMap<(Day, Day), Vec<(CommerceMetric, Sample)>>,
+    commerce_windows: HashMap<(Filters, Day, Day), Vec<(CommerceMetric, Sample)>>,
     /// Incidents active since the span's first day.
     incidents: Option<Vec<IncidentRecord>>,
 }
@@ -130,16 +130,19 @@ impl<'a> Samples<'a> {
         )
     }
 
-    /// The commerce figures of one window, from orders and spend read once per pass.
+    /// The commerce figures of one window under filters, from orders and spend read once per
+    /// pass.
     async fn commerce_window(
         &mut self,
+        filters: &Filters,
         from: Day,
         to: Day,
     ) -> Result<&[(CommerceMetric, Sample)], StoreError> {
         let Some(j) = self.journey else {
             return Ok(&[]);
         };
-        if !self.commerce_windows.contains_key(&(from, to)) {
+        let key = (filters.clone(), from, to);
+        if !self.commerce_windows.contains_key(&key) {
             let (a, b) = (from.start_ms(), to.plus_days(1).start_ms());
             let until = self.today.plus_days(1).start_ms().max(b);
             // The span's facts serve every window inside it; a window reaching further back
@@ -151,18 +154,21 @@ impl<'a> Samples<'a> {
                         Some(j.load_commerce((first, until), first, until).await?);
                 }
                 match &self.commerce_facts {
-                    Some(facts) => j.commerce_window(facts, a, b),
-                    None => Vec::new(),
+                    Some(facts) => j.commerce_window(facts, filters, a, b),
+                    None => Ok(Vec::new()),
                 }
             } else {
                 let facts = j.load_commerce((a, until), a, until).await?;
-                j.commerce_window(&facts, a, b)
+                j.commerce_window(&facts, filters, a, b)
             };
-            self.commerce_windows.insert((from, to), v);
+            // A filter orders and events do not carry: the catalogue's dimensions rule it out
+            // before a read, so this is "no data" rather than a failure.
+            self.commerce_windows
+                .insert(key.clone(), v.unwrap_or_default());
         }
         Ok(self
             .commerce_windows
-            .get(&(from, to))
+            .get(&key)
             .map(Vec::as_slice)
             .unwrap_or(&[]))
     }
@@ -286,12 +292,12 @@ impl<'a> Samples<'a> {
                     None => all.get(def.id),
                 })
             }
-            // Incidents and commerce carry no dimension: a filter leaves nothing to count.
-            Family::Incidents | Family::Commerce if !filters.is_empty() => Ok(Sample::default()),
+            // Incidents carry no dimension: a filter leaves nothing to count.
+            Family::Incidents if !filters.is_empty() => Ok(Sample::default()),
             Family::Incidents => Ok(pick(&self.incident_window(from, to).await?, def.id)),
             Family::Journey => Ok(pick(self.journey_window(filters, from, to).await?, def.id)),
             Family::Commerce => {
-                let v = self.commerce_window(from, to).await?;
+                let v = self.commerce_window(filters, from, to).await?;
                 Ok(v.iter()
                     .find(|(m, _)| m.as_str() == def.id)
                     .map(|(_, s)| *s)
@@ -443,8 +449,35 @@ impl<'a> Samples<'a> {
                 }
                 Ok(out)
             }
+            Family::Commerce => {
+                let Some(j) = self.journey else {
+                    return Ok(Vec::new());
+                };
+                // Values come from the orders and events the span read.
+                self.commerce_window(filters, from, to).await?;
+                let values = match &self.commerce_facts {
+                    Some(facts) => j.commerce_values(facts, by),
+                    None => Vec::new(),
+                };
+                let mut out = Vec::new();
+                for v in values {
+                    let mut one = filters.clone();
+                    one.insert(by, v.clone());
+                    let s = self
+                        .commerce_window(&one, from, to)
+                        .await?
+                        .iter()
+                        .find(|(m, _)| m.as_str() == def.id)
+                        .map(|(_, s)| *s)
+                        .unwrap_or_default();
+                    if s.n > 0 {
+                        out.push((v, s));
+                    }
+                }
+                Ok(out)
+            }
             // No dimensions to group by.
-            Family::Incidents | Family::Commerce => Ok(Vec::new()),
+            Family::Incidents => Ok(Vec::new()),
         }
     }
 }

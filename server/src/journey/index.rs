@@ -280,6 +280,16 @@ impl EventIndex {
         }
     }
 
+    /// The timeline of a person's root slot (empty for an unknown or non-root slot).
+    pub fn timeline_of(&self, person: u32) -> &[TimelineEvent] {
+        let slot = person as usize;
+        if slot < self.timelines.len() {
+            self.slice(slot)
+        } else {
+            &[]
+        }
+    }
+
     /// Every person's timeline (roots only; others are empty).
     pub fn timelines(&self) -> impl Iterator<Item = (u32, &[TimelineEvent])> {
         self.timelines_in(0..self.timelines.len())

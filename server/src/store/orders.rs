@@ -387,9 +387,9 @@ pub async fn commerce_facts(
     store: &Store,
     before_ms: i64,
 ) -> Result<Vec<(String, app::domain::journey::commerce::OrderFact)>, StoreError> {
-    let rows: Vec<(String, i64, i64, String, i64, String)> = dispatch!(store, p => sqlx::query_as(
-        "SELECT customer_id, ordered_at, amount_cents, currency, returned, channel FROM orders \
-         WHERE customer_id <> '' AND ordered_at < $1",
+    let rows: Vec<(String, i64, i64, String, i64, String, String)> = dispatch!(store, p => sqlx::query_as(
+        "SELECT customer_id, ordered_at, amount_cents, currency, returned, channel, category \
+         FROM orders WHERE customer_id <> '' AND ordered_at < $1",
     )
     .bind(before_ms)
     .fetch_all(p)
@@ -397,7 +397,7 @@ pub async fn commerce_facts(
     Ok(rows
         .into_iter()
         .map(
-            |(customer, at, amount_cents, currency, returned, channel)| {
+            |(customer, at, amount_cents, currency, returned, channel, category)| {
                 (
                     currency,
                     app::domain::journey::commerce::OrderFact {
@@ -406,6 +406,7 @@ pub async fn commerce_facts(
                         amount_cents,
                         returned: returned != 0,
                         channel,
+                        category,
                     },
                 )
             },

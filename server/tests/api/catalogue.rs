@@ -498,7 +498,7 @@ async fn commerce_and_journey_metrics_are_hand_computed() {
     let chat = metric_as(&app, &viewer, "dau", "range=7d&channel=chat").await;
     assert!(near(value(&chat), 0.0), "{chat}");
     assert_eq!(
-        code_of(&app, &viewer, "/api/v1/metrics/cac?channel=web").await,
+        code_of(&app, &viewer, "/api/v1/metrics/cac?touchpoint=app").await,
         (StatusCode::BAD_REQUEST, "unsupported_filter".into())
     );
     assert_eq!(
@@ -509,6 +509,98 @@ async fn commerce_and_journey_metrics_are_hand_computed() {
     assert_eq!(
         app.get_with("/api/v1/metrics/clv", &p1).await.status,
         StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn commerce_metrics_take_channel_category_segment_and_region_filters() {
+    let app = spawn().await;
+    let viewer = app.session(Role::Viewer, None).await;
+    seed_commerce(&app).await;
+    post(&app, "/api/v1/orders", json!([
+        {"id": "o5", "customer_id": "c2", "amount": 30.0, "ordered_at": noon(1, 0), "channel": "app", "category": "books"}
+    ])).await;
+    let traits = |id: &str, user: &str, segment: &str, region: &str| {
+        let mut e = ev(id, Some(user), None, "Page Viewed", noon(1, 0));
+        e["properties"] = json!({"segment": segment, "region": region});
+        e
+    };
+    let batch = json!({"batch": [
+        traits("t1", "c1", "smb", "emea"),
+        traits("t2", "c2", "enterprise", "amer"),
+    ]});
+    let req = Request::post("/v1/batch")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, basic(KEY))
+        .body(Body::from(batch.to_string()))
+        .expect("request");
+    assert_eq!(app.send(req).await.json()["accepted"], 2);
+    let figure = |id: &'static str, query: &'static str| {
+        let (app, viewer) = (&app, &viewer);
+        async move {
+            let m = metric_as(app, viewer, id, query).await;
+            (m["value"].as_f64(), m["n"].as_i64())
+        }
+    };
+    // Web: o1 (100) and o2 (50, returned).
+    assert_eq!(
+        figure("aov", "range=30d&channel=web").await,
+        (Some(75.0), Some(2))
+    );
+    assert_eq!(
+        figure("return_rate", "range=30d&channel=web").await,
+        (Some(50.0), Some(2))
+    );
+    // App: o3 (200) and o5 (30), both c2's.
+    assert_eq!(
+        figure("aov", "range=30d&channel=app").await,
+        (Some(115.0), Some(2))
+    );
+    assert_eq!(
+        figure("repeat_purchase_rate", "range=30d&channel=app").await,
+        (Some(100.0), Some(1))
+    );
+    assert_eq!(
+        figure("aov", "range=30d&product_category=books").await,
+        (Some(30.0), Some(1))
+    );
+    // Segment and region are the customer's, from their latest events.
+    assert_eq!(
+        figure("aov", "range=30d&segment=smb").await,
+        (Some(75.0), Some(2))
+    );
+    assert_eq!(
+        figure("aov", "range=30d&region=amer").await,
+        (Some(115.0), Some(2))
+    );
+    // Conversion among the people whose events say smb: c1, who ordered.
+    assert_eq!(
+        figure("conversion_rate", "range=30d&segment=smb").await,
+        (Some(100.0), Some(1))
+    );
+    // Spend is booked per channel: under a segment there is none to attribute.
+    assert_eq!(
+        figure("cac", "range=30d&segment=enterprise").await,
+        (None, Some(1))
+    );
+    assert_eq!(figure("cac", "range=30d").await, (Some(300.0), Some(1)));
+    let by = metric_as(&app, &viewer, "aov", "range=30d&breakdown=channel").await;
+    assert_eq!(
+        rows(&by),
+        [
+            ("app".to_string(), Some(115.0), 2),
+            ("web".to_string(), Some(75.0), 2)
+        ]
+    );
+    // The sales page takes the same filters.
+    let sales = app
+        .get_with("/api/v1/commerce?range=30d&channel=web", &viewer)
+        .await;
+    assert_eq!(sales.status, StatusCode::OK, "{}", sales.text);
+    assert_eq!(sales.json()["figures"]["orders"], 2, "{}", sales.text);
+    assert_eq!(
+        code_of(&app, &viewer, "/api/v1/metrics/aov?partner=p1").await,
+        (StatusCode::BAD_REQUEST, "unsupported_filter".into())
     );
 }
 

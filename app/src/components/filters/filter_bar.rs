@@ -1,4 +1,4 @@
-use super::links::{also_clear, href_with};
+use super::links::{also_clear, href_at};
 use crate::components::clock::now_ms;
 use crate::components::format;
 use crate::domain::date::Day;
@@ -35,8 +35,19 @@ pub struct Loading(pub ReadSignal<bool>);
 /// `query` is the view the numbers are computed for (`None` on an error page, where the bar
 /// stays so the view can be repaired). Controls take their values as properties as well as
 /// attributes: a re-render after Back or Forward must move a select the user already touched.
+///
+/// `path` is the page the bar drives (the summary by default) and `dimensions` the filters
+/// that page's figures take.
 #[component]
-pub fn FilterBar(query: Option<DashboardQuery>, options: Vec<DimensionValues>) -> impl IntoView {
+pub fn FilterBar(
+    query: Option<DashboardQuery>,
+    options: Vec<DimensionValues>,
+    #[prop(default = "/")] path: &'static str,
+    #[prop(default = &Dimension::ALL)] dimensions: &'static [Dimension],
+    /// Whether the page's figures have a bucket to choose (the summary's trend does).
+    #[prop(default = true)]
+    buckets: bool,
+) -> impl IntoView {
     let query_map = use_query_map();
     let params = query_map.get_untracked();
     let busy = use_context::<Loading>().map(|l| l.0);
@@ -48,7 +59,7 @@ pub fn FilterBar(query: Option<DashboardQuery>, options: Vec<DimensionValues>) -
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_deref()))
             .collect();
-        let url = href_with(&query_map.get_untracked(), &changes);
+        let url = href_at(path, &query_map.get_untracked(), &changes);
         match validate(&url) {
             Ok(()) => {
                 error.set(None);
@@ -183,8 +194,9 @@ pub fn FilterBar(query: Option<DashboardQuery>, options: Vec<DimensionValues>) -
     .into_iter()
     .map(|(v, label)| choice(v, label, compare == v))
     .collect_view();
-    let dims = Dimension::ALL
-        .into_iter()
+    let dims = dimensions
+        .iter()
+        .copied()
         .map(|d| {
             let current = query
                 .as_ref()
@@ -232,7 +244,7 @@ pub fn FilterBar(query: Option<DashboardQuery>, options: Vec<DimensionValues>) -
         <form
             class="filters"
             method="get"
-            action="/"
+            action=path
             on:change=on_change
             on:focusout=on_blur
             on:keydown=on_key
@@ -255,10 +267,12 @@ pub fn FilterBar(query: Option<DashboardQuery>, options: Vec<DimensionValues>) -
                 <span>"To"</span>
                 <input type="date" name="to" min="1970-01-01" max="2999-12-31" value=to.clone() prop:value=to />
             </label>
-            <label class="field">
-                <span>"Bucket"</span>
-                <select name="bucket">{bucket_options}</select>
-            </label>
+            {buckets.then(|| view! {
+                <label class="field">
+                    <span>"Bucket"</span>
+                    <select name="bucket">{bucket_options}</select>
+                </label>
+            })}
             <label class="field">
                 <span>"Compare to"</span>
                 <select name="compare">{compare_options}</select>
@@ -266,7 +280,7 @@ pub fn FilterBar(query: Option<DashboardQuery>, options: Vec<DimensionValues>) -
             {dims}
             <div class="actions">
                 <button type="submit">"Apply"</button>
-                <a href=href_with(&ParamsMap::new(), &[])>"Reset"</a>
+                <a href=href_at(path, &ParamsMap::new(), &[])>"Reset"</a>
             </div>
             {move || error.get().map(|e| view! {
                 <p class="form-error filter-error" role="alert" data-testid="filter-error">{e}</p>

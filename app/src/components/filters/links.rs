@@ -24,6 +24,11 @@ pub fn query_param(query: &str, key: &str) -> Option<String> {
 /// The page URL with `changes` applied: `Some(v)` sets a parameter, `None` or an empty value
 /// removes it.
 pub fn href_with(params: &ParamsMap, changes: &[(&str, Option<&str>)]) -> String {
+    href_at("/", params, changes)
+}
+
+/// [`href_with`] on another page's path.
+pub fn href_at(path: &str, params: &ParamsMap, changes: &[(&str, Option<&str>)]) -> String {
     let mut p = params.clone();
     for (k, v) in changes {
         p.remove(k);
@@ -31,7 +36,7 @@ pub fn href_with(params: &ParamsMap, changes: &[(&str, Option<&str>)]) -> String
             p.insert(k.to_string(), v.to_string());
         }
     }
-    format!("/{}", p.to_query_string())
+    format!("{path}{}", p.to_query_string())
 }
 
 /// The parameters that a change of `name` invalidates: a preset range and explicit dates

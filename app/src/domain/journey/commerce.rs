@@ -28,6 +28,8 @@ pub struct OrderFact {
     pub amount_cents: i64,
     pub returned: bool,
     pub channel: String,
+    /// The order's product category (empty when the source does not say).
+    pub category: String,
 }
 
 /// Marketing spend over whole days `from..to` (end exclusive), minor units.
@@ -101,9 +103,26 @@ pub fn order_figures(
     to: i64,
     lifespan_years: f64,
 ) -> OrderFigures {
+    order_figures_where(orders, spend, from, to, lifespan_years, |_| true)
+}
+
+/// [`order_figures`] over the orders `keep` admits (by position in `orders`): a drill-down by
+/// channel, category, segment or region. Every order still decides who is new: a customer is
+/// new in the range when their first order ever falls in it and is admitted (a first order
+/// through the channel, as the per-channel CAC counts it). Repeat purchase counts admitted
+/// orders.
+pub fn order_figures_where(
+    orders: &[OrderFact],
+    spend: &[SpendFact],
+    from: i64,
+    to: i64,
+    lifespan_years: f64,
+    keep: impl Fn(usize) -> bool,
+) -> OrderFigures {
     struct Customer {
         first_at: i64,
         first_channel: String,
+        first_kept: bool,
         lifetime: i64,
         in_range: bool,
         in_year: bool,
@@ -117,19 +136,25 @@ pub fn order_figures(
     let (mut revenue_cents, mut returned) = (0i64, 0i64);
     let (mut year_orders, mut year_cents) = (0i64, 0i64);
     let mut channels: FxHashMap<&str, (i64, i64)> = FxHashMap::default();
-    for o in orders.iter().filter(|o| o.at < to) {
+    for (i, o) in orders.iter().enumerate().filter(|(_, o)| o.at < to) {
+        let kept = keep(i);
         let c = customers.entry(o.customer.as_str()).or_insert(Customer {
             first_at: o.at,
             first_channel: o.channel.clone(),
+            first_kept: kept,
             lifetime: 0,
             in_range: false,
             in_year: false,
         });
-        c.lifetime += 1;
         if o.at < c.first_at {
             c.first_at = o.at;
             c.first_channel = o.channel.clone();
+            c.first_kept = kept;
         }
+        if !kept {
+            continue;
+        }
+        c.lifetime += 1;
         if o.at >= year_from {
             c.in_year = true;
             year_orders += 1;
@@ -157,7 +182,7 @@ pub fn order_figures(
             f.customers += 1;
             repeat += (c.lifetime >= 2) as i64;
         }
-        if c.first_at >= from {
+        if c.first_at >= from && c.first_kept {
             f.new_customers += 1;
             *new_by_channel.entry(c.first_channel.as_str()).or_default() += 1;
         }
@@ -441,6 +466,7 @@ mod tests {
             amount_cents: dollars * 100,
             returned,
             channel: channel.into(),
+            category: String::new(),
         }
     }
 
@@ -503,6 +529,34 @@ mod tests {
             (1, 1, Some(100.0))
         );
         assert_eq!(f.channels[0].channel, "web");
+    }
+
+    #[test]
+    fn a_drill_down_keeps_its_orders_and_first_orders_decide_who_is_new() {
+        let orders = vec![
+            o("a", -100, 50, false, "web"),
+            o("a", 3, 100, false, "web"),
+            o("b", 5, 40, true, "app"), // b's first order, via app
+            o("b", 6, 60, false, "web"),
+            o("c", 10, 200, false, "web"),
+        ];
+        let spend = vec![SpendFact {
+            from: Day(20_000),
+            to: Day(20_030),
+            channel: "web".into(),
+            amount_cents: 30_000,
+        }];
+        let web = |i: usize| orders[i].channel == "web";
+        let f = order_figures_where(&orders, &spend, at(0) - 1_000, at(30) - 1_000, 3.0, web);
+        // a, b and c ordered through the web in range; only c's first order ever was one.
+        assert_eq!((f.orders, f.customers, f.new_customers), (3, 3, 1));
+        assert_eq!(f.revenue, 360.0);
+        assert_eq!(f.return_rate_pct, Some(0.0));
+        // a has two web orders in a lifetime, b and c one.
+        assert_eq!(f.repeat_purchase_pct.map(|v| v.round()), Some(33.0));
+        assert_eq!(f.cac, Some(300.0));
+        let all = order_figures(&orders, &spend, at(0) - 1_000, at(30) - 1_000, 3.0);
+        assert_eq!(all.new_customers, 2);
     }
 
     #[test]
