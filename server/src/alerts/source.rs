@@ -296,13 +296,10 @@ impl<'a> Samples<'a> {
             Family::Incidents if !filters.is_empty() => Ok(Sample::default()),
             Family::Incidents => Ok(pick(&self.incident_window(from, to).await?, def.id)),
             Family::Journey => Ok(pick(self.journey_window(filters, from, to).await?, def.id)),
-            Family::Commerce => {
-                let v = self.commerce_window(filters, from, to).await?;
-                Ok(v.iter()
-                    .find(|(m, _)| m.as_str() == def.id)
-                    .map(|(_, s)| *s)
-                    .unwrap_or_default())
-            }
+            Family::Commerce => Ok(commerce_pick(
+                self.commerce_window(filters, from, to).await?,
+                def.id,
+            )),
         }
     }
 
@@ -463,13 +460,7 @@ impl<'a> Samples<'a> {
                 for v in values {
                     let mut one = filters.clone();
                     one.insert(by, v.clone());
-                    let s = self
-                        .commerce_window(&one, from, to)
-                        .await?
-                        .iter()
-                        .find(|(m, _)| m.as_str() == def.id)
-                        .map(|(_, s)| *s)
-                        .unwrap_or_default();
+                    let s = commerce_pick(self.commerce_window(&one, from, to).await?, def.id);
                     if s.n > 0 {
                         out.push((v, s));
                     }
@@ -487,6 +478,15 @@ fn pick(figures: &[(&'static str, Sample)], id: &str) -> Sample {
     figures
         .iter()
         .find(|(m, _)| *m == id)
+        .map(|(_, s)| *s)
+        .unwrap_or_default()
+}
+
+/// The sample of catalogue id `id` among a window's commerce figures.
+fn commerce_pick(figures: &[(CommerceMetric, Sample)], id: &str) -> Sample {
+    figures
+        .iter()
+        .find(|(m, _)| m.as_str() == id)
         .map(|(_, s)| *s)
         .unwrap_or_default()
 }

@@ -40,6 +40,12 @@ async fn metric_as(app: &TestApp, cookie: &str, id: &str, query: &str) -> Value 
     r.json()
 }
 
+/// `(value, n)` of one metric read through a session.
+async fn figure(app: &TestApp, cookie: &str, id: &str, query: &str) -> (Option<f64>, Option<i64>) {
+    let m = metric_as(app, cookie, id, query).await;
+    (m["value"].as_f64(), m["n"].as_i64())
+}
+
 fn close(v: &Value, want: f64, tolerance: f64) -> bool {
     v.as_f64().is_some_and(|x| (x - want).abs() <= tolerance)
 }
@@ -535,55 +541,41 @@ async fn commerce_metrics_take_channel_category_segment_and_region_filters() {
         .body(Body::from(batch.to_string()))
         .expect("request");
     assert_eq!(app.send(req).await.json()["accepted"], 2);
-    let figure = |id: &'static str, query: &'static str| {
-        let (app, viewer) = (&app, &viewer);
-        async move {
-            let m = metric_as(app, viewer, id, query).await;
-            (m["value"].as_f64(), m["n"].as_i64())
-        }
-    };
-    // Web: o1 (100) and o2 (50, returned).
-    assert_eq!(
-        figure("aov", "range=30d&channel=web").await,
-        (Some(75.0), Some(2))
-    );
-    assert_eq!(
-        figure("return_rate", "range=30d&channel=web").await,
-        (Some(50.0), Some(2))
-    );
-    // App: o3 (200) and o5 (30), both c2's.
-    assert_eq!(
-        figure("aov", "range=30d&channel=app").await,
-        (Some(115.0), Some(2))
-    );
-    assert_eq!(
-        figure("repeat_purchase_rate", "range=30d&channel=app").await,
-        (Some(100.0), Some(1))
-    );
-    assert_eq!(
-        figure("aov", "range=30d&product_category=books").await,
-        (Some(30.0), Some(1))
-    );
-    // Segment and region are the customer's, from their latest events.
-    assert_eq!(
-        figure("aov", "range=30d&segment=smb").await,
-        (Some(75.0), Some(2))
-    );
-    assert_eq!(
-        figure("aov", "range=30d&region=amer").await,
-        (Some(115.0), Some(2))
-    );
-    // Conversion among the people whose events say smb: c1, who ordered.
-    assert_eq!(
-        figure("conversion_rate", "range=30d&segment=smb").await,
-        (Some(100.0), Some(1))
-    );
-    // Spend is booked per channel: under a segment there is none to attribute.
-    assert_eq!(
-        figure("cac", "range=30d&segment=enterprise").await,
-        (None, Some(1))
-    );
-    assert_eq!(figure("cac", "range=30d").await, (Some(300.0), Some(1)));
+    for (id, query, want) in [
+        // Web: o1 (100) and o2 (50, returned).
+        ("aov", "range=30d&channel=web", (Some(75.0), Some(2))),
+        (
+            "return_rate",
+            "range=30d&channel=web",
+            (Some(50.0), Some(2)),
+        ),
+        // App: o3 (200) and o5 (30), both c2's.
+        ("aov", "range=30d&channel=app", (Some(115.0), Some(2))),
+        (
+            "repeat_purchase_rate",
+            "range=30d&channel=app",
+            (Some(100.0), Some(1)),
+        ),
+        (
+            "aov",
+            "range=30d&product_category=books",
+            (Some(30.0), Some(1)),
+        ),
+        // Segment and region are the customer's, from their latest events.
+        ("aov", "range=30d&segment=smb", (Some(75.0), Some(2))),
+        ("aov", "range=30d&region=amer", (Some(115.0), Some(2))),
+        // Conversion among the people whose events say smb: c1, who ordered.
+        (
+            "conversion_rate",
+            "range=30d&segment=smb",
+            (Some(100.0), Some(1)),
+        ),
+        // Spend is booked per channel: under a segment there is none to attribute.
+        ("cac", "range=30d&segment=enterprise", (None, Some(1))),
+        ("cac", "range=30d", (Some(300.0), Some(1))),
+    ] {
+        assert_eq!(figure(&app, &viewer, id, query).await, want, "{id}?{query}");
+    }
     let by = metric_as(&app, &viewer, "aov", "range=30d&breakdown=channel").await;
     assert_eq!(
         rows(&by),
@@ -663,37 +655,30 @@ async fn partner_metrics_are_hand_computed_per_partner_and_scoped() {
     );
     assert_eq!(rows(&own), [("p1".to_string(), Some(150.0), 2)]);
     // The registry and operations figures: the page's headline for the same scope.
-    let figure = |id: &'static str, query: &'static str| {
-        let (app, viewer) = (&app, &viewer);
-        async move {
-            let m = metric_as(app, viewer, id, query).await;
-            (m["value"].as_f64(), m["n"].as_i64())
-        }
-    };
     assert_eq!(
-        figure("active_partners", "range=30d").await,
+        figure(&app, &viewer, "active_partners", "range=30d").await,
         (Some(2.0), Some(2))
     );
     assert_eq!(
-        figure("partner_orders", "range=30d").await,
+        figure(&app, &viewer, "partner_orders", "range=30d").await,
         (Some(3.0), Some(2))
     );
-    let (aov, n) = figure("partner_aov", "range=30d").await;
+    let (aov, n) = figure(&app, &viewer, "partner_aov", "range=30d").await;
     assert!(aov.is_some_and(|v| (v - 230.0 / 3.0).abs() < 1e-6) && n == Some(3));
     // Lead time: 1 day (o1), 2 days (o2), 1 day (o3); p1 alone 1.5 days.
-    let (lead, n) = figure("lead_time", "range=30d").await;
+    let (lead, n) = figure(&app, &viewer, "lead_time", "range=30d").await;
     assert!(lead.is_some_and(|v| (v - 4.0 * 86_400.0 / 3.0).abs() < 1e-3) && n == Some(3));
     assert_eq!(
-        figure("lead_time", "range=30d&partner=p1").await,
+        figure(&app, &viewer, "lead_time", "range=30d&partner=p1").await,
         (Some(1.5 * 86_400.0), Some(2))
     );
     assert_eq!(
-        figure("partner_return_rate", "range=30d").await,
+        figure(&app, &viewer, "partner_return_rate", "range=30d").await,
         (Some(0.0), Some(3))
     );
     // Onboarding completed within the year: 30 and 10 days, median 20 (n = 2).
     assert_eq!(
-        figure("onboarding_time", "range=365d").await,
+        figure(&app, &viewer, "onboarding_time", "range=365d").await,
         (Some(20.0 * 86_400.0), Some(2))
     );
     let by = metric_as(
