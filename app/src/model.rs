@@ -130,6 +130,37 @@ pub struct Summary {
     /// Whether the reader may change targets (admins and analysts): tiles offer "Edit target".
     #[serde(default)]
     pub can_edit_targets: bool,
+    /// The home's "Real-time alerts and notifications" (company-wide: staff only, never a
+    /// partner account or a share link).
+    #[serde(default)]
+    pub notifications: Option<Notifications>,
+}
+
+/// The command centre's live counts, each the total of the list it links to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Notifications {
+    /// Incidents of severity critical open now.
+    pub critical_incidents: i64,
+    /// Incidents open now, any severity.
+    pub open_incidents: i64,
+    /// Incidents resolved in the view's range.
+    pub resolved_incidents: i64,
+    /// Tickets of priority high or urgent created in the view's range and not yet solved.
+    pub high_priority_tickets: i64,
+    /// Tickets created in the view's range and not yet solved.
+    pub unresolved_tickets: i64,
+    /// Tickets created in the view's range and solved or closed.
+    pub resolved_tickets: i64,
+    /// Customer feedback entries dated today (UTC).
+    pub new_feedback: i64,
+    /// Active (firing or acknowledged) alerts on customer sentiment figures.
+    pub negative_sentiment_alerts: i64,
+    /// Active alerts on partner sentiment figures.
+    pub partner_negative_sentiment_alerts: i64,
+    /// The view's range the period counts cover, and today.
+    pub from: Day,
+    pub to: Day,
+    pub today: Day,
 }
 
 /// A figure of another family on the executive summary (average response time, overall

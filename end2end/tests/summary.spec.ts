@@ -201,3 +201,29 @@ test('the summary shows the response time and the overall sentiment beside the s
   await expect(page.locator('[data-testid=service-figure][data-metric=first_response_time] .service-value')).toHaveText(/\d+ (s|min|h)/);
   await expect(page.locator('[data-testid=service-figure][data-metric=sentiment_score] .service-value')).toHaveText(/^[−-]?\d\.\d\d$/);
 });
+
+test('the home counts what needs someone now, live, each count opening its list', async ({ page, request }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const panel = page.getByTestId('notifications');
+  await expect(panel).toContainText('Real-time alerts and notifications');
+  const count = async (id: string) => Number(((await panel.getByTestId(id).textContent()) ?? '').replace(/,/g, ''));
+  const before = await count('notice-new-feedback');
+  const res = await request.post('/api/v1/feedback', {
+    headers: { authorization: `Bearer ${KEY}` },
+    data: [{ id: `e2e-notice-${Date.now()}`, source: 'review', text: 'The checkout keeps failing, awful.', at: new Date(Date.now() - 1_000).toISOString() }],
+  });
+  expect(res.status()).toBe(200);
+  await expect.poll(() => count('notice-new-feedback'), { timeout: 5_000 }).toBeGreaterThan(before);
+  // The high-priority count is the total of the ticket list it opens.
+  const high = await count('notice-high-priority-tickets');
+  await panel.getByTestId('notice-high-priority-tickets').click();
+  await expect(page).toHaveURL(/\/support\/tickets\?.*status=unresolved.*priority=high/);
+  await expect(page.getByTestId('chip-priority')).toContainText('high,urgent');
+  await expect(page.getByTestId('pager').first()).toContainText(`· ${high.toLocaleString('en-US')} tickets`);
+  // Back on the home, the sentiment alerts open the inbox narrowed to those figures.
+  await page.goBack();
+  await panel.getByTestId('notice-sentiment-alerts').click();
+  await expect(page).toHaveURL(/\/alerts\?view=customer&metric=negative_share/);
+  await expect(page.getByTestId('inbox-metric')).toHaveValue('negative_share,sentiment_score');
+});

@@ -102,3 +102,18 @@ test('support tiles carry their target, a status word and the metric definition'
   await frt.getByLabel('About First response time').click();
   await expect(frt.getByTestId('metric-info')).toContainText('Formula');
 });
+
+test('support tiles show their change against the comparison period, and none when it is off', async ({ page }) => {
+  await page.goto('/support?range=30d');
+  await expect(page.getByTestId('support-compared')).toContainText('Compared with');
+  for (const id of ['tile-frt', 'tile-resolution', 'tile-fcr', 'tile-csat', 'tile-tickets', 'tile-backlog']) {
+    await expect(page.getByTestId(id).getByTestId('tile-change')).toHaveText(/vs comparison$|^no comparison$/);
+  }
+  // The demo data covers the period before: FCR's change is in points, coloured by direction.
+  const fcr = page.getByTestId('tile-fcr').getByTestId('tile-change');
+  await expect(fcr).toHaveText(/^[+±−-]?\d+\.\d pts vs comparison$/);
+  await expect(fcr).toHaveClass(/better|worse|flat/);
+  await page.goto('/support?range=30d&compare=none');
+  await expect(page.getByTestId('support-compared')).toHaveText('No comparison');
+  await expect(page.getByTestId('tile-frt').getByTestId('tile-change')).toHaveCount(0);
+});

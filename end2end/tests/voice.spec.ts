@@ -53,3 +53,22 @@ test('new feedback appears live and the partner and social views show their own 
   await expect(page.getByTestId('social-mentions')).toBeVisible();
   await expect(page.getByTestId('influencers').locator('tbody tr').first()).toContainText('@');
 });
+
+test('the sentiment trend downloads as CSV with the rows its table shows', async ({ page }) => {
+  await page.goto('/voice?range=30d');
+  const trend = page.getByTestId('sentiment-trend');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    trend.getByTestId('csv-link').first().click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('voice-trend.csv');
+  const fs = await import('node:fs');
+  const lines = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+  expect(lines[0]).toBe('Period starting,Sentiment score');
+  const rows = trend.getByTestId('chart-table').first().locator('tbody tr');
+  expect(lines.length - 1).toBe(await rows.count());
+  // The first row reads as the table does: its label and its value to two places.
+  const label = (await rows.first().locator('th').textContent())!.trim();
+  const value = (await rows.first().locator('td').first().textContent())!.trim().replace('−', '-');
+  expect(lines[1]).toBe(`${label.includes(',') ? `"${label}"` : label},${value === '–' ? '' : value}`);
+});

@@ -68,6 +68,10 @@ impl Engine {
         let targets = crate::store::targets::list(&self.store).await?;
         let mut summary = build_summary(q, &daily, &breakdown, options, has_data, now, &targets);
         summary.service = self.service(q, now).await?;
+        // Company-wide counts: never for a partner account's view.
+        if q.scope.is_none() {
+            summary.notifications = Some(self.notifications(q, now).await?);
+        }
         // Company-wide counts: only on unfiltered views (partner accounts always filter).
         if q.filters.is_empty() {
             let end = q.to.plus_days(1).start_ms().min(now + 1);
@@ -89,6 +93,90 @@ impl Engine {
             });
         }
         Ok(summary)
+    }
+
+    /// The command centre's live counts, each computed the way the list it links to counts
+    /// (the open-incident list, the ticket list, the voice page, the alert inbox).
+    async fn notifications(
+        &self,
+        q: &DashboardQuery,
+        now: i64,
+    ) -> Result<app::model::Notifications, StoreError> {
+        use app::domain::alert::inbox::SENTIMENT_METRICS;
+        use app::domain::alert::lifecycle::AlertState;
+        use app::domain::incident::Severity;
+        use app::domain::ticket::Priority;
+        use app::domain::ticket_list::{StatusFilter, TicketListParams};
+        use std::collections::BTreeMap;
+        let store = &*self.store;
+        let today = Day::from_epoch_ms(now);
+        let (from_ms, to_ms) = (q.from.start_ms(), q.to.plus_days(1).start_ms());
+        let none = BTreeMap::new();
+        let tickets = |status: StatusFilter, priorities: Vec<Priority>| {
+            let params = TicketListParams {
+                status: Some(status),
+                priorities,
+                ..TicketListParams::default()
+            };
+            let none = &none;
+            async move {
+                crate::store::tickets::list_count(store, none, q.from.0, q.to.0, &params).await
+            }
+        };
+        let alerts = |metrics: [&'static str; 2]| async move {
+            let f = crate::store::alerts::AlertFilter {
+                states: vec![AlertState::Firing, AlertState::Acknowledged],
+                metrics: Some(metrics.to_vec()),
+                limit: 1000,
+                ..Default::default()
+            };
+            Ok::<_, StoreError>(crate::store::alerts::list_alerts(store, &f).await?.len() as i64)
+        };
+        let feedback = crate::store::feedback::FeedbackFilter {
+            audience: app::domain::feedback::Audience::Customer,
+            from: today,
+            to: today,
+            filters: BTreeMap::new(),
+            source: None,
+            sentiment: None,
+            patterns: Vec::new(),
+        };
+        let (open, active, high, unresolved, resolved, (_, new_feedback), customer, partner) = tokio::try_join!(
+            crate::store::incidents::open(store),
+            crate::store::incidents::active_between(store, from_ms, to_ms),
+            tickets(
+                StatusFilter::Unresolved,
+                vec![Priority::High, Priority::Urgent]
+            ),
+            tickets(StatusFilter::Unresolved, Vec::new()),
+            tickets(StatusFilter::Resolved, Vec::new()),
+            crate::store::feedback::list(store, &feedback, 1, 1),
+            alerts(SENTIMENT_METRICS[0].1),
+            alerts(SENTIMENT_METRICS[1].1),
+        )?;
+        Ok(app::model::Notifications {
+            critical_incidents: open
+                .iter()
+                .filter(|i| i.severity == Severity::Critical)
+                .count() as i64,
+            open_incidents: open.len() as i64,
+            resolved_incidents: active
+                .iter()
+                .filter(|i| {
+                    i.resolved_at_ms
+                        .is_some_and(|r| (from_ms..to_ms).contains(&r))
+                })
+                .count() as i64,
+            high_priority_tickets: high,
+            unresolved_tickets: unresolved,
+            resolved_tickets: resolved,
+            new_feedback,
+            negative_sentiment_alerts: customer,
+            partner_negative_sentiment_alerts: partner,
+            from: q.from,
+            to: q.to,
+            today,
+        })
     }
 
     /// The executive summary's support and voice figures over the view, read through the

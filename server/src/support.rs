@@ -9,8 +9,8 @@ use app::domain::support_trend::TrendBuilder;
 use app::domain::ticket::{channel_mix, SupportAgg, CHANNEL_BANDS};
 use app::domain::ticket_list::{page_count, TicketListParams};
 use app::model::support::{
-    ChannelShare, DurationStats, IncidentView, RateStat, SupportPage, SupportReport, TicketList,
-    VipTicketView, WeekHourHeatmap,
+    ChannelShare, DurationStats, IncidentView, RateStat, SupportPage, SupportPrevious,
+    SupportReport, TicketList, VipTicketView, WeekHourHeatmap,
 };
 
 /// Why a report could not be made.
@@ -31,6 +31,45 @@ fn tickets_only(q: &DashboardQuery) -> Result<(), SupportError> {
         }));
     }
     Ok(())
+}
+
+/// The tile figures over `from..=to` under the query's filters, read as [`report`] reads them
+/// (rollups for at most one filter, facts otherwise), for the comparison period.
+async fn previous(
+    store: &Store,
+    q: &DashboardQuery,
+    (from, to): (app::domain::date::Day, app::domain::date::Day),
+) -> Result<SupportPrevious, SupportError> {
+    let agg = match q.filters.len() {
+        0 | 1 => {
+            let filter = q.filters.iter().next().map(|(d, v)| (*d, v.as_str()));
+            tickets::support_from_rollups(store, filter, from.0, to.0).await?
+        }
+        _ => {
+            let mut agg = SupportAgg::default();
+            for t in tickets::facts(store, &q.filters, from.0, to.0).await? {
+                agg.add(&t);
+            }
+            agg
+        }
+    };
+    let backlog = tickets::backlog_at(store, &q.filters, to.0).await?;
+    Ok(SupportPrevious {
+        from,
+        to,
+        tickets: agg.tickets,
+        first_response_median_secs: DurationStats::from(&agg.first_response).median_secs,
+        resolution_median_secs: DurationStats::from(&agg.resolution).median_secs,
+        fcr: RateStat {
+            value: agg.fcr_pct(),
+            n: agg.resolved,
+        },
+        csat: RateStat {
+            value: agg.csat_pct(),
+            n: agg.csat_n,
+        },
+        backlog,
+    })
 }
 
 /// The support metrics for tickets created in the query's range, under its filters.
@@ -128,7 +167,13 @@ pub async fn page(
     q: &DashboardQuery,
     internal: bool,
 ) -> Result<SupportPage, SupportError> {
-    let report = report(store, q).await?;
+    // The period and its comparison are independent reads: side by side.
+    let (report, previous) = tokio::try_join!(report(store, q), async {
+        match q.previous() {
+            Some(range) => previous(store, q, range).await.map(Some),
+            None => Ok(None),
+        }
+    })?;
     let open = incidents::open(store).await?;
     let (start_ms, end_ms) = (q.from.start_ms(), q.to.plus_days(1).start_ms());
     let (by_severity, active) = if internal {
@@ -187,6 +232,7 @@ pub async fn page(
         incidents: active,
         vip,
         goals,
+        previous,
     })
 }
 

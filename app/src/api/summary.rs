@@ -22,6 +22,10 @@ pub async fn get_summary(query: String) -> Result<Summary, AppError> {
             principal.scope_query(&mut q)?;
             let mut summary = backend.0.summary(q).await?;
             summary.shared_view = principal.is_share();
+            // A share link shows its view's figures, not the company's live counts.
+            if principal.is_share() {
+                summary.notifications = None;
+            }
             summary.requested = query.clone();
             summary.can_edit_targets =
                 !principal.is_share() && principal.allows(Permission::EditTargets);

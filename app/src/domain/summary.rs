@@ -209,6 +209,7 @@ pub fn build_summary(
         query: q.clone(),
         requested: String::new(),
         can_edit_targets: false,
+        notifications: None,
     }
 }
 

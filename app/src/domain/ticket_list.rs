@@ -3,7 +3,7 @@
 //! from the URL so a drill-down is a link.
 
 use super::query::{decode_pairs, param, QueryError};
-use super::ticket::TicketStatus;
+use super::ticket::{Priority, TicketStatus};
 use serde::{Deserialize, Serialize};
 
 /// Tickets per page.
@@ -75,6 +75,8 @@ pub enum StatusFilter {
     Is(TicketStatus),
     /// Not solved or closed (the backlog).
     Unresolved,
+    /// Solved or closed.
+    Resolved,
 }
 
 impl StatusFilter {
@@ -83,6 +85,7 @@ impl StatusFilter {
         match self {
             Self::Is(s) => s.as_str(),
             Self::Unresolved => "unresolved",
+            Self::Resolved => "resolved",
         }
     }
 }
@@ -99,6 +102,9 @@ pub struct TicketListParams {
     pub weekday: Option<i64>,
     /// UTC hour of creation.
     pub hour: Option<i64>,
+    /// Only these priorities (`priority=high,urgent`); empty: every priority.
+    #[serde(default)]
+    pub priorities: Vec<Priority>,
 }
 
 impl Default for TicketListParams {
@@ -110,12 +116,14 @@ impl Default for TicketListParams {
             status: None,
             weekday: None,
             hour: None,
+            priorities: Vec::new(),
         }
     }
 }
 
 impl TicketListParams {
-    /// Reads `sort`, `dir`, `page`, `status`, `weekday` and `hour` from a raw query string;
+    /// Reads `sort`, `dir`, `page`, `status`, `weekday`, `hour` and `priority` from a raw
+    /// query string;
     /// empty values count as absent.
     pub fn parse_str(query: &str) -> Result<TicketListParams, QueryError> {
         let pairs = decode_pairs(query);
@@ -158,16 +166,30 @@ impl TicketListParams {
         p.weekday = int("weekday", 0, 6, "invalid_weekday")?;
         p.hour = int("hour", 0, 23, "invalid_hour")?;
         if let Some(s) = get("status") {
-            p.status = Some(if s == "unresolved" {
-                StatusFilter::Unresolved
-            } else {
-                StatusFilter::Is(TicketStatus::parse(&s).ok_or_else(|| {
+            p.status = Some(match s.as_str() {
+                "unresolved" => StatusFilter::Unresolved,
+                "resolved" => StatusFilter::Resolved,
+                _ => StatusFilter::Is(TicketStatus::parse(&s).ok_or_else(|| {
                     err(
                         "invalid_status",
-                        "status must be new, open, pending, solved, closed or unresolved".into(),
+                        "status must be new, open, pending, solved, closed, unresolved or resolved"
+                            .into(),
                     )
-                })?)
+                })?),
             });
+        }
+        if let Some(list) = get("priority") {
+            for name in list.split(',') {
+                let pr = Priority::parse(name).ok_or_else(|| {
+                    err(
+                        "invalid_priority",
+                        format!("priority must be low, normal, high or urgent (comma-separated), got {name:?}"),
+                    )
+                })?;
+                if !p.priorities.contains(&pr) {
+                    p.priorities.push(pr);
+                }
+            }
         }
         Ok(p)
     }
@@ -211,6 +233,9 @@ mod tests {
         assert_eq!((p.weekday, p.hour), (Some(6), Some(23)));
         let p = TicketListParams::parse_str("status=Pending").unwrap();
         assert_eq!(p.status, Some(StatusFilter::Is(TicketStatus::Pending)));
+        let p = TicketListParams::parse_str("status=resolved&priority=high,Urgent,high").unwrap();
+        assert_eq!(p.status, Some(StatusFilter::Resolved));
+        assert_eq!(p.priorities, vec![Priority::High, Priority::Urgent]);
     }
 
     #[test]
@@ -222,6 +247,8 @@ mod tests {
             ("page=two", "invalid_page"),
             ("page=2001", "invalid_page"),
             ("status=lost", "invalid_status"),
+            ("priority=high,asap", "invalid_priority"),
+            ("priority=high,", "invalid_priority"),
             ("weekday=7", "invalid_weekday"),
             ("hour=-1", "invalid_hour"),
             ("hour=24", "invalid_hour"),

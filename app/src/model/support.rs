@@ -172,6 +172,24 @@ pub struct SupportPage {
     /// catalogue default), by catalogue id.
     #[serde(default)]
     pub goals: Vec<(String, crate::domain::target::Goal)>,
+    /// The tiles' figures over the comparison period (`compare=`, default the equally long
+    /// period before), for each tile's change; `None` with `compare=none`.
+    #[serde(default)]
+    pub previous: Option<SupportPrevious>,
+}
+
+/// The support tiles' figures over the comparison period, computed as the tiles are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupportPrevious {
+    pub from: Day,
+    pub to: Day,
+    pub tickets: i64,
+    pub first_response_median_secs: Option<f64>,
+    pub resolution_median_secs: Option<f64>,
+    pub fcr: RateStat,
+    pub csat: RateStat,
+    /// Tickets open at the comparison period's end.
+    pub backlog: i64,
 }
 
 impl SupportPage {

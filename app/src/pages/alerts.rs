@@ -17,7 +17,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The alert inbox and dashboard: active alerts by severity with their evidence and actions,
-/// filters (severity, state, rule), grouping by rule, bulk acknowledge, the alert log, when
+/// filters (severity, state, rule, metric), grouping by rule, bulk acknowledge, the alert log, when
 /// alerts fire, and webhook deliveries; customer and partner views. Live: an alert raised or
 /// changed anywhere appears without a reload, and what someone is typing stays.
 #[component]
@@ -154,6 +154,26 @@ fn AlertsView(page: Page, inbox: InboxState, query: String) -> impl IntoView {
     .into_iter()
     .map(|(s, l)| (s.as_str().to_string(), l.to_string()))
     .collect();
+    // The metrics among the active alerts, and the URL's own list (the home's
+    // "negative-sentiment alerts" link asks for two at once).
+    let metric_label = |id: &str| {
+        crate::domain::catalogue::find(id).map_or_else(|| id.to_string(), |m| m.label.to_string())
+    };
+    let mut metric_choices: Vec<(String, String)> = Vec::new();
+    for a in &page.active {
+        if !metric_choices.iter().any(|(v, _)| v == &a.metric) {
+            metric_choices.push((a.metric.clone(), metric_label(&a.metric)));
+        }
+    }
+    metric_choices.sort_by(|a, b| a.1.cmp(&b.1));
+    let current_metric = (!filter.metrics.is_empty()).then(|| filter.metrics.join(","));
+    if let Some(c) = current_metric
+        .as_ref()
+        .filter(|c| !metric_choices.iter().any(|(v, _)| v == *c))
+    {
+        let label: Vec<String> = filter.metrics.iter().map(|m| metric_label(m)).collect();
+        metric_choices.insert(0, (c.clone(), label.join(" or ")));
+    }
     let grouping = vec![("rule".to_string(), "By rule".to_string())];
     let filters = view! {
         <form class="filters inbox-filters" method="get" action="/alerts" aria-label="Inbox filters" data-testid="inbox-filters">
@@ -161,6 +181,7 @@ fn AlertsView(page: Page, inbox: InboxState, query: String) -> impl IntoView {
             {choice_field("Severity", "severity", "All", severities, filter.severity.map(|s| s.as_str().to_string()))}
             {choice_field("State", "state", "All", states, filter.state.map(|s| s.as_str().to_string()))}
             {choice_field("Rule", "rule", "All", rules_choice, filter.rule.clone())}
+            {choice_field("Metric", "metric", "All", metric_choices, current_metric)}
             {choice_field("Group", "group", "None", grouping, filter.by_rule.then(|| "rule".to_string()))}
             <div class="actions"><button type="submit">"Apply"</button></div>
         </form>

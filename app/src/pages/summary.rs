@@ -86,6 +86,10 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         .map(|a| view! { <AudiencesPanel audiences=a tiles=summary.tiles.clone() /> });
     let service = (!summary.service.is_empty())
         .then(|| view! { <ServicePanel figures=summary.service.clone() /> });
+    let notifications = summary
+        .notifications
+        .clone()
+        .map(|n| view! { <NotificationsPanel n=n /> });
     let edit_targets = summary.can_edit_targets && !fixed;
     // "Only for channel = chat" is offered on a view filtered by exactly one dimension.
     let scope = (q.filters.len() == 1)
@@ -181,6 +185,7 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
     view! {
         {filters}
         {empty}
+        {notifications}
         <p class="compared">{compared}</p>
         {audiences}
         <section class="tiles" aria-label="Key metrics">{tiles}</section>
@@ -204,6 +209,78 @@ fn SummaryView(summary: Summary, params: ParamsMap) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// "Real-time alerts and notifications": what needs someone now, each count a link to the
+/// list that holds exactly those items. Redrawn with the summary on every live update.
+#[component]
+fn NotificationsPanel(n: crate::model::Notifications) -> impl IntoView {
+    use crate::domain::alert::inbox::SENTIMENT_METRICS;
+    let period = format!("from={}&to={}", n.from, n.to);
+    let tickets = |status: &str, priority: &str| {
+        format!("/support/tickets?{period}&status={status}{priority}")
+    };
+    let alerts = |i: usize| {
+        let (view, metrics) = SENTIMENT_METRICS[i];
+        format!("/alerts?view={view}&metric={}", metrics.join(","))
+    };
+    // A count that is not zero asks for attention in its severity's colour.
+    let count = |testid: &'static str, value: i64, href: String, alarm: bool| {
+        let class = if alarm && value > 0 {
+            "notice-count alarm"
+        } else {
+            "notice-count"
+        };
+        view! { <a class=class href=href data-testid=testid>{format::count(value)}</a> }
+    };
+    let range = format!("{} – {}", format::day(n.from), format::day(n.to));
+    view! {
+        <section class="notices" aria-label="Real-time alerts and notifications" data-testid="notifications">
+            <h2>"Real-time alerts and notifications"</h2>
+            <ul>
+                <li>
+                    {count("notice-critical-incidents", n.critical_incidents, "/support#open-incidents".into(), true)}
+                    <span>"critical incidents open"</span>
+                </li>
+                <li>
+                    {count("notice-high-priority-tickets", n.high_priority_tickets, tickets("unresolved", "&priority=high,urgent"), true)}
+                    <span>"high-priority tickets open"</span>
+                </li>
+                <li>
+                    {count("notice-new-feedback", n.new_feedback, format!("/voice?from={0}&to={0}", n.today), false)}
+                    <span>"new feedback entries today"</span>
+                </li>
+                <li>
+                    <span class="notice-pair">
+                        {count("notice-open-incidents", n.open_incidents, "/support#open-incidents".into(), false)}
+                        " open · "
+                        {count("notice-resolved-incidents", n.resolved_incidents, format!("/support?{period}"), false)}
+                        " resolved"
+                    </span>
+                    <span>"incidents"</span>
+                </li>
+                <li>
+                    <span class="notice-pair">
+                        {count("notice-unresolved-tickets", n.unresolved_tickets, tickets("unresolved", ""), false)}
+                        " open · "
+                        {count("notice-resolved-tickets", n.resolved_tickets, tickets("resolved", ""), false)}
+                        " resolved"
+                    </span>
+                    <span>"tickets"</span>
+                </li>
+                <li>
+                    <span class="notice-pair">
+                        {count("notice-sentiment-alerts", n.negative_sentiment_alerts, alerts(0), true)}
+                        " customers · "
+                        {count("notice-partner-sentiment-alerts", n.partner_negative_sentiment_alerts, alerts(1), true)}
+                        " partners"
+                    </span>
+                    <span>"negative-sentiment alerts"</span>
+                </li>
+            </ul>
+            <p class="muted">"Incidents and alerts: now. Tickets and their resolution: created " {range} ". Live."</p>
+        </section>
+    }
 }
 
 /// Support and voice beside the survey tiles: how fast customers hear back and how they sound.

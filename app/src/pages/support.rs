@@ -10,7 +10,7 @@ use crate::domain::catalogue;
 use crate::domain::metric::{Direction, Unit};
 use crate::domain::query::decode_pairs;
 use crate::domain::target::{self, Goal};
-use crate::model::support::{DurationStats, SupportPage};
+use crate::model::support::{DurationStats, SupportPage, SupportPrevious};
 use crate::pages::access_error::AccessErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -60,6 +60,8 @@ struct Judged {
     metric: &'static str,
     goal: Option<Goal>,
     value: Option<f64>,
+    /// The same figure over the comparison period (`None`: no comparison asked for).
+    previous: Option<Option<f64>>,
 }
 
 impl Judged {
@@ -72,6 +74,21 @@ impl Judged {
 
     fn status(&self) -> (&'static str, &'static str) {
         format::status(target::status(self.goal, self.value, self.shape().0))
+    }
+
+    /// "+12 s vs comparison", coloured better or worse, as the summary's tiles say it.
+    fn change(&self) -> Option<(String, &'static str)> {
+        let (direction, unit) = self.shape();
+        match (self.value, self.previous?) {
+            (Some(v), Some(p)) => {
+                let d = v - p;
+                Some((
+                    format!("{} vs comparison", format::change(d, unit)),
+                    format::change_class(d, direction),
+                ))
+            }
+            _ => Some(("no comparison".into(), "flat")),
+        }
     }
 
     fn target_text(&self) -> Option<String> {
@@ -113,6 +130,9 @@ fn JudgedTile(
 ) -> impl IntoView {
     let (status, word) = judged.status();
     let target = judged.target_text();
+    let change = judged.change().map(|(text, class)| {
+        view! { <p class=format!("tile-change {class}") data-testid="tile-change">{text}</p> }
+    });
     let info_target = target.clone();
     view! {
         <article class=format!("tile status-{status}") data-testid=testid>
@@ -120,6 +140,7 @@ fn JudgedTile(
                 <p class="tile-label">{label}</p>
                 <p class="tile-value">{value}</p>
                 <p class="tile-status" data-testid="tile-status">{word}</p>
+                {change}
                 <p class="tile-sample">{note}</p>
                 {target.map(|t| view! { <p class="tile-target">"Target " {t}</p> })}
                 {(!detail.is_empty()).then(|| view! { <p class="tile-target">{detail}</p> })}
@@ -135,12 +156,14 @@ fn NumberTile(
     value: String,
     note: String,
     testid: &'static str,
+    change: Option<String>,
 ) -> impl IntoView {
     view! {
         <article class="tile" data-testid=testid>
             <div class="tile-link">
                 <p class="tile-label">{label}</p>
                 <p class="tile-value">{value}</p>
+                {change.map(|c| view! { <p class="tile-change flat" data-testid="tile-change">{c}</p> })}
                 <p class="tile-sample">{note}</p>
             </div>
         </article>
@@ -149,18 +172,48 @@ fn NumberTile(
 
 #[component]
 fn SupportView(page: SupportPage, query: String) -> impl IntoView {
-    let judged = |metric: &'static str, value: Option<f64>| Judged {
+    let prev = page.previous.clone();
+    let judged = |metric: &'static str,
+                  value: Option<f64>,
+                  before: fn(&SupportPrevious) -> Option<f64>| Judged {
         metric,
         goal: page.goal(metric),
         value,
+        previous: prev.as_ref().map(before),
     };
     let frt = judged(
         "first_response_time",
         page.report.first_response_time.median_secs,
+        |p| p.first_response_median_secs,
     );
-    let resolution = judged("resolution_time", page.report.resolution_time.median_secs);
-    let fcr = judged("fcr", page.report.fcr.value);
-    let csat = judged("support_csat", page.report.csat.value);
+    let resolution = judged(
+        "resolution_time",
+        page.report.resolution_time.median_secs,
+        |p| p.resolution_median_secs,
+    );
+    let fcr = judged("fcr", page.report.fcr.value, |p| p.fcr.value);
+    let csat = judged("support_csat", page.report.csat.value, |p| p.csat.value);
+    let compared = prev.as_ref().map_or_else(
+        || "No comparison".to_string(),
+        |p| {
+            format!(
+                "Compared with {} – {}",
+                format::day(p.from),
+                format::day(p.to)
+            )
+        },
+    );
+    // Counts change by their difference; fewer tickets or a smaller backlog is not judged.
+    let count_change = |now: i64, before: Option<i64>| {
+        before.map(|b| {
+            format!(
+                "{} vs comparison",
+                format::change((now - b) as f64, Unit::Count)
+            )
+        })
+    };
+    let tickets_change = count_change(page.report.tickets, prev.as_ref().map(|p| p.tickets));
+    let backlog_change = count_change(page.report.backlog, prev.as_ref().map(|p| p.backlog));
     let r = page.report;
     let pct = |v: Option<f64>| {
         v.map(|v| format!("{v:.1}%"))
@@ -256,7 +309,7 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
                 <li><strong>{i.severity.as_str()}</strong> " · " {i.title} " (" {i.service} ") since " {format::datetime(i.triggered_at)}</li>
             })
             .collect_view();
-        view! { <section class="error-panel" data-testid="open-incidents"><h2>"Open incidents"</h2><ul>{items}</ul></section> }
+        view! { <section class="error-panel" id="open-incidents" data-testid="open-incidents"><h2>"Open incidents"</h2><ul>{items}</ul></section> }
     });
     let all_tickets = path_with("/support/tickets", &query, &[]);
     let trends = view! { <SupportTrends trend=r.trend.clone() incidents=page.incidents.clone() query=query.clone() /> };
@@ -282,14 +335,15 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
     view! {
         <nav class="tabs" aria-label="Period">{ranges}</nav>
         {filtered}
+        <p class="compared" data-testid="support-compared">{compared}</p>
         {open}
         <section class="tiles" aria-label="Support metrics">
             <DurationTile label="First response time" stats=r.first_response_time.clone() testid="tile-frt" judged=frt />
             <DurationTile label="Resolution time" stats=r.resolution_time.clone() testid="tile-resolution" judged=resolution />
             <JudgedTile label="First-contact resolution".to_string() value=pct(r.fcr.value) note=format!("n = {}", format::count(r.fcr.n)) testid="tile-fcr" judged=fcr n=r.fcr.n />
             <JudgedTile label="CSAT with support".to_string() value=pct(r.csat.value) note=format!("n = {}", format::count(r.csat.n)) testid="tile-csat" judged=csat n=r.csat.n />
-            <NumberTile label="Tickets" value=format::count(r.tickets) note=format!("{} – {}", format::day(r.from), format::day(r.to)) testid="tile-tickets" />
-            <NumberTile label="Backlog" value=format::count(r.backlog) note="open at the period's end".to_string() testid="tile-backlog" />
+            <NumberTile label="Tickets" value=format::count(r.tickets) note=format!("{} – {}", format::day(r.from), format::day(r.to)) testid="tile-tickets" change=tickets_change />
+            <NumberTile label="Backlog" value=format::count(r.backlog) note="open at the period's end".to_string() testid="tile-backlog" change=backlog_change />
         </section>
         <p><a href=all_tickets data-testid="all-tickets">"List these tickets →"</a></p>
         {trends}

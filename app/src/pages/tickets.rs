@@ -12,13 +12,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// What narrows the list, as removable chips (everything but range, sort and paging).
-const NARROWING: [(&str, &str); 8] = [
+const NARROWING: [(&str, &str); 9] = [
     ("channel", "Channel"),
     ("segment", "Segment"),
     ("product_category", "Category"),
     ("region", "Region"),
     ("partner", "Partner"),
     ("status", "Status"),
+    ("priority", "Priority"),
     ("weekday", "Weekday"),
     ("hour", "Hour (UTC)"),
 ];
@@ -86,6 +87,7 @@ fn TicketListView(list: TicketList, query: String) -> impl IntoView {
             ("dir", None),
             ("page", None),
             ("status", None),
+            ("priority", None),
             ("weekday", None),
             ("hour", None),
         ],

@@ -28,7 +28,7 @@ pub async fn get_support(
 }
 
 /// A page of tickets: the dashboard's range and filters plus `sort`, `dir`, `page`,
-/// `status`, `weekday` and `hour`.
+/// `status`, `priority`, `weekday` and `hour`.
 pub async fn get_tickets(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -664,6 +664,68 @@ pub async fn heatmap_from_rollups(
     Ok(h)
 }
 
+/// The list's rows: created on `from..=to` (a creation-time range equals the day range and
+/// lets one index serve both the filter and the default order, so a page stops after fifty
+/// rows), under the filters and the list's own narrowing.
+fn push_list_where(
+    sql: &mut Sql,
+    filters: &BTreeMap<Dimension, String>,
+    from: i64,
+    to: i64,
+    params: &TicketListParams,
+) {
+    sql.push(" AND created_at >= ")
+        .bind(Bind::Int(Day(from).start_ms()))
+        .push(" AND created_at < ")
+        .bind(Bind::Int(Day(to).plus_days(1).start_ms()));
+    push_filters(sql, filters);
+    match params.status {
+        Some(StatusFilter::Is(s)) => {
+            sql.push(" AND status = ")
+                .bind(Bind::Text(s.as_str().into()));
+        }
+        Some(StatusFilter::Unresolved) => {
+            sql.push(" AND status NOT IN ('solved', 'closed')");
+        }
+        Some(StatusFilter::Resolved) => {
+            sql.push(" AND status IN ('solved', 'closed')");
+        }
+        None => {}
+    }
+    if !params.priorities.is_empty() {
+        sql.push(" AND priority IN (");
+        for (i, p) in params.priorities.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Bind::Text(p.as_str().into()));
+        }
+        sql.push(")");
+    }
+    if let Some(w) = params.weekday {
+        sql.push(" AND (created_at / 86400000 + 3) % 7 = ")
+            .bind(Bind::Int(w));
+    }
+    if let Some(h) = params.hour {
+        sql.push(" AND (created_at / 3600000) % 24 = ")
+            .bind(Bind::Int(h));
+    }
+}
+
+/// How many tickets the list under these parameters holds in all (its total).
+pub async fn list_count(
+    store: &Store,
+    filters: &BTreeMap<Dimension, String>,
+    from: i64,
+    to: i64,
+    params: &TicketListParams,
+) -> Result<i64, StoreError> {
+    let mut count = Sql::default();
+    count.push("SELECT CAST(COUNT(*) AS BIGINT) FROM tickets WHERE 1 = 1");
+    push_list_where(&mut count, filters, from, to, params);
+    Ok(fetch_as!(store, (i64,), count).first().map_or(0, |r| r.0))
+}
+
 /// One page of the tickets created on `from..=to` under the filters and the list's own
 /// narrowing, sorted with empty values last and the id as tie-break; with the total.
 pub async fn list(
@@ -673,36 +735,6 @@ pub async fn list(
     to: i64,
     params: &TicketListParams,
 ) -> Result<(i64, Vec<TicketListRow>), StoreError> {
-    let where_ = |sql: &mut Sql| {
-        // The creation-time range equals the day range and lets one index serve both the
-        // filter and the default order, so a page stops after fifty rows.
-        sql.push(" AND created_at >= ")
-            .bind(Bind::Int(Day(from).start_ms()))
-            .push(" AND created_at < ")
-            .bind(Bind::Int(Day(to).plus_days(1).start_ms()));
-        push_filters(sql, filters);
-        match params.status {
-            Some(StatusFilter::Is(s)) => {
-                sql.push(" AND status = ")
-                    .bind(Bind::Text(s.as_str().into()));
-            }
-            Some(StatusFilter::Unresolved) => {
-                sql.push(" AND status NOT IN ('solved', 'closed')");
-            }
-            None => {}
-        }
-        if let Some(w) = params.weekday {
-            sql.push(" AND (created_at / 86400000 + 3) % 7 = ")
-                .bind(Bind::Int(w));
-        }
-        if let Some(h) = params.hour {
-            sql.push(" AND (created_at / 3600000) % 24 = ")
-                .bind(Bind::Int(h));
-        }
-    };
-    let mut count = Sql::default();
-    count.push("SELECT CAST(COUNT(*) AS BIGINT) FROM tickets WHERE 1 = 1");
-    where_(&mut count);
     let (expr, nullable) = match params.sort {
         TicketSort::Created => ("created_at", false),
         TicketSort::Updated => ("updated_at", false),
@@ -725,7 +757,7 @@ pub async fn list(
         "SELECT {} FROM tickets WHERE 1 = 1",
         COLUMNS.replace(", ingested_at", "")
     ));
-    where_(&mut sql);
+    push_list_where(&mut sql, filters, from, to, params);
     let nulls_last = if nullable {
         format!("CASE WHEN {expr} IS NULL THEN 1 ELSE 0 END, ")
     } else {
@@ -738,11 +770,9 @@ pub async fn list(
     .push(" OFFSET ")
     .bind(Bind::Int(params.offset()));
     // The count and the page are independent reads: side by side.
-    let (total, rows) = tokio::try_join!(
-        async { Ok::<_, StoreError>(fetch_as!(store, (i64,), count)) },
-        async { Ok::<_, StoreError>(fetch_as!(store, TicketRow, sql)) },
-    )?;
-    let total = total.first().map_or(0, |r| r.0);
+    let (total, rows) = tokio::try_join!(list_count(store, filters, from, to, params), async {
+        Ok::<_, StoreError>(fetch_as!(store, TicketRow, sql))
+    },)?;
     let rows = rows
         .into_iter()
         .map(|r| {

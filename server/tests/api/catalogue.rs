@@ -871,3 +871,166 @@ async fn rules_on_churn_and_cart_abandonment_fire_from_ingested_data() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.text.contains("50"), "{}", r.text);
 }
+
+/// The home's live counts, each equal to the total of the list it links to; company-wide,
+/// so a partner account never gets them.
+#[tokio::test]
+async fn the_home_notifications_count_what_their_lists_hold() {
+    let app = spawn().await;
+    let analyst = app.session(Role::Analyst, None).await;
+    post(&app, "/api/v1/tickets", json!([
+        {"id": "t1", "created_at": noon(2, 0), "status": "open", "priority": "high", "channel": "email"},
+        {"id": "t2", "created_at": noon(3, 0), "status": "solved", "priority": "urgent", "resolved_at": noon(3, 30), "channel": "email"},
+        {"id": "t3", "created_at": noon(4, 0), "status": "pending", "priority": "normal", "channel": "chat"},
+        {"id": "t4", "created_at": noon(5, 0), "status": "closed", "priority": "low", "resolved_at": noon(5, 30), "channel": "chat"},
+        {"id": "t5", "created_at": noon(40, 0), "status": "open", "priority": "urgent", "channel": "chat"}
+    ])).await;
+    post(&app, "/api/v1/incidents", json!([
+        {"id": "i1", "title": "Checkout down", "severity": "critical", "service": "web", "triggered_at": noon(1, 0)},
+        {"id": "i2", "title": "Slow search", "severity": "high", "service": "search", "triggered_at": noon(2, 0)},
+        {"id": "i3", "title": "DB failover", "severity": "critical", "service": "db", "triggered_at": noon(3, 0), "resolved_at": noon(3, 45)},
+        {"id": "i4", "title": "Old", "severity": "low", "service": "db", "triggered_at": noon(61, 0), "resolved_at": noon(60, 0)}
+    ])).await;
+    post(&app, "/api/v1/feedback", json!([
+        {"id": "f1", "source": "review", "text": "Terrible update, everything is broken.", "at": ts(0)},
+        {"id": "f2", "source": "email", "text": "Awful, slow and useless support.", "at": ts(0)},
+        {"id": "f3", "source": "review", "text": "Horrible checkout.", "at": ts(2)}
+    ])).await;
+    rule_fires(
+        &app,
+        &analyst,
+        "negative_share",
+        json!({"type": "above", "threshold": 50}),
+    )
+    .await;
+    let summary = app
+        .call_get("get_summary", Some(&analyst), "query=range%3D30d")
+        .await
+        .json();
+    let n = &summary["notifications"];
+    let count = |k: &str| n[k].as_i64().unwrap_or(-1);
+    assert_eq!(count("critical_incidents"), 1, "{n}");
+    assert_eq!(count("open_incidents"), 2, "{n}");
+    assert_eq!(count("resolved_incidents"), 1, "{n}");
+    assert_eq!(count("high_priority_tickets"), 1, "{n}");
+    assert_eq!(count("unresolved_tickets"), 2, "{n}");
+    assert_eq!(count("resolved_tickets"), 2, "{n}");
+    assert_eq!(count("new_feedback"), 2, "{n}");
+    // Each ticket count is the total of the list its link opens.
+    let (from, to) = (
+        n["from"].as_str().expect("from"),
+        n["to"].as_str().expect("to"),
+    );
+    for (list, want) in [
+        ("status=unresolved&priority=high,urgent", 1),
+        ("status=unresolved", 2),
+        ("status=resolved", 2),
+    ] {
+        let q = format!("from={from}&to={to}&{list}");
+        let r = app
+            .call_get(
+                "get_ticket_list",
+                Some(&analyst),
+                &format!("query={}", app::domain::query::percent_encode(&q)),
+            )
+            .await;
+        assert_eq!(r.json()["total"], want, "{q}: {}", r.text);
+    }
+    // The voice page's total for today.
+    let today = Day::from_epoch_ms(data_instant(0));
+    let voice = app
+        .get_with(
+            &format!("/api/v1/feedback?from={today}&to={today}"),
+            &analyst,
+        )
+        .await
+        .json();
+    assert_eq!(voice["total"], 2, "{voice}");
+    // Active alerts on the customers' sentiment figures, as the inbox lists them.
+    let alerts = app.get_with("/api/v1/alerts", &analyst).await.json();
+    let sentiment = alerts["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter(|a| {
+            ["negative_share", "sentiment_score"].contains(&a["metric"].as_str().unwrap_or(""))
+                && ["firing", "acknowledged"].contains(&a["state"].as_str().unwrap_or(""))
+        })
+        .count() as i64;
+    assert!(sentiment >= 1, "{alerts}");
+    assert_eq!(count("negative_sentiment_alerts"), sentiment, "{n}");
+    assert_eq!(count("partner_negative_sentiment_alerts"), 0, "{n}");
+    // A filtered view keeps the company-wide counts; a partner account never sees them.
+    let filtered = app
+        .call_get(
+            "get_summary",
+            Some(&analyst),
+            "query=range%3D30d%26channel%3Demail",
+        )
+        .await
+        .json();
+    assert_eq!(filtered["notifications"], summary["notifications"]);
+    let partner = app.session(Role::Partner, Some("p1")).await;
+    let scoped = app
+        .call_get("get_summary", Some(&partner), "query=range%3D30d")
+        .await
+        .json();
+    assert!(scoped["notifications"].is_null(), "{scoped}");
+    // A bad priority in the ticket list is a coded error.
+    let r = app
+        .call_get("get_ticket_list", Some(&analyst), "query=priority%3Dasap")
+        .await;
+    assert!(r.text.contains("invalid_priority"), "{}", r.text);
+}
+
+/// The support tiles' change: the same figures over the comparison period, the way the
+/// tiles compute them, with and without a filter; `compare=none` drops it.
+#[tokio::test]
+async fn support_tiles_carry_the_comparison_period() {
+    let app = spawn().await;
+    let viewer = app.session(Role::Viewer, None).await;
+    post(&app, "/api/v1/tickets", json!([
+        // This week (range=7d): two tickets, one resolved at first contact.
+        {"id": "n1", "created_at": noon(1, 0), "first_response_at": noon(1, 2), "resolved_at": noon(1, 30), "status": "solved", "channel": "email"},
+        {"id": "n2", "created_at": noon(2, 0), "first_response_at": noon(2, 4), "status": "open", "channel": "chat"},
+        // The week before: three tickets, two resolved, one at first contact.
+        {"id": "p1", "created_at": noon(8, 0), "first_response_at": noon(8, 10), "resolved_at": noon(8, 40), "status": "solved", "channel": "email"},
+        {"id": "p2", "created_at": noon(9, 0), "first_response_at": noon(9, 20), "resolved_at": noon(9, 90), "status": "solved", "channel": "email", "customer_contacts": 3},
+        {"id": "p3", "created_at": noon(10, 0), "first_response_at": noon(10, 30), "status": "open", "channel": "chat"}
+    ])).await;
+    let page = app
+        .call_get("get_support_page", Some(&viewer), "query=range%3D7d")
+        .await
+        .json();
+    let p = &page["previous"];
+    let today = Day::from_epoch_ms(now_ms());
+    assert_eq!(p["from"], today.plus_days(-13).to_string(), "{p}");
+    assert_eq!(p["to"], today.plus_days(-7).to_string(), "{p}");
+    assert_eq!(p["tickets"], 3, "{p}");
+    assert_eq!(p["fcr"]["value"].as_f64(), Some(50.0), "{p}");
+    assert_eq!(p["fcr"]["n"], 2, "{p}");
+    assert!(close(&p["first_response_median_secs"], 1200.0, 12.0), "{p}");
+    // The backlog at the comparison period's end: p3 open (n1, n2 not yet created).
+    assert_eq!(p["backlog"], 1, "{p}");
+    assert_eq!(page["report"]["tickets"], 2);
+    // One filter: email only.
+    let email = app
+        .call_get(
+            "get_support_page",
+            Some(&viewer),
+            "query=range%3D7d%26channel%3Demail",
+        )
+        .await
+        .json();
+    assert_eq!(email["previous"]["tickets"], 2, "{}", email["previous"]);
+    assert_eq!(email["previous"]["fcr"]["value"].as_f64(), Some(50.0));
+    let none = app
+        .call_get(
+            "get_support_page",
+            Some(&viewer),
+            "query=range%3D7d%26compare%3Dnone",
+        )
+        .await
+        .json();
+    assert!(none["previous"].is_null(), "{}", none["previous"]);
+}

@@ -14,10 +14,27 @@ pub fn ChartTable(
     /// Decimals shown.
     #[prop(default = 1)]
     places: usize,
-    /// Where the same figures download as CSV (the metric API), when they come from it.
+    /// Where the same figures download as CSV (the metric API), when they come from it;
+    /// otherwise the table itself downloads, as shown.
     #[prop(default = None)]
     csv: Option<String>,
+    /// The downloaded file's name when the table itself downloads (no extension).
+    #[prop(default = "figures")]
+    name: &'static str,
 ) -> impl IntoView {
+    let download = match csv {
+        Some(href) => view! { <CsvLink href=href /> }.into_any(),
+        None => {
+            let href = format!(
+                "data:text/csv;charset=utf-8,{}",
+                crate::domain::query::percent_encode(&table_csv(first, &labels, &series, places))
+            );
+            view! {
+                <a class="csv-link" href=href download=format!("{name}.csv") data-testid="csv-link">"Download CSV"</a>
+            }
+            .into_any()
+        }
+    };
     let head = series
         .iter()
         .map(|(name, _)| view! { <th scope="col" class="num">{name.clone()}</th> })
@@ -51,11 +68,45 @@ pub fn ChartTable(
                 </table>
             </div>
         </details>
-        {csv.map(|href| view! { <CsvLink href=href /> })}
+        {download}
     }
     // Erased: the table sits deep inside page views, whose nested types otherwise exceed
     // the compiler's query depth in the release WASM build.
     .into_any()
+}
+
+/// The table as CSV: a header row, then one row per label, the values to the places shown
+/// (empty where the table shows "–").
+pub fn table_csv(
+    first: &str,
+    labels: &[String],
+    series: &[(String, Vec<Option<f64>>)],
+    places: usize,
+) -> String {
+    use crate::domain::escape::csv_field;
+    let mut out = csv_field(first);
+    for (name, _) in series {
+        out.push(',');
+        out.push_str(&csv_field(name));
+    }
+    out.push_str("\r\n");
+    for (i, label) in labels.iter().enumerate() {
+        out.push_str(&csv_field(label));
+        for (_, values) in series {
+            out.push(',');
+            if let Some(x) = values.get(i).copied().flatten().filter(|x| x.is_finite()) {
+                // Numbers as numbers: a leading minus is a value, not a formula; −0 after
+                // rounding is zero, as the table shows it.
+                let text = format!("{x:.places$}");
+                match text.strip_prefix('-') {
+                    Some(t) if t.chars().all(|c| c == '0' || c == '.') => out.push_str(t),
+                    _ => out.push_str(&text),
+                }
+            }
+        }
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// "Download CSV" of exactly what a chart or table shows: a plain link, so it works without
@@ -64,5 +115,27 @@ pub fn ChartTable(
 pub fn CsvLink(href: String) -> impl IntoView {
     view! {
         <a class="csv-link" href=href download="" data-testid="csv-link">"Download CSV"</a>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table_csv;
+
+    #[test]
+    fn the_table_downloads_as_it_reads() {
+        let csv = table_csv(
+            "Period",
+            &["2026-11-30".into(), "Acme, Inc".into()],
+            &[
+                ("Score".into(), vec![Some(-0.1234), Some(-0.001)]),
+                ("n".into(), vec![Some(12.0), Some(3.0)]),
+            ],
+            2,
+        );
+        assert_eq!(
+            csv,
+            "Period,Score,n\r\n2026-11-30,-0.12,12.00\r\n\"Acme, Inc\",0.00,3.00\r\n"
+        );
     }
 }

@@ -19,6 +19,6 @@ pub fn SeriesChart(
     });
     view! {
         <div id=id class="chart small" data-testid=id></div>
-        <ChartTable first="Period" labels=labels series=series places=0 />
+        <ChartTable first="Period" labels=labels series=series places=0 name=id />
     }
 }

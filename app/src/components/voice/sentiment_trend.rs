@@ -85,6 +85,6 @@ pub fn SentimentTrend(
     let series = vec![(name.to_string(), values)];
     view! {
         <div id=id class="chart small" data-testid=id></div>
-        <ChartTable first="Period starting" labels=labels series=series places=if volume { 0 } else { 2 } />
+        <ChartTable first="Period starting" labels=labels series=series places=if volume { 0 } else { 2 } name=id />
     }
 }

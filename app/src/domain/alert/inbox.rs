@@ -10,12 +10,25 @@ use crate::model::alerts::AlertView;
 /// How many alert cards a page of the inbox shows; the rest is one click away.
 pub const PAGE_SIZE: usize = 25;
 
-/// The inbox filters, from the URL: `severity`, `state`, `rule`, `group=rule`, `page`.
+/// The figures whose alerts are the home's "negative-sentiment alerts", per inbox tab
+/// (customers, partners): what sentiment and the share of negative feedback watch.
+pub const SENTIMENT_METRICS: [(&str, [&str; 2]); 2] = [
+    ("customer", ["negative_share", "sentiment_score"]),
+    (
+        "partner",
+        ["partner_negative_share", "partner_sentiment_score"],
+    ),
+];
+
+/// The inbox filters, from the URL: `severity`, `state`, `rule`, `metric` (catalogue ids,
+/// comma-separated), `group=rule`, `page`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InboxFilter {
     pub severity: Option<Severity>,
     pub state: Option<AlertState>,
     pub rule: Option<String>,
+    /// Only alerts on these metrics; empty: every metric.
+    pub metrics: Vec<String>,
     /// Group the cards under their rule.
     pub by_rule: bool,
     /// How many pages of [`PAGE_SIZE`] cards are shown (1 = the first page).
@@ -41,6 +54,14 @@ impl InboxFilter {
                     }
                 }
                 "rule" if !v.is_empty() => f.rule = Some(v),
+                "metric" => {
+                    f.metrics = v
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|m| !m.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                }
                 "group" => f.by_rule = v == "rule",
                 "pages" => f.pages = v.parse::<usize>().unwrap_or(1).clamp(1, 100),
                 _ => {}
@@ -54,6 +75,7 @@ impl InboxFilter {
         self.severity.is_none_or(|s| a.severity == s)
             && self.state.is_none_or(|s| a.state == s)
             && self.rule.as_ref().is_none_or(|r| &a.rule_id == r)
+            && (self.metrics.is_empty() || self.metrics.contains(&a.metric))
     }
 }
 
@@ -197,7 +219,8 @@ mod tests {
 
     #[test]
     fn the_filters_keep_what_the_url_asks_for() {
-        let all = inbox();
+        let mut all = inbox();
+        all[3].metric = "sentiment_score".into();
         let ids = |q: &str| {
             let (groups, total) = arrange(&all, &InboxFilter::parse(q));
             let ids: Vec<String> = groups
@@ -214,6 +237,9 @@ mod tests {
         assert_eq!(ids("severity=warning").0, ["b", "a"]);
         assert_eq!(ids("state=acknowledged").0, ["b"]);
         assert_eq!(ids("rule=r1&state=firing").0, ["a"]);
+        assert_eq!(ids("metric=negative_share,sentiment_score").0, ["d"]);
+        assert_eq!(ids("metric=csat&severity=critical").0, ["c"]);
+        assert_eq!(ids("metric=").1, 4, "an empty list keeps every metric");
         assert_eq!(
             ids("severity=bogus&state=nope").1,
             4,
