@@ -117,3 +117,19 @@ test('support tiles show their change against the comparison period, and none wh
   await expect(page.getByTestId('support-compared')).toHaveText('No comparison');
   await expect(page.getByTestId('tile-frt').getByTestId('tile-change')).toHaveCount(0);
 });
+
+test('the channel mix downloads as CSV with the rows the table shows', async ({ page }) => {
+  await page.goto('/support?range=30d');
+  const panel = page.locator('section.panel', { has: page.getByTestId('channel-mix') });
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('csv-link').click()]);
+  expect(download.suggestedFilename()).toBe('channel-mix.csv');
+  const fs = await import('node:fs');
+  const lines = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+  expect(lines[0]).toBe('Channel,Tickets,Share %,Band min %,Band max %,In band');
+  const rows = page.getByTestId('channel-row');
+  expect(lines.length - 1).toBe(await rows.count());
+  const first = rows.first();
+  const name = (await first.locator('th').textContent())!.trim();
+  const tickets = (await first.locator('td').first().textContent())!.trim().replace(/,/g, '');
+  expect(lines[1].startsWith(`${name},${tickets},`)).toBe(true);
+});

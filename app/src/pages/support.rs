@@ -1,4 +1,5 @@
 use crate::api::support::get_support_page;
+use crate::components::charts::chart_table::TableCsvLink;
 use crate::components::filters::links::{path_with, RANGE_PRESETS};
 use crate::components::format;
 use crate::components::layout::top_bar::TopBar;
@@ -242,6 +243,43 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
                 </p>
             }
         });
+    // The channel mix as the table shows it, for "Download CSV".
+    let mix_csv = {
+        use crate::components::charts::chart_table::{cells_csv, CsvCell};
+        let header: Vec<String> = [
+            "Channel",
+            "Tickets",
+            "Share %",
+            "Band min %",
+            "Band max %",
+            "In band",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows: Vec<Vec<CsvCell>> = r
+            .channels
+            .iter()
+            .map(|c| {
+                vec![
+                    CsvCell::Text(if c.channel.is_empty() {
+                        "(none)".into()
+                    } else {
+                        c.channel.clone()
+                    }),
+                    CsvCell::Number(Some(c.tickets as f64), 0),
+                    CsvCell::Number(Some(c.share_pct), 1),
+                    CsvCell::Number(c.band_min_pct, 0),
+                    CsvCell::Number(c.band_max_pct, 0),
+                    CsvCell::Text(
+                        c.in_band
+                            .map_or("", |b| if b { "yes" } else { "no" })
+                            .into(),
+                    ),
+                ]
+            })
+            .collect();
+        cells_csv(&header, &rows)
+    };
     let channels = r
         .channels
         .iter()
@@ -354,6 +392,7 @@ fn SupportView(page: SupportPage, query: String) -> impl IntoView {
                     <thead><tr><th>"Channel"</th><th class="num">"Tickets"</th><th class="num">"Share"</th><th>"Target"</th><th>"Status"</th></tr></thead>
                     <tbody>{channels}</tbody>
                 </table>
+                <TableCsvLink csv=mix_csv name="channel-mix" />
             </section>
             <section class="panel" data-testid="vip-outreach">
                 <h2>"VIP customers to contact"</h2>

@@ -25,14 +25,8 @@ pub fn ChartTable(
     let download = match csv {
         Some(href) => view! { <CsvLink href=href /> }.into_any(),
         None => {
-            let href = format!(
-                "data:text/csv;charset=utf-8,{}",
-                crate::domain::query::percent_encode(&table_csv(first, &labels, &series, places))
-            );
-            view! {
-                <a class="csv-link" href=href download=format!("{name}.csv") data-testid="csv-link">"Download CSV"</a>
-            }
-            .into_any()
+            let csv = table_csv(first, &labels, &series, places);
+            view! { <TableCsvLink csv=csv name=name /> }.into_any()
         }
     };
     let head = series
@@ -83,30 +77,89 @@ pub fn table_csv(
     series: &[(String, Vec<Option<f64>>)],
     places: usize,
 ) -> String {
+    let mut header = vec![first.to_string()];
+    header.extend(series.iter().map(|(name, _)| name.clone()));
+    cells_csv(&header, &table_rows(labels, series, places))
+}
+
+/// A chart table's rows as cells: the label, then each series' value.
+fn table_rows(
+    labels: &[String],
+    series: &[(String, Vec<Option<f64>>)],
+    places: usize,
+) -> Vec<Vec<CsvCell>> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let mut row = vec![CsvCell::Text(label.clone())];
+            row.extend(
+                series
+                    .iter()
+                    .map(|(_, v)| CsvCell::Number(v.get(i).copied().flatten(), places)),
+            );
+            row
+        })
+        .collect()
+}
+
+/// One cell of a downloaded table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CsvCell {
+    /// A name or label (quoted and formula-guarded as needed).
+    Text(String),
+    /// A figure to the places shown; empty when missing.
+    Number(Option<f64>, usize),
+}
+
+/// A header and rows as CSV (RFC 4180 line ends).
+pub fn cells_csv(header: &[String], rows: &[Vec<CsvCell>]) -> String {
     use crate::domain::escape::csv_field;
-    let mut out = csv_field(first);
-    for (name, _) in series {
-        out.push(',');
-        out.push_str(&csv_field(name));
-    }
+    let mut out: String = header
+        .iter()
+        .map(|h| csv_field(h))
+        .collect::<Vec<_>>()
+        .join(",");
     out.push_str("\r\n");
-    for (i, label) in labels.iter().enumerate() {
-        out.push_str(&csv_field(label));
-        for (_, values) in series {
-            out.push(',');
-            if let Some(x) = values.get(i).copied().flatten().filter(|x| x.is_finite()) {
-                // Numbers as numbers: a leading minus is a value, not a formula; −0 after
-                // rounding is zero, as the table shows it.
-                let text = format!("{x:.places$}");
-                match text.strip_prefix('-') {
-                    Some(t) if t.chars().all(|c| c == '0' || c == '.') => out.push_str(t),
-                    _ => out.push_str(&text),
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                CsvCell::Text(t) => csv_field(t),
+                CsvCell::Number(Some(x), places) if x.is_finite() => {
+                    // Numbers as numbers: a leading minus is a value, not a formula; −0
+                    // after rounding is zero, as the table shows it.
+                    let text = format!("{x:.places$}");
+                    match text.strip_prefix('-') {
+                        Some(t) if t.chars().all(|c| c == '0' || c == '.') => t.to_string(),
+                        _ => text,
+                    }
                 }
-            }
-        }
+                CsvCell::Number(..) => String::new(),
+            })
+            .collect();
+        out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
     out
+}
+
+/// "Download CSV" of a table the page holds: a `data:` link, so it works without JavaScript
+/// and downloads exactly the rows shown.
+#[component]
+pub fn TableCsvLink(
+    /// The file's content (see [`cells_csv`]).
+    csv: String,
+    /// The file's name, without `.csv`.
+    name: &'static str,
+) -> impl IntoView {
+    let href = format!(
+        "data:text/csv;charset=utf-8,{}",
+        crate::domain::query::percent_encode(&csv)
+    );
+    view! {
+        <a class="csv-link" href=href download=format!("{name}.csv") data-testid="csv-link">"Download CSV"</a>
+    }
 }
 
 /// "Download CSV" of exactly what a chart or table shows: a plain link, so it works without
@@ -120,7 +173,20 @@ pub fn CsvLink(href: String) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::table_csv;
+    use super::{cells_csv, table_csv, CsvCell};
+
+    #[test]
+    fn cells_keep_text_as_text_and_numbers_as_numbers() {
+        let csv = cells_csv(
+            &["Channel".into(), "Share %".into(), "In band".into()],
+            &[vec![
+                CsvCell::Text("=cmd".into()),
+                CsvCell::Number(None, 1),
+                CsvCell::Text("no".into()),
+            ]],
+        );
+        assert_eq!(csv, "Channel,Share %,In band\r\n'=cmd,,no\r\n");
+    }
 
     #[test]
     fn the_table_downloads_as_it_reads() {
