@@ -60,16 +60,26 @@ async fn previous(
         tickets: agg.tickets,
         first_response_median_secs: DurationStats::from(&agg.first_response).median_secs,
         resolution_median_secs: DurationStats::from(&agg.resolution).median_secs,
-        fcr: RateStat {
-            value: agg.fcr_pct(),
-            n: agg.resolved,
-        },
-        csat: RateStat {
-            value: agg.csat_pct(),
-            n: agg.csat_n,
-        },
+        fcr: fcr_stat(&agg),
+        csat: csat_stat(&agg),
         backlog,
     })
+}
+
+/// First-contact resolution over the resolved tickets of `agg`.
+fn fcr_stat(agg: &SupportAgg) -> RateStat {
+    RateStat {
+        value: agg.fcr_pct(),
+        n: agg.resolved,
+    }
+}
+
+/// Support CSAT over the rated tickets of `agg`.
+fn csat_stat(agg: &SupportAgg) -> RateStat {
+    RateStat {
+        value: agg.csat_pct(),
+        n: agg.csat_n,
+    }
 }
 
 /// The support metrics for tickets created in the query's range, under its filters.
@@ -144,14 +154,8 @@ pub async fn report(store: &Store, q: &DashboardQuery) -> Result<SupportReport, 
         tickets: agg.tickets,
         first_response_time: DurationStats::from(&agg.first_response),
         resolution_time: DurationStats::from(&agg.resolution),
-        fcr: RateStat {
-            value: agg.fcr_pct(),
-            n: agg.resolved,
-        },
-        csat: RateStat {
-            value: agg.csat_pct(),
-            n: agg.csat_n,
-        },
+        fcr: fcr_stat(&agg),
+        csat: csat_stat(&agg),
         channels,
         backlog,
         trend,
