@@ -50,8 +50,26 @@ pub async fn ingest(
         &mut report,
     );
     incidents::upsert(&state.store, &records, None, now).await?;
+    announce_incidents(state, &records, now);
     report.accepted = records.len() as i64;
     Ok(report)
+}
+
+/// Announces stored incidents on the change bus, so the alert engine and the live pages
+/// (`/support`) see them now rather than on the next tick. An incident counts on every day
+/// it is open, so the notice runs from the earliest trigger to today. Incidents are
+/// operational data: no partner sees the notice.
+fn announce_incidents(state: &AppState, records: &[IncidentRecord], now: i64) {
+    let Some(first) = records.iter().map(|r| r.triggered_at_ms).min() else {
+        return;
+    };
+    let today = app::domain::date::Day::from_epoch_ms(now).0;
+    let u = crate::store::Upserted {
+        created: records.len() as i64,
+        days: Some((app::domain::date::Day::from_epoch_ms(first).0.min(today), today)),
+        ..Default::default()
+    };
+    super::announce(state, "incidents", &u, now);
 }
 
 fn from_hex(s: &str) -> Option<Vec<u8>> {
@@ -154,6 +172,9 @@ pub async fn pagerduty(
         now,
     )
     .await?;
+    if applied {
+        announce_incidents(state, std::slice::from_ref(&event.incident), now);
+    }
     Ok(
         serde_json::json!({"applied": applied, "ignored": false, "incident": event.incident.external_id}),
     )

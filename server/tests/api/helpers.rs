@@ -301,6 +301,13 @@ pub fn login_form(email: &str, password: &str) -> Request<Body> {
         .expect("request")
 }
 
+/// One instant fixed for the whole test binary: timestamps built from it a moment apart (two
+/// reports of one incident, a ticket's reply) differ by exactly the minutes a test names.
+pub fn fixed_now() -> i64 {
+    static NOW: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *NOW.get_or_init(now_ms)
+}
+
 /// An RFC 3339 timestamp `days_ago` days before now (at least one hour back).
 pub fn ts(days_ago: i64) -> String {
     app::domain::date::format_rfc3339(data_instant(days_ago))

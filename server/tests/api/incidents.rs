@@ -13,7 +13,7 @@ const SECRET: &str = "pd-test-secret";
 
 fn at(hours_ago: i64, minutes: i64) -> String {
     app::domain::date::format_rfc3339(
-        server::clock::now_ms() - hours_ago * 3_600_000 + minutes * 60_000,
+        crate::helpers::fixed_now() - hours_ago * 3_600_000 + minutes * 60_000,
     )
 }
 
@@ -212,4 +212,31 @@ async fn during_an_open_incident_vip_customers_with_open_tickets_are_listed() {
         .json();
     assert_eq!(own["tickets"].as_array().unwrap().len(), 1);
     assert_eq!(own["tickets"][0]["customer_id"], "c-1");
+}
+
+#[tokio::test]
+async fn an_incident_report_announces_a_change_no_partner_sees() {
+    let app = spawn().await;
+    let mut rx = app.state.bus.subscribe();
+    let r = app
+        .post(
+            "/api/v1/incidents",
+            "application/json",
+            json!([{"id": "n1", "severity": "critical", "triggered_at": at(50, 0)}]).to_string(),
+            Some(KEY),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let change = tokio::time::timeout(std::time::Duration::from_secs(2), rx.recv())
+        .await
+        .expect("a notice")
+        .expect("open bus");
+    assert_eq!(change.notice.family, "incidents");
+    assert_eq!(change.notice.count, 1);
+    // Open since two days ago: every day up to today moved.
+    let today = app::domain::date::Day::from_epoch_ms(server::clock::now_ms());
+    assert_eq!(change.notice.to, today);
+    assert!(change.notice.from < today, "{:?}", change.notice);
+    assert!(change.for_partner(Some("acme")).is_none());
+    assert!(change.for_partner(None).is_some());
 }

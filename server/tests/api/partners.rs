@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 fn at(days_ago: i64, hours: i64) -> String {
     app::domain::date::format_rfc3339(
-        server::clock::now_ms() - days_ago * 86_400_000 - 12 * 3_600_000 + hours * 3_600_000,
+        crate::helpers::fixed_now() - days_ago * 86_400_000 - 12 * 3_600_000 + hours * 3_600_000,
     )
 }
 

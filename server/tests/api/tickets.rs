@@ -19,7 +19,7 @@ async fn post_tickets(app: &TestApp, body: &Value) -> Reply {
 
 fn at(days_ago: i64, minutes: i64) -> String {
     app::domain::date::format_rfc3339(
-        server::clock::now_ms() - days_ago * 86_400_000 - 6 * 3_600_000 + minutes * 60_000,
+        crate::helpers::fixed_now() - days_ago * 86_400_000 - 6 * 3_600_000 + minutes * 60_000,
     )
 }
 
