@@ -2,7 +2,7 @@
 //! through its life cycle, and writes the results (alerts, log, deliveries) in one
 //! transaction per pass. State lives in the store, so a restart resumes where it stopped.
 
-use super::source::Samples;
+use super::source::{Memo, Samples};
 use super::webhook;
 use crate::bus::{Change, ChangeBus};
 use crate::clock::now_ms;
@@ -74,11 +74,35 @@ pub struct AlertEngine {
     store: Arc<Store>,
     bus: ChangeBus,
     config: EngineConfig,
-    pass: Mutex<()>,
+    /// One pass at a time, and what the last one read.
+    pass: Mutex<PassState>,
     /// Wakes the webhook worker when deliveries were queued.
     pub(crate) deliveries: Arc<Notify>,
     /// The journey and commerce families' source.
     journey: Option<crate::journey::Journey>,
+}
+
+/// What passes carry from one to the next: the memo of reads, and the change notices since
+/// the last pass, which say what of it is stale.
+struct PassState {
+    memo: Memo,
+    notices: tokio::sync::broadcast::Receiver<Change>,
+}
+
+impl PassState {
+    /// The memo with every change since the last pass applied; a lagged receiver (changes
+    /// were missed) forgets everything.
+    fn take_memo(&mut self) -> Memo {
+        use tokio::sync::broadcast::error::TryRecvError;
+        let mut memo = std::mem::take(&mut self.memo);
+        loop {
+            match self.notices.try_recv() {
+                Ok(c) => memo.note(&c.notice),
+                Err(TryRecvError::Lagged(_)) => memo = Memo::default(),
+                Err(TryRecvError::Empty | TryRecvError::Closed) => return memo,
+            }
+        }
+    }
 }
 
 /// Dimensions searched for the value that moved most. Tickets skip partner and product
@@ -107,11 +131,15 @@ const MOVER_MIN_N: i64 = 10;
 impl AlertEngine {
     /// An engine over `store`, announcing alert changes on `bus`.
     pub fn new(store: Arc<Store>, bus: ChangeBus, config: EngineConfig) -> AlertEngine {
+        let notices = bus.subscribe();
         AlertEngine {
             store,
             bus,
+            pass: Mutex::new(PassState {
+                memo: Memo::default(),
+                notices,
+            }),
             config,
-            pass: Mutex::new(()),
             deliveries: Arc::new(Notify::new()),
             journey: None,
         }
@@ -175,8 +203,11 @@ impl AlertEngine {
 
     /// One pass over every enabled rule at `now_ms`.
     pub async fn evaluate(&self, now_ms: i64) -> Result<PassReport, StoreError> {
-        let _one = self.pass.lock().await;
+        let mut state = self.pass.lock().await;
         let started = Instant::now();
+        // Notices up to here are in the memo; data committed during the pass announces
+        // itself to the next one.
+        let memo = state.take_memo();
         let rules = store::enabled_rules(&self.store).await?;
         let open: HashMap<(String, String), OpenAlert> = store::open_alerts(&self.store)
             .await?
@@ -192,10 +223,11 @@ impl AlertEngine {
             .max()
             .unwrap_or(1);
         let mut samples =
-            Samples::new(&self.store, today, span).weights(self.config.partner_weights);
+            Samples::resume(&self.store, today, span, self.config.partner_weights, memo);
         if let Some(j) = &self.journey {
             samples = samples.journey(j);
         }
+        samples.refresh().await?;
         let mut writes = EngineWrites::default();
         let mut report = PassReport {
             rules: rules.len(),
@@ -229,6 +261,7 @@ impl AlertEngine {
             .map(|(_, fx)| fx.deliveries.len())
             .chain(writes.updates.iter().map(|(_, fx)| fx.deliveries.len()))
             .sum::<usize>();
+        state.memo = samples.into_memo();
         report.changes = store::apply(&self.store, &writes, now_ms).await?;
         if report.changes > 0 {
             self.announce(report.changes as i64, now_ms);

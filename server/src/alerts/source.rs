@@ -34,11 +34,31 @@ type TicketKeyed = HashMap<(Filters, Dimension, Day, Day), Vec<(String, SupportA
 const CES_SCALE: i64 = 7;
 
 /// Reads samples for one engine pass. Survey windows come from one fetch of daily
-/// aggregates per filter set covering `span` days back from `today`.
+/// aggregates per filter set covering `span` days back from `today`; what the reads return
+/// is kept in a [`Memo`] the engine carries to the next pass.
 pub struct Samples<'a> {
     store: &'a Store,
     today: Day,
     span: i64,
+    weights: IndexWeights,
+    /// Events and commerce: without it those families read as no data.
+    journey: Option<&'a Journey>,
+    m: Memo,
+}
+
+/// What the reads of a pass returned, by family. Kept between passes, each part is dropped
+/// (or, for the daily series, re-read over the changed days only) when a change notice says
+/// its data moved: an idle pass reads nothing, a pass after an ingest of today's answers
+/// reads today.
+#[derive(Default)]
+pub struct Memo {
+    /// The day, span and partner weights the memo was read for: any other starts afresh.
+    basis: Option<(Day, i64, IndexWeights)>,
+    /// When the memo was started; writes that announce nothing are seen once it is older
+    /// than [`MEMO_MAX_AGE`].
+    started: Option<std::time::Instant>,
+    /// Days of the daily series to re-read before the next pass, per family.
+    pending: BTreeMap<Family, (Day, Day)>,
     survey_daily: HashMap<Filters, Vec<DailyAgg>>,
     survey_keyed: SurveyKeyed,
     ticket_aggs: HashMap<(Filters, Day, Day), SupportAgg>,
@@ -51,14 +71,58 @@ pub struct Samples<'a> {
     feedback_keyed: FeedbackKeyed,
     /// Partner figures per metric and window: over all partners, and per partner.
     partner_watch: HashMap<(&'static str, Day, Day), PartnerWatch>,
-    weights: IndexWeights,
-    /// Events and commerce: without it those families read as no data.
-    journey: Option<&'a Journey>,
     journey_windows: HashMap<(Filters, Day, Day), Figures>,
     commerce_facts: Option<CommerceFacts>,
     commerce_windows: HashMap<(Filters, Day, Day), Vec<(CommerceMetric, Sample)>>,
     /// Incidents active since the span's first day.
     incidents: Option<Vec<IncidentRecord>>,
+}
+
+/// How long a memo serves before a pass reads everything again: some writes (a retention
+/// purge, a direct database edit) announce nothing.
+pub const MEMO_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl Memo {
+    /// Forgets what a change of bus family `notice.family` over `notice.from..=to` can have
+    /// moved. Window figures of a moved family are dropped; its daily series are marked for
+    /// a re-read of those days.
+    pub fn note(&mut self, notice: &app::model::ChangeNotice) {
+        if notice.family == "*" {
+            *self = Memo::default();
+            return;
+        }
+        for family in Family::ALL {
+            if !family.moved_by(&notice.family) {
+                continue;
+            }
+            match family {
+                Family::Surveys => self.survey_keyed.clear(),
+                Family::Tickets => {
+                    self.ticket_aggs.clear();
+                    self.ticket_keyed.clear();
+                }
+                Family::Feedback => self.feedback_keyed.clear(),
+                Family::Partners => self.partner_watch.clear(),
+                Family::Incidents => self.incidents = None,
+                Family::Journey => self.journey_windows.clear(),
+                Family::Commerce => {
+                    self.commerce_facts = None;
+                    self.commerce_windows.clear();
+                }
+            }
+            if matches!(family, Family::Surveys | Family::Tickets | Family::Feedback) {
+                let (from, to) = (notice.from.min(notice.to), notice.from.max(notice.to));
+                let days = self.pending.entry(family).or_insert((from, to));
+                *days = (days.0.min(from), days.1.max(to));
+            }
+        }
+    }
+
+    /// Whether the memo was read for this day, span and weights, recently enough.
+    fn serves(&self, today: Day, span: i64, weights: IndexWeights) -> bool {
+        self.basis == Some((today, span, weights))
+            && self.started.is_some_and(|t| t.elapsed() < MEMO_MAX_AGE)
+    }
 }
 
 type PartnerWatch = (Watched, BTreeMap<String, Watched>);
@@ -73,25 +137,83 @@ type FeedbackKeyed =
 impl<'a> Samples<'a> {
     /// A fresh memo; `span` is the longest window + baseline (days) any rule needs.
     pub fn new(store: &'a Store, today: Day, span: i64) -> Samples<'a> {
+        Samples::resume(store, today, span, IndexWeights::default(), Memo::default())
+    }
+
+    /// Reads on from `memo` when it was read for this day, span and weights, afresh
+    /// otherwise. Call [`Samples::refresh`] before sampling.
+    pub fn resume(
+        store: &'a Store,
+        today: Day,
+        span: i64,
+        weights: IndexWeights,
+        memo: Memo,
+    ) -> Samples<'a> {
+        let span = span.max(1);
+        let m = if memo.serves(today, span, weights) {
+            memo
+        } else {
+            Memo {
+                basis: Some((today, span, weights)),
+                started: Some(std::time::Instant::now()),
+                ..Memo::default()
+            }
+        };
         Samples {
             store,
             today,
-            span: span.max(1),
-            survey_daily: HashMap::new(),
-            survey_keyed: HashMap::new(),
-            ticket_aggs: HashMap::new(),
-            ticket_days: HashMap::new(),
-            ticket_keyed: HashMap::new(),
-            feedback_days: HashMap::new(),
-            feedback_keyed: HashMap::new(),
-            partner_watch: HashMap::new(),
-            weights: IndexWeights::default(),
+            span,
+            weights,
             journey: None,
-            journey_windows: HashMap::new(),
-            commerce_facts: None,
-            commerce_windows: HashMap::new(),
-            incidents: None,
+            m,
         }
+    }
+
+    /// What was read, for the next pass.
+    pub fn into_memo(self) -> Memo {
+        self.m
+    }
+
+    /// Re-reads the changed days of every memoised daily series (see [`Memo::note`]).
+    pub async fn refresh(&mut self) -> Result<(), StoreError> {
+        let (earliest, today) = (self.earliest(), self.today);
+        let pending = std::mem::take(&mut self.m.pending);
+        for (family, (from, to)) in pending {
+            // Only the span is memoised: changes outside it move nothing kept here.
+            let (a, b) = (from.max(earliest), to.min(today));
+            if a > b {
+                continue;
+            }
+            match family {
+                Family::Surveys => {
+                    for (filters, rows) in &mut self.m.survey_daily {
+                        let fresh = surveys::daily_aggs(self.store, filters, a, b).await?;
+                        rows.retain(|r| r.day < a || r.day > b);
+                        rows.extend(fresh);
+                    }
+                }
+                Family::Tickets => {
+                    for (filters, (rows, hist)) in &mut self.m.ticket_days {
+                        let f = filters.iter().next().map(|(d, v)| (*d, v.as_str()));
+                        let fresh = tickets::daily_rollups(self.store, f, a.0, b.0, *hist).await?;
+                        rows.counters.retain(|(d, _)| *d < a.0 || *d > b.0);
+                        rows.counters.extend(fresh.counters);
+                        rows.buckets.retain(|(d, ..)| *d < a.0 || *d > b.0);
+                        rows.buckets.extend(fresh.buckets);
+                    }
+                }
+                Family::Feedback => {
+                    for ((audience, filters), rows) in &mut self.m.feedback_days {
+                        let f = filter(*audience, filters, a, b);
+                        let fresh = voice_store::daily(self.store, &f).await?;
+                        rows.retain(|r| r.day < a.0 || r.day > b.0);
+                        rows.extend(fresh);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// Reads the journey and commerce families from `j`.
@@ -117,7 +239,7 @@ impl<'a> Samples<'a> {
             return Ok(&[]);
         };
         Ok(
-            match self.journey_windows.entry((filters.clone(), from, to)) {
+            match self.m.journey_windows.entry((filters.clone(), from, to)) {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => e.insert(match j.window_samples(filters, from, to).await {
                     Ok(v) => v,
@@ -142,18 +264,18 @@ impl<'a> Samples<'a> {
             return Ok(&[]);
         };
         let key = (filters.clone(), from, to);
-        if !self.commerce_windows.contains_key(&key) {
+        if !self.m.commerce_windows.contains_key(&key) {
             let (a, b) = (from.start_ms(), to.plus_days(1).start_ms());
             let until = self.today.plus_days(1).start_ms().max(b);
             // The span's facts serve every window inside it; a window reaching further back
             // (a rule test) reads its own.
             let v = if from >= self.earliest() {
-                if self.commerce_facts.is_none() {
+                if self.m.commerce_facts.is_none() {
                     let first = self.earliest().start_ms();
-                    self.commerce_facts =
+                    self.m.commerce_facts =
                         Some(j.load_commerce((first, until), first, until).await?);
                 }
-                match &self.commerce_facts {
+                match &self.m.commerce_facts {
                     Some(facts) => j.commerce_window(facts, filters, a, b),
                     None => Ok(Vec::new()),
                 }
@@ -163,10 +285,12 @@ impl<'a> Samples<'a> {
             };
             // A filter orders and events do not carry: the catalogue's dimensions rule it out
             // before a read, so this is "no data" rather than a failure.
-            self.commerce_windows
+            self.m
+                .commerce_windows
                 .insert(key.clone(), v.unwrap_or_default());
         }
         Ok(self
+            .m
             .commerce_windows
             .get(&key)
             .map(Vec::as_slice)
@@ -181,19 +305,23 @@ impl<'a> Samples<'a> {
     ) -> Result<[(&'static str, Sample); 4], StoreError> {
         let (a, b) = (from.start_ms(), to.plus_days(1).start_ms());
         let earliest = self.earliest().min(from);
-        if self.incidents.is_none() || from < self.earliest() {
+        if self.m.incidents.is_none() || from < self.earliest() {
             let list = incidents::active_between(self.store, earliest.start_ms(), i64::MAX).await?;
             if from < self.earliest() {
                 return Ok(app::domain::incident::window_samples(&list, a, b, now_ms()));
             }
-            self.incidents = Some(list);
+            self.m.incidents = Some(list);
         }
-        let list = self.incidents.as_deref().unwrap_or(&[]);
+        let list = self.m.incidents.as_deref().unwrap_or(&[]);
         Ok(app::domain::incident::window_samples(list, a, b, now_ms()))
     }
 
     /// Uses `w` for the partner performance index.
     pub fn weights(mut self, w: IndexWeights) -> Self {
+        if w != self.weights {
+            self.m.partner_watch.clear();
+            self.m.basis = Some((self.today, self.span, w));
+        }
         self.weights = w;
         self
     }
@@ -206,7 +334,7 @@ impl<'a> Samples<'a> {
         to: Day,
     ) -> Result<&PartnerWatch, StoreError> {
         use std::collections::hash_map::Entry;
-        Ok(match self.partner_watch.entry((metric, from, to)) {
+        Ok(match self.m.partner_watch.entry((metric, from, to)) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(
                 crate::partners::watched(self.store, &self.weights, metric, from, to, now_ms())
@@ -232,12 +360,13 @@ impl<'a> Samples<'a> {
                     let daily = surveys::daily_aggs(self.store, filters, from, to).await?;
                     return Ok(survey_sample(def, &sum_daily(&daily, kind, from, to)));
                 }
-                if !self.survey_daily.contains_key(filters) {
+                if !self.m.survey_daily.contains_key(filters) {
                     let daily =
                         surveys::daily_aggs(self.store, filters, earliest, self.today).await?;
-                    self.survey_daily.insert(filters.clone(), daily);
+                    self.m.survey_daily.insert(filters.clone(), daily);
                 }
                 let daily = self
+                    .m
                     .survey_daily
                     .get(filters)
                     .map(Vec::as_slice)
@@ -273,12 +402,13 @@ impl<'a> Samples<'a> {
                     return Ok(feedback_sample(def, &sum_sentiment(&rows, def, from, to)));
                 }
                 let key = (audience, filters.clone());
-                if !self.feedback_days.contains_key(&key) {
+                if !self.m.feedback_days.contains_key(&key) {
                     let f = filter(audience, filters, earliest, self.today);
                     let rows = voice_store::daily(self.store, &f).await?;
-                    self.feedback_days.insert(key.clone(), rows);
+                    self.m.feedback_days.insert(key.clone(), rows);
                 }
                 let rows = self
+                    .m
                     .feedback_days
                     .get(&key)
                     .map(Vec::as_slice)
@@ -316,7 +446,7 @@ impl<'a> Samples<'a> {
             Family::Surveys => {
                 let kind = survey_kind(def);
                 let key = (filters.clone(), by, kind, from, to);
-                if !self.survey_keyed.contains_key(&key) {
+                if !self.m.survey_keyed.contains_key(&key) {
                     let rows = surveys::breakdown(self.store, by, filters, kind, from, to).await?;
                     let mut per: BTreeMap<String, SurveyAgg> = BTreeMap::new();
                     for r in rows
@@ -325,10 +455,12 @@ impl<'a> Samples<'a> {
                     {
                         per.entry(r.key).or_default().merge(&r.agg);
                     }
-                    self.survey_keyed
+                    self.m
+                        .survey_keyed
                         .insert(key.clone(), per.into_iter().collect());
                 }
                 Ok(self
+                    .m
                     .survey_keyed
                     .get(&key)
                     .map(|v| {
@@ -394,16 +526,17 @@ impl<'a> Samples<'a> {
             Family::Feedback => {
                 let audience = audience(def);
                 let key = (audience, filters.clone(), by, from, to);
-                if !self.feedback_keyed.contains_key(&key) {
+                if !self.m.feedback_keyed.contains_key(&key) {
                     let rows = voice_store::keyed_counts(
                         self.store,
                         &filter(audience, filters, from, to),
                         by,
                     )
                     .await?;
-                    self.feedback_keyed.insert(key.clone(), rows);
+                    self.m.feedback_keyed.insert(key.clone(), rows);
                 }
                 Ok(self
+                    .m
                     .feedback_keyed
                     .get(&key)
                     .map(|v| {
@@ -452,7 +585,7 @@ impl<'a> Samples<'a> {
                 };
                 // Values come from the orders and events the span read.
                 self.commerce_window(filters, from, to).await?;
-                let values = match &self.commerce_facts {
+                let values = match &self.m.commerce_facts {
                     Some(facts) => j.commerce_values(facts, by),
                     None => Vec::new(),
                 };
@@ -501,11 +634,11 @@ impl Samples<'_> {
         to: Day,
     ) -> Result<SupportAgg, StoreError> {
         let key = (filters.clone(), from, to);
-        if let Some(a) = self.ticket_aggs.get(&key) {
+        if let Some(a) = self.m.ticket_aggs.get(&key) {
             return Ok(a.clone());
         }
         let agg = self.ticket_agg(def, filters, from, to).await?;
-        self.ticket_aggs.insert(key, agg.clone());
+        self.m.ticket_aggs.insert(key, agg.clone());
         Ok(agg)
     }
 
@@ -519,7 +652,7 @@ impl Samples<'_> {
         to: Day,
     ) -> Result<Vec<(String, SupportAgg)>, StoreError> {
         let key = (filters.clone(), by, from, to);
-        if let Some(rows) = self.ticket_keyed.get(&key) {
+        if let Some(rows) = self.m.ticket_keyed.get(&key) {
             return Ok(rows.clone());
         }
         let rows = if filters.is_empty() {
@@ -532,7 +665,7 @@ impl Samples<'_> {
         } else {
             ticket_keyed_facts(self.store, filters, by, from, to).await?
         };
-        self.ticket_keyed.insert(key, rows.clone());
+        self.m.ticket_keyed.insert(key, rows.clone());
         Ok(rows)
     }
 
@@ -551,6 +684,7 @@ impl Samples<'_> {
         }
         let durations = matches!(def.id, "first_response_time" | "resolution_time");
         let stale = self
+            .m
             .ticket_days
             .get(filters)
             .is_none_or(|(_, with_hist)| durations && !with_hist);
@@ -559,9 +693,12 @@ impl Samples<'_> {
             // Histograms are read only once a duration metric asks; counters always.
             let days =
                 tickets::daily_rollups(self.store, f, earliest.0, self.today.0, durations).await?;
-            self.ticket_days.insert(filters.clone(), (days, durations));
+            self.m
+                .ticket_days
+                .insert(filters.clone(), (days, durations));
         }
         Ok(self
+            .m
             .ticket_days
             .get(filters)
             .map(|(d, _)| d.sum(from.0, to.0))
@@ -770,4 +907,88 @@ async fn ticket_keyed_facts(
         }
     }
     Ok(per.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(family: &str, from: i64, to: i64) -> app::model::ChangeNotice {
+        app::model::ChangeNotice {
+            family: family.into(),
+            kinds: Vec::new(),
+            from: Day(from),
+            to: Day(to),
+            count: 1,
+            at: 0,
+        }
+    }
+
+    /// A memo holding one entry of every family's window figures.
+    fn full() -> Memo {
+        let key = (Filters::new(), Day(10), Day(12));
+        let mut m = Memo {
+            incidents: Some(Vec::new()),
+            ..Memo::default()
+        };
+        m.ticket_aggs.insert(key.clone(), SupportAgg::default());
+        m.journey_windows.insert(key.clone(), Vec::new());
+        m.commerce_windows.insert(key, Vec::new());
+        m
+    }
+
+    #[test]
+    fn a_notice_forgets_what_its_family_moves_and_nothing_else() {
+        let mut m = full();
+        m.note(&notice("tickets", 12, 12));
+        assert!(m.ticket_aggs.is_empty());
+        assert_eq!(m.journey_windows.len(), 1);
+        assert_eq!(m.commerce_windows.len(), 1);
+        assert!(m.incidents.is_some());
+        assert_eq!(m.pending.get(&Family::Tickets), Some(&(Day(12), Day(12))));
+        // Changed days add up until the next pass re-reads them.
+        m.note(&notice("tickets", 9, 10));
+        assert_eq!(m.pending.get(&Family::Tickets), Some(&(Day(9), Day(12))));
+        // Events move the journey and commerce (carts), orders commerce and partners.
+        m.note(&notice("events", 12, 12));
+        assert!(m.journey_windows.is_empty() && m.commerce_windows.is_empty());
+        assert!(m.incidents.is_some());
+        m.note(&notice("incidents", 3, 12));
+        assert!(m.incidents.is_none());
+        // Window figures only: no daily series to re-read for these families.
+        assert_eq!(m.pending.len(), 1);
+        // Alerts and targets move no metric.
+        let mut m = full();
+        m.note(&notice("alerts", 12, 12));
+        m.note(&notice("targets", 12, 12));
+        assert_eq!(m.ticket_aggs.len() + m.journey_windows.len(), 2);
+        assert!(m.pending.is_empty());
+    }
+
+    #[test]
+    fn a_notice_of_every_family_forgets_everything() {
+        let mut m = full();
+        m.basis = Some((Day(12), 30, IndexWeights::default()));
+        m.note(&notice("*", 12, 12));
+        assert!(m.basis.is_none() && m.ticket_aggs.is_empty() && m.incidents.is_none());
+        assert!(!m.serves(Day(12), 30, IndexWeights::default()));
+    }
+
+    #[test]
+    fn a_memo_serves_only_its_day_span_and_weights_while_young() {
+        let w = IndexWeights::default();
+        let m = Memo {
+            basis: Some((Day(12), 30, w)),
+            started: Some(std::time::Instant::now()),
+            ..Memo::default()
+        };
+        assert!(m.serves(Day(12), 30, w));
+        assert!(!m.serves(Day(13), 30, w));
+        assert!(!m.serves(Day(12), 31, w));
+        let old = Memo {
+            started: std::time::Instant::now().checked_sub(MEMO_MAX_AGE),
+            ..m
+        };
+        assert!(!old.serves(Day(12), 30, w));
+    }
 }

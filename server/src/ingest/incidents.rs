@@ -66,7 +66,10 @@ fn announce_incidents(state: &AppState, records: &[IncidentRecord], now: i64) {
     let today = app::domain::date::Day::from_epoch_ms(now).0;
     let u = crate::store::Upserted {
         created: records.len() as i64,
-        days: Some((app::domain::date::Day::from_epoch_ms(first).0.min(today), today)),
+        days: Some((
+            app::domain::date::Day::from_epoch_ms(first).0.min(today),
+            today,
+        )),
         ..Default::default()
     };
     super::announce(state, "incidents", &u, now);

@@ -29,6 +29,17 @@ pub enum Family {
 }
 
 impl Family {
+    /// Every family.
+    pub const ALL: [Family; 7] = [
+        Self::Surveys,
+        Self::Tickets,
+        Self::Feedback,
+        Self::Partners,
+        Self::Incidents,
+        Self::Journey,
+        Self::Commerce,
+    ];
+
     /// The change-bus name of the family.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,7 +58,8 @@ impl Family {
         notice == "*"
             || notice == self.as_str()
             || (self == Self::Commerce && matches!(notice, "events" | "marketing_spend"))
-            || (self == Self::Partners && matches!(notice, "orders" | "tickets"))
+            // Partner satisfaction (PSS, pNPS) is read from partner surveys.
+            || (self == Self::Partners && matches!(notice, "orders" | "tickets" | "surveys"))
     }
 }
 
