@@ -97,7 +97,7 @@ impl PassState {
         let mut memo = std::mem::take(&mut self.memo);
         loop {
             match self.notices.try_recv() {
-                Ok(c) => memo.note(&c.notice),
+                Ok(c) => memo.note(&c),
                 Err(TryRecvError::Lagged(_)) => memo = Memo::default(),
                 Err(TryRecvError::Empty | TryRecvError::Closed) => return memo,
             }

@@ -78,6 +78,29 @@ pub struct Memo {
     incidents: Option<Vec<IncidentRecord>>,
 }
 
+/// Whether `change` can move `family` as far as partner figures go (any other family: yes).
+/// Surveys move them through partner satisfaction only, tickets through partner tickets
+/// only; orders always (the partners' share is of all revenue).
+fn moves_partners(family: Family, change: &crate::bus::Change) -> bool {
+    if family != Family::Partners {
+        return true;
+    }
+    let n = &change.notice;
+    match n.family.as_str() {
+        "surveys" => {
+            n.kinds.is_empty()
+                || n.kinds
+                    .iter()
+                    .any(|k| matches!(k, SurveyKind::Pss | SurveyKind::Pnps))
+        }
+        "tickets" => change
+            .partners
+            .as_ref()
+            .is_none_or(|p| p.keys().any(|k| !k.is_empty())),
+        _ => true,
+    }
+}
+
 /// How long a memo serves before a pass reads everything again: some writes (a retention
 /// purge, a direct database edit) announce nothing.
 pub const MEMO_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
@@ -86,13 +109,14 @@ impl Memo {
     /// Forgets what a change of bus family `notice.family` over `notice.from..=to` can have
     /// moved. Window figures of a moved family are dropped; its daily series are marked for
     /// a re-read of those days.
-    pub fn note(&mut self, notice: &app::model::ChangeNotice) {
+    pub fn note(&mut self, change: &crate::bus::Change) {
+        let notice = &change.notice;
         if notice.family == "*" {
             *self = Memo::default();
             return;
         }
         for family in Family::ALL {
-            if !family.moved_by(&notice.family) {
+            if !family.moved_by(&notice.family) || !moves_partners(family, change) {
                 continue;
             }
             match family {
@@ -913,14 +937,17 @@ async fn ticket_keyed_facts(
 mod tests {
     use super::*;
 
-    fn notice(family: &str, from: i64, to: i64) -> app::model::ChangeNotice {
-        app::model::ChangeNotice {
-            family: family.into(),
-            kinds: Vec::new(),
-            from: Day(from),
-            to: Day(to),
-            count: 1,
-            at: 0,
+    fn notice(family: &str, from: i64, to: i64) -> crate::bus::Change {
+        crate::bus::Change {
+            notice: app::model::ChangeNotice {
+                family: family.into(),
+                kinds: Vec::new(),
+                from: Day(from),
+                to: Day(to),
+                count: 1,
+                at: 0,
+            },
+            partners: None,
         }
     }
 
@@ -963,6 +990,38 @@ mod tests {
         m.note(&notice("targets", 12, 12));
         assert_eq!(m.ticket_aggs.len() + m.journey_windows.len(), 2);
         assert!(m.pending.is_empty());
+    }
+
+    #[test]
+    fn partner_figures_move_with_partner_surveys_and_partner_tickets_only() {
+        let watch = |m: &mut Memo| {
+            m.partner_watch.insert(
+                ("partner_open_tickets", Day(10), Day(12)),
+                Default::default(),
+            );
+        };
+        let mut m = Memo::default();
+        watch(&mut m);
+        let mut c = notice("surveys", 12, 12);
+        c.notice.kinds = vec![SurveyKind::Nps, SurveyKind::Csat];
+        c.partners = Some(BTreeMap::from([(String::new(), 10)]));
+        m.note(&c);
+        assert_eq!(m.partner_watch.len(), 1);
+        c.notice.kinds.push(SurveyKind::Pss);
+        m.note(&c);
+        assert!(m.partner_watch.is_empty());
+        watch(&mut m);
+        let mut t = notice("tickets", 12, 12);
+        t.partners = Some(BTreeMap::from([(String::new(), 10)]));
+        m.note(&t);
+        assert_eq!(m.partner_watch.len(), 1);
+        t.partners = Some(BTreeMap::from([(String::new(), 9), ("acme".into(), 1)]));
+        m.note(&t);
+        assert!(m.partner_watch.is_empty());
+        // Orders move the partners' share of revenue, whoever sold them.
+        watch(&mut m);
+        m.note(&notice("orders", 12, 12));
+        assert!(m.partner_watch.is_empty());
     }
 
     #[test]

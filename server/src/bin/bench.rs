@@ -575,7 +575,7 @@ async fn metric_api_bench(
     rows_n: usize,
 ) -> anyhow::Result<()> {
     println!();
-    println!("metric API at {rows_n} survey responses and {rows_n} tickets: GET /api/v1/metrics/{{id}} as a signed-in analyst, 200 runs each (after 10 warm-up)");
+    println!("metric API at {rows_n} survey responses and {rows_n} tickets over the demo data: GET /api/v1/metrics/{{id}} as a signed-in analyst, 200 runs each (after 10 warm-up)");
     println!(
         "  {:<36} {:>9} {:>9}",
         "metric and query", "p50 ms", "p95 ms"
@@ -601,6 +601,15 @@ async fn metric_api_bench(
             "sentiment_score?range=30d",
         ),
         ("mtta (incidents), 30 days", "mtta?range=30d"),
+        ("dau (journey), 30 days", "dau?range=30d"),
+        (
+            "on_time_delivery (partners), 30 days",
+            "on_time_delivery?range=30d",
+        ),
+        (
+            "conversion_rate (commerce), 30 days",
+            "conversion_rate?range=30d",
+        ),
     ] {
         let u: hyper::Uri = format!("http://{addr}/api/v1/metrics/{path}").parse()?;
         let times = time_gets(client, &u, ("cookie", cookie.to_string())).await?;

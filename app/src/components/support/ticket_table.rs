@@ -1,7 +1,8 @@
+use crate::components::charts::chart_table::{cells_csv, CsvCell, TableCsvLink};
 use crate::components::filters::links::path_with;
 use crate::components::format;
 use crate::domain::ticket_list::TicketSort;
-use crate::model::support::TicketList;
+use crate::model::support::{TicketList, TicketListRow};
 use leptos::prelude::*;
 
 const PATH: &str = "/support/tickets";
@@ -35,10 +36,60 @@ fn SortHeader(
     }
 }
 
+/// The page of tickets shown, as CSV: times in RFC 3339 (UTC), durations in seconds, so the
+/// file is data rather than display text.
+pub fn tickets_csv(rows: &[TicketListRow]) -> String {
+    let header: Vec<String> = [
+        "Ticket",
+        "Created",
+        "Channel",
+        "Status",
+        "Priority",
+        "First response (s)",
+        "Resolution (s)",
+        "CSAT",
+        "Updated",
+        "Customer",
+        "VIP",
+        "Category",
+        "Segment",
+        "Region",
+        "Partner",
+    ]
+    .map(String::from)
+    .to_vec();
+    let secs = |s: Option<i64>| CsvCell::Number(s.map(|s| s as f64), 0);
+    let text = |s: &str| CsvCell::Text(s.to_string());
+    let cells: Vec<Vec<CsvCell>> = rows
+        .iter()
+        .map(|t| {
+            vec![
+                text(&t.id),
+                text(&crate::domain::date::format_rfc3339(t.created_at)),
+                text(&t.channel),
+                text(&t.status),
+                text(&t.priority),
+                secs(t.first_response_secs),
+                secs(t.resolution_secs),
+                secs(t.satisfaction),
+                text(&crate::domain::date::format_rfc3339(t.updated_at)),
+                text(t.customer_id.as_deref().unwrap_or_default()),
+                text(if t.vip { "yes" } else { "no" }),
+                text(&t.category),
+                text(&t.segment),
+                text(&t.region),
+                text(&t.partner_id),
+            ]
+        })
+        .collect();
+    cells_csv(&header, &cells)
+}
+
 /// One page of tickets with sortable columns and paging links.
 #[component]
 pub fn TicketTable(list: TicketList, query: String) -> impl IntoView {
     let p = list.params.clone();
+    let csv = tickets_csv(&list.rows);
     let header = move |sort: TicketSort, label: &'static str| {
         view! { <SortHeader list_query=query.clone() sort=sort current=p.sort desc=p.desc label=label /> }
     };
@@ -98,6 +149,7 @@ pub fn TicketTable(list: TicketList, query: String) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        <TableCsvLink csv=csv name="tickets" />
     }
 }
 
@@ -125,5 +177,39 @@ pub fn Pager(
             <span>{format!("Page {page} of {pages} · {} tickets", format::count(total))}</span>
             {next}
         </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shown_page_downloads_as_data() {
+        let row = TicketListRow {
+            id: "T-1".into(),
+            created_at: 0,
+            updated_at: 90_000,
+            first_response_secs: Some(600),
+            resolution_secs: None,
+            status: "open".into(),
+            priority: "high".into(),
+            channel: "email".into(),
+            satisfaction: Some(4),
+            category: "=billing".into(),
+            customer_id: None,
+            partner_id: String::new(),
+            segment: "SMB".into(),
+            region: "EMEA".into(),
+            vip: true,
+        };
+        let csv = tickets_csv(&[row]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("Ticket,Created,Channel"), "{csv}");
+        assert_eq!(
+            lines[1],
+            "T-1,1970-01-01T00:00:00Z,email,open,high,600,,4,1970-01-01T00:01:30Z,,yes,'=billing,SMB,EMEA,"
+        );
     }
 }
