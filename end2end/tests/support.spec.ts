@@ -133,3 +133,19 @@ test('the channel mix downloads as CSV with the rows the table shows', async ({ 
   const tickets = (await first.locator('td').first().textContent())!.trim().replace(/,/g, '');
   expect(lines[1].startsWith(`${name},${tickets},`)).toBe(true);
 });
+
+test('the ticket list downloads the page it shows as CSV', async ({ page }) => {
+  await page.goto('/support/tickets?range=30d&channel=email');
+  const rows = page.getByTestId('ticket-row');
+  await expect(rows.first()).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-link').click()]);
+  expect(download.suggestedFilename()).toBe('tickets.csv');
+  const fs = await import('node:fs');
+  const lines = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+  expect(lines[0]).toMatch(/^Ticket,Created,Channel,Status,Priority,First response \(s\)/);
+  expect(lines.length - 1).toBe(await rows.count());
+  // Every row is an email ticket, as the filter says.
+  expect(lines.slice(1).every((l) => l.split(',')[2] === 'email')).toBe(true);
+  const firstId = (await rows.first().locator('code').textContent())!.trim();
+  expect(lines[1].split(',')[0]).toBe(firstId);
+});

@@ -1,4 +1,5 @@
 use crate::api::journey::get_journey_page;
+use crate::components::charts::chart_table::TableCsvLink;
 use crate::components::filters::links::path_with;
 use crate::components::filters::range_tabs::range_tabs;
 use crate::components::format;
@@ -149,12 +150,37 @@ fn JourneyBody(v: JourneyView, query: String) -> impl IntoView {
             })
             .collect_view();
         let dim = dimension_label(&breakdown_now);
+        // The table as shown, for "Download CSV": conversion to each step, %.
+        let csv = {
+            use crate::components::charts::chart_table::{cells_csv, CsvCell};
+            let mut header = vec![dim.to_string(), "Entered".to_string()];
+            header.extend(labels.iter().skip(1).map(|l| format!("{l} %")));
+            let cells: Vec<Vec<CsvCell>> = v
+                .breakdown_rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![
+                        CsvCell::Text(r.value.clone()),
+                        CsvCell::Number(Some(r.entered as f64), 0),
+                    ];
+                    row.extend(
+                        r.steps
+                            .iter()
+                            .skip(1)
+                            .map(|s| CsvCell::Number(s.conversion_pct, 1)),
+                    );
+                    row
+                })
+                .collect();
+            cells_csv(&header, &cells)
+        };
         view! {
             <h3>{format!("Conversion by {}", dim.to_lowercase())}</h3>
             <table class="data-table" data-testid="breakdown-table">
                 <thead><tr><th>{dim}</th><th class="num">"Entered"</th>{head}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            <TableCsvLink csv=csv name="funnel-breakdown" />
         }
     });
     let e = &v.engagement;

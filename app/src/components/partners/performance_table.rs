@@ -1,4 +1,5 @@
 use super::stat_tile::{money, pct};
+use crate::components::charts::chart_table::{cells_csv, CsvCell, TableCsvLink};
 use crate::components::charts::sparkline::Sparkline;
 use crate::components::filters::links::path_with;
 use crate::domain::partner::sample;
@@ -84,6 +85,7 @@ pub fn PerformanceTable(
     if sort == "pss" {
         rows.sort_by_key(|r| !sample::enough(r.pss_n, min));
     }
+    let csv = partners_csv(&rows, &currency);
     let body = rows
         .into_iter()
         .map(|r| {
@@ -135,5 +137,52 @@ pub fn PerformanceTable(
                 <tbody>{body}</tbody>
             </table>
         </div>
+        <TableCsvLink csv=csv name="partners" />
     }
+}
+
+/// The partners as the table lists them, in its order, as CSV: figures as numbers (revenue in
+/// `currency`), satisfaction with the answers it rests on.
+pub fn partners_csv(rows: &[PartnerRow], currency: &str) -> String {
+    let revenue = format!("Revenue, 12 weeks ({currency})");
+    let header: Vec<String> = [
+        "Partner id",
+        "Partner",
+        "Tier",
+        "Status",
+        "Index",
+        revenue.as_str(),
+        "YoY %",
+        "Orders",
+        "PSS %",
+        "PSS answers",
+        "On time %",
+        "Engagement percentile",
+        "Open tickets",
+    ]
+    .map(String::from)
+    .to_vec();
+    let text = |s: &str| CsvCell::Text(s.to_string());
+    let num = |v: Option<f64>, places: usize| CsvCell::Number(v, places);
+    let cells: Vec<Vec<CsvCell>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                text(&r.id),
+                text(&r.name),
+                text(&r.tier),
+                text(r.status.map(|s| s.as_str()).unwrap_or_default()),
+                num(r.index, 1),
+                num(Some(r.revenue), 2),
+                num(r.yoy_growth_pct, 1),
+                num(Some(r.orders as f64), 0),
+                num(r.pss, 1),
+                num(Some(r.pss_n as f64), 0),
+                num(r.on_time_pct, 1),
+                num(r.engagement_pctile, 0),
+                num(Some(r.open_tickets as f64), 0),
+            ]
+        })
+        .collect();
+    cells_csv(&header, &cells)
 }
