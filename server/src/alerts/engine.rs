@@ -67,6 +67,8 @@ pub struct PassReport {
     /// Alerts that fired or resolved.
     pub changes: usize,
     pub elapsed: Duration,
+    /// Time spent reading samples, per family.
+    pub reads: Vec<(Family, Duration)>,
 }
 
 /// The engine. One pass runs at a time.
@@ -261,6 +263,7 @@ impl AlertEngine {
             .map(|(_, fx)| fx.deliveries.len())
             .chain(writes.updates.iter().map(|(_, fx)| fx.deliveries.len()))
             .sum::<usize>();
+        report.reads = samples.spent();
         state.memo = samples.into_memo();
         report.changes = store::apply(&self.store, &writes, now_ms).await?;
         if report.changes > 0 {

@@ -44,6 +44,8 @@ pub struct Samples<'a> {
     /// Events and commerce: without it those families read as no data.
     journey: Option<&'a Journey>,
     m: Memo,
+    /// Time spent reading, per family (what makes a pass slow).
+    spent: BTreeMap<Family, std::time::Duration>,
 }
 
 /// What the reads of a pass returned, by family. Kept between passes, each part is dropped
@@ -190,6 +192,7 @@ impl<'a> Samples<'a> {
             weights,
             journey: None,
             m,
+            spent: BTreeMap::new(),
         }
     }
 
@@ -208,6 +211,7 @@ impl<'a> Samples<'a> {
             if a > b {
                 continue;
             }
+            let started = std::time::Instant::now();
             match family {
                 Family::Surveys => {
                     for (filters, rows) in &mut self.m.survey_daily {
@@ -236,6 +240,7 @@ impl<'a> Samples<'a> {
                 }
                 _ => {}
             }
+            self.count(family, started);
         }
         Ok(())
     }
@@ -375,6 +380,44 @@ impl<'a> Samples<'a> {
         from: Day,
         to: Day,
     ) -> Result<Sample, StoreError> {
+        let started = std::time::Instant::now();
+        let r = self.read_sample(def, filters, from, to).await;
+        self.count(def.family, started);
+        r
+    }
+
+    /// `def` over `from..=to` under `filters`, per value of `by`.
+    pub async fn keyed(
+        &mut self,
+        def: &MetricDef,
+        filters: &Filters,
+        by: Dimension,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(String, Sample)>, StoreError> {
+        let started = std::time::Instant::now();
+        let r = self.read_keyed(def, filters, by, from, to).await;
+        self.count(def.family, started);
+        r
+    }
+
+    /// Adds the time since `started` to `family`'s share of the pass.
+    fn count(&mut self, family: Family, started: std::time::Instant) {
+        *self.spent.entry(family).or_default() += started.elapsed();
+    }
+
+    /// Time spent reading samples, per family, since these samples began.
+    pub fn spent(&self) -> Vec<(Family, std::time::Duration)> {
+        self.spent.iter().map(|(f, d)| (*f, *d)).collect()
+    }
+
+    async fn read_sample(
+        &mut self,
+        def: &MetricDef,
+        filters: &Filters,
+        from: Day,
+        to: Day,
+    ) -> Result<Sample, StoreError> {
         match def.family {
             Family::Surveys => {
                 let kind = survey_kind(def);
@@ -457,8 +500,7 @@ impl<'a> Samples<'a> {
         }
     }
 
-    /// `def` over `from..=to` under `filters`, per value of `by`.
-    pub async fn keyed(
+    async fn read_keyed(
         &mut self,
         def: &MetricDef,
         filters: &Filters,

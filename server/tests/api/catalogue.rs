@@ -1034,3 +1034,142 @@ async fn support_tiles_carry_the_comparison_period() {
         .json();
     assert!(none["previous"].is_null(), "{}", none["previous"]);
 }
+
+/// People on two channels over two months, with orders and spend: the journey and commerce
+/// figures each get a filter and a breakdown to check by hand.
+async fn seed_channels(app: &TestApp) {
+    let on = |id: &str, user: &str, channel: &str, days: i64| {
+        let mut e = ev(id, Some(user), None, "Page Viewed", noon(days, 0));
+        e["properties"] = json!({"channel": channel});
+        e
+    };
+    let batch = json!({"batch": [
+        // The 30 days before the range: u1 and u2 on web, u3, u4 and u5 on the app.
+        on("p1", "u1", "web", 35), on("p2", "u2", "web", 40),
+        on("p3", "u3", "app", 45), on("p4", "u4", "app", 50), on("p5", "u5", "app", 55),
+        // The range: u1 and u3 come back, u6 is new; the last 7 days hold all of it.
+        on("c1", "u1", "web", 3), on("c3", "u3", "app", 5),
+        on("c6", "u6", "web", 3), on("c7", "u6", "web", 2),
+    ]});
+    let req = Request::post("/v1/batch")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, basic(KEY))
+        .body(Body::from(batch.to_string()))
+        .expect("request");
+    let r = app.send(req).await;
+    assert_eq!(r.json()["accepted"], 9, "{}", r.text);
+    post(app, "/api/v1/orders", json!([
+        {"id": "w1", "customer_id": "u1", "amount": 100.0, "ordered_at": noon(3, 5), "channel": "web"},
+        {"id": "a1", "customer_id": "u3", "amount": 50.0, "ordered_at": noon(5, 5), "channel": "app"}
+    ])).await;
+    let today = Day::from_epoch_ms(now_ms());
+    let period = format!("{}/{}", today.plus_days(-29), today);
+    post(
+        app,
+        "/api/v1/marketing-spend",
+        json!([
+            {"period": period, "channel": "web", "amount": 200},
+            {"period": period, "channel": "app", "amount": 30}
+        ]),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn journey_and_commerce_metrics_take_a_filter_and_a_breakdown_by_hand() {
+    let app = spawn().await;
+    let viewer = app.session(Role::Viewer, None).await;
+    seed_channels(&app).await;
+    let third = 100.0 / 3.0;
+    for (id, query, want) in [
+        // Churn: of u1–u5 (active the 30 days before), u2, u4 and u5 did not come back.
+        ("churn_rate", "range=30d", (Some(60.0), Some(5))),
+        ("churn_rate", "range=30d&channel=web", (Some(50.0), Some(2))),
+        (
+            "churn_rate",
+            "range=30d&channel=app",
+            (Some(2.0 * third), Some(3)),
+        ),
+        // DAU over 7 days: u3 on day −5, u1 and u6 on day −3, u6 on day −2.
+        ("dau", "range=7d", (Some(4.0 / 7.0), Some(3))),
+        ("dau", "range=7d&channel=web", (Some(3.0 / 7.0), Some(2))),
+        ("dau", "range=7d&channel=app", (Some(1.0 / 7.0), Some(1))),
+        // Conversion: u1 and u3 ordered of u1, u3 and u6 active.
+        ("conversion_rate", "range=30d", (Some(2.0 * third), Some(3))),
+        (
+            "conversion_rate",
+            "range=30d&channel=web",
+            (Some(50.0), Some(2)),
+        ),
+        (
+            "conversion_rate",
+            "range=30d&channel=app",
+            (Some(100.0), Some(1)),
+        ),
+        // CLV: year AOV 75 × 1 order a customer × 3 years; per channel its own orders.
+        ("clv", "range=30d", (Some(225.0), Some(2))),
+        ("clv", "range=30d&channel=web", (Some(300.0), Some(1))),
+        ("clv", "range=30d&channel=app", (Some(150.0), Some(1))),
+        // CAC: 230 of spend over two new customers; per channel its spend over its new one.
+        ("cac", "range=30d", (Some(115.0), Some(2))),
+        ("cac", "range=30d&channel=web", (Some(200.0), Some(1))),
+        ("cac", "range=30d&channel=app", (Some(30.0), Some(1))),
+    ] {
+        let (v, n) = figure(&app, &viewer, id, query).await;
+        let (want_v, want_n) = want;
+        assert!(
+            v.zip(want_v).is_some_and(|(a, b)| (a - b).abs() < 1e-6) && n == want_n,
+            "{id}?{query}: {v:?} n = {n:?}, want {want_v:?} n = {want_n:?}"
+        );
+    }
+    // A breakdown by channel answers each channel as its filter does.
+    for (id, range) in [
+        ("churn_rate", "30d"),
+        ("dau", "7d"),
+        ("conversion_rate", "30d"),
+        ("clv", "30d"),
+        ("cac", "30d"),
+    ] {
+        let by = metric_as(
+            &app,
+            &viewer,
+            id,
+            &format!("range={range}&breakdown=channel"),
+        )
+        .await;
+        let mut got = rows(&by);
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut want = Vec::new();
+        for channel in ["app", "web"] {
+            let (v, n) = figure(
+                &app,
+                &viewer,
+                id,
+                &format!("range={range}&channel={channel}"),
+            )
+            .await;
+            want.push((channel.to_string(), v, n.unwrap_or_default()));
+        }
+        let same = got.len() == want.len()
+            && got.iter().zip(&want).all(|(g, w)| {
+                g.0 == w.0
+                    && g.2 == w.2
+                    && match (g.1, w.1) {
+                        (Some(a), Some(b)) => (a - b).abs() < 1e-6,
+                        (a, b) => a == b,
+                    }
+            });
+        assert!(same, "{id} by channel: {got:?}, want {want:?}");
+    }
+    // Customer figures are the team's: a partner account reads none of them.
+    let p1 = app.session(Role::Partner, Some("p1")).await;
+    for id in ["churn_rate", "dau", "conversion_rate", "clv", "cac"] {
+        assert_eq!(
+            app.get_with(&format!("/api/v1/metrics/{id}"), &p1)
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{id}"
+        );
+    }
+}
