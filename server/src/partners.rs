@@ -192,8 +192,9 @@ fn by_partner(
 }
 
 /// Which inputs a read needs: the views need all; an alert rule only what its metric uses.
-#[derive(Clone, Copy, Debug)]
-struct Need {
+/// Metrics of one need read the same inputs, so one read answers all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Need {
     orders: bool,
     year_ago: bool,
     weekly: bool,
@@ -227,7 +228,7 @@ impl Need {
     };
 
     /// What catalogue metric `id` reads (the registry is always read).
-    fn for_metric(id: &str) -> Need {
+    pub fn for_metric(id: &str) -> Need {
         match id {
             // The index: satisfaction, delivery, growth, engagement, training.
             "partner_performance_index" => Need {

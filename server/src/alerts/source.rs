@@ -71,8 +71,9 @@ pub struct Memo {
     /// Daily sentiment over the span per audience and filter set.
     feedback_days: HashMap<(Audience, Filters), Vec<DailySentiment>>,
     feedback_keyed: FeedbackKeyed,
-    /// Partner figures per metric and window: over all partners, and per partner.
-    partner_watch: HashMap<(&'static str, Day, Day), PartnerWatch>,
+    /// Partner figures per input need and window, over all partners and per partner: every
+    /// metric of one need is answered by one read (`partners::Need`).
+    partner_watch: HashMap<(crate::partners::Need, Day, Day), PartnerWatch>,
     journey_windows: HashMap<(Filters, Day, Day), Figures>,
     commerce_facts: Option<CommerceFacts>,
     commerce_windows: HashMap<(Filters, Day, Day), Vec<(CommerceMetric, Sample)>>,
@@ -363,7 +364,8 @@ impl<'a> Samples<'a> {
         to: Day,
     ) -> Result<&PartnerWatch, StoreError> {
         use std::collections::hash_map::Entry;
-        Ok(match self.m.partner_watch.entry((metric, from, to)) {
+        let need = crate::partners::Need::for_metric(metric);
+        Ok(match self.m.partner_watch.entry((need, from, to)) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(
                 crate::partners::watched(self.store, &self.weights, metric, from, to, now_ms())
@@ -1037,10 +1039,9 @@ mod tests {
     #[test]
     fn partner_figures_move_with_partner_surveys_and_partner_tickets_only() {
         let watch = |m: &mut Memo| {
-            m.partner_watch.insert(
-                ("partner_open_tickets", Day(10), Day(12)),
-                Default::default(),
-            );
+            let need = crate::partners::Need::for_metric("partner_open_tickets");
+            m.partner_watch
+                .insert((need, Day(10), Day(12)), Default::default());
         };
         let mut m = Memo::default();
         watch(&mut m);
