@@ -33,6 +33,17 @@ async fn post(app: &TestApp, path: &str, body: Value) {
 
 /// The metric answer through a session (an API key's hash check per request would dominate
 /// these tests; `metrics.rs` and the CSV check below read with the key).
+/// Posts a Segment `/v1/batch` body and checks how many events it accepted.
+async fn post_events(app: &TestApp, batch: &Value, accepted: i64) {
+    let req = Request::post("/v1/batch")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, basic(KEY))
+        .body(Body::from(batch.to_string()))
+        .expect("request");
+    let r = app.send(req).await;
+    assert_eq!(r.json()["accepted"], accepted, "{}", r.text);
+}
+
 async fn metric_as(app: &TestApp, cookie: &str, id: &str, query: &str) -> Value {
     let path = format!("/api/v1/metrics/{id}?{query}");
     let r = app.get_with(&path, cookie).await;
@@ -409,13 +420,7 @@ async fn seed_commerce(app: &TestApp) {
         ev("e6", Some("c4"), None, "Page Viewed", noon(40, 0)),
         ev("e7", Some("c1"), None, "Page Viewed", noon(35, 0)),
     ]});
-    let req = Request::post("/v1/batch")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, basic(KEY))
-        .body(Body::from(batch.to_string()))
-        .expect("request");
-    let r = app.send(req).await;
-    assert_eq!(r.json()["accepted"], 7, "{}", r.text);
+    post_events(app, &batch, 7).await;
 }
 
 #[tokio::test]
@@ -535,12 +540,7 @@ async fn commerce_metrics_take_channel_category_segment_and_region_filters() {
         traits("t1", "c1", "smb", "emea"),
         traits("t2", "c2", "enterprise", "amer"),
     ]});
-    let req = Request::post("/v1/batch")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, basic(KEY))
-        .body(Body::from(batch.to_string()))
-        .expect("request");
-    assert_eq!(app.send(req).await.json()["accepted"], 2);
+    post_events(&app, &batch, 2).await;
     for (id, query, want) in [
         // Web: o1 (100) and o2 (50, returned).
         ("aov", "range=30d&channel=web", (Some(75.0), Some(2))),
@@ -1051,13 +1051,7 @@ async fn seed_channels(app: &TestApp) {
         on("c1", "u1", "web", 3), on("c3", "u3", "app", 5),
         on("c6", "u6", "web", 3), on("c7", "u6", "web", 2),
     ]});
-    let req = Request::post("/v1/batch")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, basic(KEY))
-        .body(Body::from(batch.to_string()))
-        .expect("request");
-    let r = app.send(req).await;
-    assert_eq!(r.json()["accepted"], 9, "{}", r.text);
+    post_events(app, &batch, 9).await;
     post(app, "/api/v1/orders", json!([
         {"id": "w1", "customer_id": "u1", "amount": 100.0, "ordered_at": noon(3, 5), "channel": "web"},
         {"id": "a1", "customer_id": "u3", "amount": 50.0, "ordered_at": noon(5, 5), "channel": "app"}
