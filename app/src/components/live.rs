@@ -56,10 +56,14 @@ fn use_live_where(accept: fn(&ChangeNotice) -> bool) -> Live {
     let (status, set_status) = signal(LiveStatus::Off);
     let window = RwSignal::new(None);
     Effect::new(move |_| {
+        // `try_update`: a refresh scheduled just before the page went finds its signal gone.
+        let refresh = imp::throttle(move || {
+            set_version.try_update(|v| *v += 1);
+        });
         let id = imp::connect(
             move |notice| {
                 if accept(&notice) && is_relevant(&notice, window.get_untracked()) {
-                    set_version.update(|v| *v += 1);
+                    refresh();
                 }
             },
             move |resync| {
@@ -92,6 +96,35 @@ mod imp {
 
     /// Coalesces bursts of notices into one refetch.
     const DEBOUNCE: Duration = Duration::from_millis(150);
+    /// The least time between two refetches of one page: a stream of notices (a re-score
+    /// announces every 5,000 texts) must leave each load time to finish, or the page would
+    /// stay "loading" for as long as the stream lasts.
+    const MIN_GAP_MS: f64 = 1_000.0;
+
+    /// A trailing throttle over `run`: the first call schedules it, calls until it runs join
+    /// that run, and two runs are at least [`MIN_GAP_MS`] apart.
+    pub fn throttle(run: impl Fn() + 'static) -> impl Fn() + 'static {
+        // (a run is scheduled, when the last one ran)
+        let state = Rc::new(Cell::new((false, f64::NEG_INFINITY)));
+        let run = Rc::new(run);
+        move || {
+            let (scheduled, last) = state.get();
+            if scheduled {
+                return;
+            }
+            state.set((true, last));
+            let since = js_sys::Date::now() - last;
+            let wait = Duration::from_millis((MIN_GAP_MS - since).max(0.0) as u64).max(DEBOUNCE);
+            let (state, run) = (state.clone(), run.clone());
+            leptos::prelude::set_timeout(
+                move || {
+                    state.set((false, js_sys::Date::now()));
+                    run();
+                },
+                wait,
+            );
+        }
+    }
 
     /// One subscriber of the tab's stream.
     #[derive(Clone)]
@@ -128,28 +161,12 @@ mod imp {
         on_ready: impl Fn(bool) + 'static,
         on_lost: impl Fn() + 'static,
     ) -> u64 {
-        let pending: Rc<Cell<Option<ChangeNotice>>> = Rc::new(Cell::new(None));
-        let on_notice = Rc::new(on_notice);
-        let debounced = move |notice: ChangeNotice| {
-            if pending.replace(Some(notice)).is_none() {
-                let pending = pending.clone();
-                let on_notice = on_notice.clone();
-                leptos::prelude::set_timeout(
-                    move || {
-                        if let Some(n) = pending.take() {
-                            on_notice(n);
-                        }
-                    },
-                    DEBOUNCE,
-                );
-            }
-        };
         let (id, started, ready) = HUB.with_borrow_mut(|h| {
             h.next_id += 1;
             let id = h.next_id;
             h.subs.push(Sub {
                 id,
-                on_notice: Rc::new(debounced),
+                on_notice: Rc::new(on_notice),
                 on_ready: Rc::new(on_ready),
                 on_lost: Rc::new(on_lost),
             });
@@ -240,6 +257,10 @@ mod imp {
     }
 
     pub fn disconnect(_id: u64) {}
+
+    pub fn throttle(run: impl Fn() + 'static) -> impl Fn() + 'static {
+        run
+    }
 }
 
 #[cfg(test)]
