@@ -32,8 +32,8 @@ if [ "${#pkgs[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
 fi
 
-if [ ! -f node_modules/echarts/dist/echarts.common.min.js ] || [ ! -x node_modules/.bin/wasm-opt ]; then
-  step "installing ECharts and binaryen from the npm registry"
+if [ ! -f node_modules/echarts/package.json ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ]; then
+  step "installing ECharts, binaryen and esbuild from the npm registry"
   npm install --no-audit --no-fund --loglevel=error
 fi
 if [ "$what" = test ] && ! python3 -c "import vaderSentiment" 2>/dev/null; then

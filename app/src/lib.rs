@@ -10,7 +10,7 @@ pub mod model;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use pages::admin_audit::AdminAuditPage;
@@ -31,6 +31,33 @@ use pages::support::SupportPage;
 use pages::tickets::TicketListPage;
 use pages::voice::VoicePage;
 
+/// The chart library's path: content-hashed in a built site (`hash.txt`, written by
+/// `scripts/build-site.sh` beside Leptos's own `js`, `wasm` and `css` lines).
+fn echarts_path(options: &LeptosOptions) -> String {
+    let hash = options
+        .hash_files
+        .then(|| std::fs::read_to_string(options.hash_file.as_ref()).ok())
+        .flatten()
+        .and_then(|text| {
+            text.lines()
+                .filter_map(|l| l.split_once(':'))
+                .find(|(kind, _)| kind.trim() == "echarts")
+                .map(|(_, h)| h.trim().to_string())
+        });
+    match hash {
+        Some(h) => format!("/assets/echarts.{h}.js"),
+        None => "/assets/echarts.min.js".into(),
+    }
+}
+
+/// The request is for the sign-in page (rendered on the server only).
+fn is_sign_in() -> bool {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/login");
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -40,9 +67,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <script src="/assets/echarts.min.js" defer nonce=leptos::nonce::use_nonce()></script>
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                // The sign-in page is a plain form (`pages/login.rs`): no WASM, no charts.
+                {(!is_sign_in()).then(|| view! {
+                    <script src=echarts_path(&options) defer nonce=leptos::nonce::use_nonce()></script>
+                    <AutoReload options=options.clone() />
+                    <HydrationScripts options />
+                })}
                 <MetaTags />
             </head>
             <body>
@@ -59,7 +90,6 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "ssr")]
     api::auth::set_security_policy();
     view! {
-        <Stylesheet id="leptos" href="/pkg/signalroom.css" />
         <Title text="Signalroom" />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>

@@ -29,7 +29,6 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::{Arc, OnceLock};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -43,6 +42,33 @@ use tower_http::trace::TraceLayer;
 fn app_routes() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// `name.<16 hex digits>.ext`: a file named by its content's hash (`scripts/build-site.sh`).
+fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split('.')
+        .rev()
+        .nth(1)
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Sets how long browsers keep a static file: a year for content-hashed names, revalidation
+/// for the rest.
+async fn cache_policy(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let hashed = is_content_hashed(req.uri().path());
+    let mut resp = next.run(req).await;
+    let value = if hashed && resp.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    resp
 }
 
 /// The whole application as one router.
@@ -61,13 +87,11 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos.clone();
     let routes = app_routes();
     let site = state.config.site_root.clone();
-    // Files are not content-hashed, so browsers revalidate (cheap: ETag / Last-Modified).
+    // Content-hashed names (`scripts/build-site.sh`) never change content: cached for good.
+    // Anything else revalidates (cheap: ETag / Last-Modified).
     let static_files = |dir: &str| {
         tower::ServiceBuilder::new()
-            .layer(SetResponseHeaderLayer::if_not_present(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-cache"),
-            ))
+            .layer(axum::middleware::from_fn(cache_policy))
             .service(
                 ServeDir::new(site.join(dir))
                     .precompressed_br()
@@ -195,4 +219,20 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_content_hashed;
+
+    #[test]
+    fn only_content_hashed_names_are_cached_for_good() {
+        assert!(is_content_hashed("/signalroom.0123456789abcdef.wasm"));
+        assert!(is_content_hashed("/echarts.0123456789ABCDEF.js"));
+        assert!(!is_content_hashed("/signalroom.js"));
+        assert!(!is_content_hashed("/signalroom_bg.wasm"));
+        assert!(!is_content_hashed("/signalroom.0123456789abcde.js"));
+        assert!(!is_content_hashed("/0123456789abcdef"));
+        assert!(!is_content_hashed("/x.0123456789abcdeg.js"));
+    }
 }

@@ -61,12 +61,21 @@ impl AppState {
         sentiment: Arc<crate::sentiment::Sentiment>,
         shutdown: watch::Receiver<bool>,
     ) -> AppState {
+        // The built site names its files by content (`scripts/build-site.sh`, `hash.txt`);
+        // Leptos joins the hash file to the binary's directory, so the path is absolute.
+        let hashes = std::fs::canonicalize(config.site_root.join("hash.txt")).ok();
         let leptos = LeptosOptions::builder()
             .output_name("signalroom")
             .site_root(config.site_root.to_string_lossy().as_ref())
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .env(Env::PROD)
+            .hash_files(hashes.is_some())
+            .hash_file(
+                hashes
+                    .map(|p| p.to_string_lossy().into())
+                    .unwrap_or_else(|| "hash.txt".into()),
+            )
             .build();
         let bus = ChangeBus::default();
         let public_url = config

@@ -131,3 +131,71 @@ async fn pages_render_while_other_routers_are_built() {
     let built = builder.join().expect("the builder thread");
     assert!(built > 0, "routers were built while pages rendered");
 }
+
+/// A built site names its files by content (`scripts/build-site.sh`): pages load those names,
+/// which are cached for good, while a name without a hash is revalidated.
+#[tokio::test]
+async fn a_built_site_serves_content_hashed_files_cached_for_good() {
+    let site = std::env::temp_dir().join(format!("signalroom-site-{}", std::process::id()));
+    let (js, wasm, css, charts) = (
+        "0123456789abcdef",
+        "1123456789abcdef",
+        "2123456789abcdef",
+        "3123456789abcdef",
+    );
+    std::fs::create_dir_all(site.join("pkg")).expect("pkg dir");
+    std::fs::create_dir_all(site.join("assets")).expect("assets dir");
+    std::fs::write(
+        site.join("hash.txt"),
+        format!("js: {js}\nwasm: {wasm}\ncss: {css}\necharts: {charts}\n"),
+    )
+    .expect("hash file");
+    std::fs::write(site.join(format!("pkg/signalroom.{js}.js")), "export {}").expect("js");
+    std::fs::write(site.join("pkg/plain.js"), "export {}").expect("plain js");
+    let root = site.clone();
+    let app = spawn_with(move |c| c.site_root = root).await;
+
+    let page = app.get("/", true).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for name in [
+        format!("/pkg/signalroom.{js}.js"),
+        format!("/pkg/signalroom.{wasm}.wasm"),
+        format!("/pkg/signalroom.{css}.css"),
+        format!("/assets/echarts.{charts}.js"),
+    ] {
+        assert!(page.text.contains(&name), "{name} in the page");
+    }
+    assert!(
+        !page.text.contains("/pkg/signalroom.js"),
+        "no unhashed name"
+    );
+    // The sign-in form needs neither the WASM nor the charts: only the styles.
+    let login = app.get("/login", false).await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(login.text.contains(&format!("/pkg/signalroom.{css}.css")));
+    for name in [".wasm", "signalroom.0123", "echarts."] {
+        assert!(!login.text.contains(name), "{name} on the sign-in page");
+    }
+
+    let file = |path: String| {
+        axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    let hashed = app.send_raw(file(format!("/pkg/signalroom.{js}.js"))).await;
+    assert_eq!(hashed.status, StatusCode::OK);
+    assert_eq!(
+        hashed.header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let plain = app.send_raw(file("/pkg/plain.js".into())).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert_eq!(plain.header("cache-control"), "no-cache");
+    // A missing file is not cached at all, whatever its name.
+    let missing = app
+        .send_raw(file(format!("/pkg/signalroom.{wasm}.js")))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.header("cache-control"), "no-cache");
+    let _ = std::fs::remove_dir_all(&site);
+}
