@@ -2,7 +2,8 @@
 # `make test`: every gate and every test. Installs what is missing first.
 #   fmt, clippy (both sides), unit + integration tests on SQLite and on a throwaway
 #   PostgreSQL, then Playwright end-to-end tests in Debian's Chromium against the release build,
-#   the shutdown test and the reliability battery (scripts/battery.py).
+#   the first-load size check, the shutdown test and the reliability battery
+#   (scripts/battery.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -28,6 +29,9 @@ SIGNALROOM_TEST_DATABASE_URL="$pg_url" cargo test --release -p server -p app
 step "end-to-end tests (Playwright + Chromium, release build)"
 scripts/build-site.sh
 scripts/e2e.sh
+
+step "first-load size check (the summary's and the sign-in page's bytes)"
+"$CARGO_TARGET_DIR/release/signalroom-bench" --only bundle --check
 
 step "graceful shutdown (SIGTERM during an ingest)"
 scripts/shutdown-test.sh

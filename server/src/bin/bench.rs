@@ -18,7 +18,14 @@
 //! 6. Voice: sentiment scoring rate on one core (short texts), then 100,000 feedback texts
 //!    posted over HTTP and the p95 of the sentiment, keywords and feedback-log reads.
 //!
-//! Usage: signalroom-bench [--rows N] [--only voice|partners|journey|metrics|alerts] [--events N]
+//! 7. Bundle: first-load bytes of every page from the built site (`bench/bundle.rs`);
+//!    `--only bundle --check` is `make test`'s size check.
+//!
+//! Usage: signalroom-bench [--rows N] [--only voice|partners|journey|metrics|alerts|bundle]
+//! [--events N] [--check]
+
+#[path = "bench/bundle.rs"]
+mod bundle;
 
 use anyhow::{bail, Context};
 use app::domain::access::Role;
@@ -141,7 +148,9 @@ async fn serve_store(
 ) -> anyhow::Result<Served> {
     let url = format!("sqlite://{}/{file}", dir.display());
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let state = AppState::open(Config::for_database(&url), rx).await?;
+    let mut config = Config::for_database(&url);
+    config.site_root = site_root();
+    let state = AppState::open(config, rx).await?;
     if demo {
         server::demo::startup::prepare(&state, true, now).await?;
     }
@@ -156,6 +165,32 @@ async fn serve_store(
         client: Client::builder(TokioExecutor::new()).build_http(),
         _shutdown: tx,
     })
+}
+
+/// The built site (`scripts/env.sh` sets `SIGNALROOM_SITE_ROOT`).
+fn site_root() -> std::path::PathBuf {
+    std::env::var_os("SIGNALROOM_SITE_ROOT")
+        .map(Into::into)
+        .unwrap_or_else(|| "target/site".into())
+}
+
+/// Every page's first-load bytes over the demo data, signed in as an analyst.
+async fn bundle_bench(app: &Served) -> anyhow::Result<Vec<bundle::PageBytes>> {
+    let (email, password) = ("bundle@bench.io", "bench-password-0001");
+    app.state
+        .auth
+        .create_user(
+            &app.state.store,
+            email,
+            "Bench",
+            Role::Analyst,
+            None,
+            password,
+        )
+        .await?
+        .context("create the bench account")?;
+    let (cookie, _) = sign_in(&app.client, app.addr, email, password, 1).await?;
+    bundle::run(&app.client, app.addr, &cookie, &site_root()).await
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -270,6 +305,19 @@ async fn main() -> anyhow::Result<()> {
         .await?;
         st.store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
+        return Ok(());
+    }
+    if args
+        .windows(2)
+        .any(|w| w[0] == "--only" && w[1] == "bundle")
+    {
+        let app = serve_store(&dir, "bundle.db", now, true).await?;
+        let pages = bundle_bench(&app).await?;
+        app.state.store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        if args.iter().any(|a| a == "--check") {
+            bundle::check(&pages)?;
+        }
         return Ok(());
     }
     if args.windows(2).any(|w| w[0] == "--only" && w[1] == "voice") {
@@ -516,6 +564,7 @@ async fn main() -> anyhow::Result<()> {
     voice_bench(&client, addr, now).await?;
     metric_api_bench(&client, addr, &cookie, rows_n).await?;
     partner_bench(&store, &client, addr, now).await?;
+    bundle_bench(&app).await?;
     journey_bench(&dir, now, events_n).await?;
     let stored = server::store::surveys::count(&store).await?;
     println!();
