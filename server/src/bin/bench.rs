@@ -174,7 +174,8 @@ fn site_root() -> std::path::PathBuf {
         .unwrap_or_else(|| "target/site".into())
 }
 
-/// Every page's first-load bytes over the demo data, signed in as an analyst.
+/// Every page's first-load bytes over the demo data, signed in as an admin (who sees every
+/// page, the admin pages included).
 async fn bundle_bench(app: &Served) -> anyhow::Result<Vec<bundle::PageBytes>> {
     let (email, password) = ("bundle@bench.io", "bench-password-0001");
     app.state
@@ -183,7 +184,7 @@ async fn bundle_bench(app: &Served) -> anyhow::Result<Vec<bundle::PageBytes>> {
             &app.state.store,
             email,
             "Bench",
-            Role::Analyst,
+            Role::Admin,
             None,
             password,
         )

@@ -81,7 +81,7 @@ fn served(site: &Path, path: &str) -> anyhow::Result<Loaded> {
     })
 }
 
-/// Measures every page over HTTP with `cookie` (a signed-in analyst; the sign-in page is
+/// Measures every page over HTTP with `cookie` (a signed-in admin; the sign-in page is
 /// asked without it), prints the table and returns the figures.
 pub async fn run(
     client: &super::HttpClient,
