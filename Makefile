@@ -8,7 +8,7 @@ test:
 	scripts/test.sh
 
 bench:
-	scripts/bench.sh
+	scripts/bench.sh $(ARGS)
 
 build:
 	scripts/setup.sh build
