@@ -24,3 +24,4 @@ pub mod target;
 pub mod throttle;
 pub mod ticket;
 pub mod ticket_list;
+pub mod workflow;
