@@ -59,6 +59,9 @@ pub struct Config {
     /// The PagerDuty webhook subscription's signing secret (`SIGNALROOM_PAGERDUTY_SECRET`);
     /// without it the webhook refuses every delivery.
     pub pagerduty_secret: Option<Secret>,
+    /// Workflow tracker integrations: webhook secrets (several during a rotation), the status
+    /// map and the Jira / Linear field mappings (see [`WorkflowConfig`]).
+    pub workflows: WorkflowConfig,
     /// Time between alert evaluation passes (`SIGNALROOM_ALERT_TICK_SECS`, default 30).
     pub alert_tick: Duration,
     /// Base of the webhook retry back-off (`SIGNALROOM_WEBHOOK_RETRY_BASE_MS`, default 2000:
@@ -108,6 +111,7 @@ impl Config {
             secret_key: None,
             trust_forwarded: false,
             pagerduty_secret: None,
+            workflows: Default::default(),
             alert_tick: Duration::from_secs(30),
             webhook_retry_base_ms: 2_000,
             partner_weights: Default::default(),
@@ -353,6 +357,7 @@ impl Config {
         if let Some(v) = get("SIGNALROOM_PAGERDUTY_SECRET") {
             c.pagerduty_secret = Some(Secret(v.to_string()));
         }
+        c.workflows = WorkflowConfig::from_vars(&get).map_err(|(k, m)| bad(k, m))?;
         if let Some(v) = get("SIGNALROOM_TRUST_FORWARDED") {
             c.trust_forwarded = !matches!(v, "0" | "false" | "no" | "off");
         }
@@ -366,6 +371,77 @@ impl Config {
             c.secret_key = Some(Secret(v.to_string()));
         }
         Ok(c)
+    }
+}
+
+/// How workflows arrive from trackers.
+#[derive(Clone, Debug, Default)]
+pub struct WorkflowConfig {
+    /// `SIGNALROOM_JIRA_SECRET`: comma-separated; a delivery signed with any of them passes, so
+    /// a secret can be rotated without losing deliveries. Without one the webhook refuses all.
+    pub jira_secrets: Vec<Secret>,
+    /// `SIGNALROOM_LINEAR_SECRET`, likewise.
+    pub linear_secrets: Vec<Secret>,
+    /// `SIGNALROOM_WORKFLOW_STATUS_MAP`: `Status=category[:stage];…` before the defaults.
+    pub status_map: app::domain::workflow::StatusMap,
+    /// `SIGNALROOM_JIRA_TYPE_MAP` (`project key, issue type or label=workflow type,…`) and
+    /// `SIGNALROOM_JIRA_TEAM_FIELD`, `…_PARTNER_FIELD`, `…_CUSTOMER_FIELD` (custom field ids).
+    pub jira: app::domain::workflow::jira::JiraMapping,
+    /// `SIGNALROOM_LINEAR_TYPE_MAP` (`team key, project or label=workflow type,…`).
+    pub linear: app::domain::workflow::linear::LinearMapping,
+}
+
+impl WorkflowConfig {
+    fn from_vars<'a>(
+        get: &impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<WorkflowConfig, (&'static str, String)> {
+        let secrets = |k: &str| -> Vec<Secret> {
+            get(k)
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| Secret(s.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let type_map = |k: &'static str| -> Result<Vec<(String, String)>, (&'static str, String)> {
+            let Some(v) = get(k) else {
+                return Ok(Vec::new());
+            };
+            v.split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(|e| {
+                    let (from, to) = e
+                        .split_once('=')
+                        .ok_or_else(|| (k, format!("{e:?} is not `name=workflow_type`")))?;
+                    let to = app::domain::workflow::kinds::type_id(to)
+                        .ok_or_else(|| (k, format!("{e:?} names no workflow type")))?;
+                    Ok((from.trim().to_string(), to))
+                })
+                .collect()
+        };
+        let field = |k: &str| get(k).map(str::to_string);
+        Ok(WorkflowConfig {
+            jira_secrets: secrets("SIGNALROOM_JIRA_SECRET"),
+            linear_secrets: secrets("SIGNALROOM_LINEAR_SECRET"),
+            status_map: match get("SIGNALROOM_WORKFLOW_STATUS_MAP") {
+                None => Default::default(),
+                Some(v) => app::domain::workflow::StatusMap::parse(v)
+                    .map_err(|m| ("SIGNALROOM_WORKFLOW_STATUS_MAP", m))?,
+            },
+            jira: app::domain::workflow::jira::JiraMapping {
+                types: type_map("SIGNALROOM_JIRA_TYPE_MAP")?,
+                team_field: field("SIGNALROOM_JIRA_TEAM_FIELD"),
+                partner_field: field("SIGNALROOM_JIRA_PARTNER_FIELD"),
+                customer_field: field("SIGNALROOM_JIRA_CUSTOMER_FIELD"),
+            },
+            linear: app::domain::workflow::linear::LinearMapping {
+                types: type_map("SIGNALROOM_LINEAR_TYPE_MAP")?,
+            },
+        })
     }
 }
 

@@ -16,6 +16,7 @@ mod stream;
 mod support;
 mod targets;
 mod voice;
+mod workflows;
 
 use crate::access::AccessService;
 use crate::auth::middleware;
@@ -146,6 +147,18 @@ pub fn router(state: AppState) -> Router {
             post(ingest::post_incidents).get(incidents::get_incidents),
         )
         .route("/api/v1/webhooks/pagerduty", post(ingest::post_pagerduty))
+        .route("/api/v1/webhooks/jira", post(ingest::post_jira))
+        .route("/api/v1/webhooks/linear", post(ingest::post_linear))
+        .route(
+            "/api/v1/workflows",
+            post(ingest::post_workflows).get(workflows::get_workflows),
+        )
+        .route("/api/v1/workflows/{id}", get(workflows::get_workflow))
+        .route("/api/v1/tasks", post(ingest::post_tasks))
+        .route(
+            "/api/v1/automation-runs",
+            post(ingest::post_automation_runs),
+        )
         .route(
             "/api/v1/alert-rules",
             get(alerts::list_rules).post(alerts::create_rule),

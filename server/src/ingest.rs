@@ -9,6 +9,7 @@ pub mod orders;
 pub mod partners;
 pub mod surveys;
 pub mod tickets;
+pub mod workflows;
 
 use crate::bus::Change;
 use crate::state::AppState;

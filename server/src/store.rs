@@ -85,6 +85,7 @@ pub mod surveys;
 pub mod targets;
 pub mod tickets;
 pub mod users;
+pub mod workflows;
 
 /// A connection pool of either dialect.
 #[derive(Clone)]

@@ -35,11 +35,13 @@ pub enum Family {
     Journey,
     /// Orders, carts and marketing spend.
     Commerce,
+    /// Workflows, tasks and automation runs.
+    Workflow,
 }
 
 impl Family {
     /// Every family, in catalogue order.
-    pub const ALL: [Family; 8] = [
+    pub const ALL: [Family; 9] = [
         Self::Survey,
         Self::Support,
         Self::Incident,
@@ -48,6 +50,7 @@ impl Family {
         Self::Partner,
         Self::Journey,
         Self::Commerce,
+        Self::Workflow,
     ];
 
     /// The API name.
@@ -61,6 +64,7 @@ impl Family {
             Self::Partner => "partner",
             Self::Journey => "journey",
             Self::Commerce => "commerce",
+            Self::Workflow => "workflow",
         }
     }
 
@@ -75,6 +79,7 @@ impl Family {
             Self::Partner => "Partners",
             Self::Journey => "Customer journey",
             Self::Commerce => "Commerce",
+            Self::Workflow => "Workflows",
         }
     }
 }
@@ -420,6 +425,73 @@ pub const CATALOGUE: &[MetricSpec] = &[
     m("clv_cac_ratio", F::Commerce, "CLV:CAC", Unit::Ratio, Up, A::Derived, EVENT_DIMS, 1, Some(3.0), "/sales",
       "How many times a customer's value covers the cost of winning them.",
       "CLV ÷ CAC"),
+    // Workflows (app/src/domain/workflow/figures.rs states each definition once).
+    m("active_workflows", F::Workflow, "Active workflows", Unit::Count, Up, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Workflows open (not started or in progress) at the period's end.",
+      "workflows created by the end, not done or cancelled by then"),
+    m("workflows_completed", F::Workflow, "Workflows completed", Unit::Count, Up, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Workflows done within the period.",
+      "workflows whose completion falls in the period"),
+    m("workflows_completed_pct", F::Workflow, "Workflows completed (share)", Unit::Percent, Up, A::RatioOfCounts, NO_DIMS, 1, None, "/workflows",
+      "Completed workflows as a share of the period's workflows (created before its end, not closed before it began, not cancelled).",
+      "completed ÷ the period's workflows × 100"),
+    m("workflows_in_progress", F::Workflow, "Work in progress", Unit::Count, Down, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Workflows in progress at the period's end.",
+      "workflows started and not yet done or cancelled at the end"),
+    m("workflows_in_progress_pct", F::Workflow, "Workflows in progress (share)", Unit::Percent, Up, A::RatioOfCounts, NO_DIMS, 1, None, "/workflows",
+      "In-progress workflows as a share of the period's workflows.",
+      "in progress ÷ the period's workflows × 100"),
+    m("workflows_delayed", F::Workflow, "Delayed workflows", Unit::Count, Down, A::Count, NO_DIMS, 0, Some(0.0), "/workflows",
+      "Workflows past due and not done at the period's end, or done within the period after their due date.",
+      "overdue open workflows + workflows completed late in the period"),
+    m("workflows_delayed_pct", F::Workflow, "Delayed workflows (share)", Unit::Percent, Down, A::RatioOfCounts, NO_DIMS, 1, Some(10.0), "/workflows",
+      "Delayed workflows as a share of the period's workflows.",
+      "delayed ÷ the period's workflows × 100"),
+    m("upcoming_deadlines", F::Workflow, "Upcoming deadlines", Unit::Count, Down, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Open workflows due within the 7 days after the period's end.",
+      "open workflows with end ≤ due < end + 7 days"),
+    m("time_to_completion", F::Workflow, "Average time to completion", Unit::Seconds, Down, A::Mean, NO_DIMS, 1, None, "/workflows",
+      "How long completed workflows took from creation to completion.",
+      "mean(completed − created) over workflows completed in the period"),
+    m("workflow_delay", F::Workflow, "Average delay", Unit::Seconds, Down, A::Mean, NO_DIMS, 1, None, "/workflows",
+      "How late the delayed workflows are.",
+      "mean((completion, or the period's end) − due) over delayed workflows"),
+    m("efficiency_ratio", F::Workflow, "Efficiency ratio", Unit::Percent, Up, A::RatioOfCounts, NO_DIMS, 1, Some(90.0), "/workflows",
+      "Workflows completed on time as a share of workflows completed; one without a due date is on time.",
+      "completed on or before due ÷ completed × 100"),
+    m("cycle_time_p50", F::Workflow, "Cycle time (median)", Unit::Seconds, Down, A::QuantileFromHistogram, NO_DIMS, 1, None, "/workflows",
+      "From first moving into progress to done, median of the workflows completed in the period.",
+      "p50(completed − started)"),
+    m("cycle_time_p85", F::Workflow, "Cycle time (p85)", Unit::Seconds, Down, A::QuantileFromHistogram, NO_DIMS, 1, None, "/workflows",
+      "From first moving into progress to done: 85 % of the period's completed workflows took at most this.",
+      "p85(completed − started)"),
+    m("workflow_throughput", F::Workflow, "Throughput per week", Unit::Score, Up, A::Derived, NO_DIMS, 0, None, "/workflows",
+      "Workflows completed per 7 days of the period.",
+      "completed ÷ (days of the period so far ÷ 7)"),
+    m("tasks_pending", F::Workflow, "Pending tasks", Unit::Count, Down, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Tasks open at the period's end.",
+      "tasks created by the end, not done or cancelled by then"),
+    m("tasks_completed", F::Workflow, "Tasks completed", Unit::Count, Up, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Tasks done within the period.",
+      "tasks whose completion falls in the period"),
+    m("tasks_overdue", F::Workflow, "Overdue tasks", Unit::Count, Down, A::Count, NO_DIMS, 0, Some(0.0), "/workflows",
+      "Open tasks past their due date at the period's end.",
+      "pending tasks with due < end"),
+    m("automation_running", F::Workflow, "Automation runs running", Unit::Count, Up, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Automation runs started in the period and still running.",
+      "runs started in the period with status running"),
+    m("automation_pending", F::Workflow, "Automation runs pending", Unit::Count, Down, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Automation runs started in the period and waiting to run.",
+      "runs started in the period with status pending"),
+    m("automation_completed", F::Workflow, "Automation runs completed", Unit::Count, Up, A::Count, NO_DIMS, 0, None, "/workflows",
+      "Automation runs started in the period that completed.",
+      "runs started in the period with status completed"),
+    m("automation_failed", F::Workflow, "Automation runs failed", Unit::Count, Down, A::Count, NO_DIMS, 0, Some(0.0), "/workflows",
+      "Automation runs started in the period that failed.",
+      "runs started in the period with status failed"),
+    m("automation_success_rate", F::Workflow, "Automation success rate", Unit::Percent, Up, A::RatioOfCounts, NO_DIMS, 1, Some(95.0), "/workflows",
+      "Completed runs as a share of finished runs.",
+      "completed ÷ (completed + failed) × 100"),
 ];
 
 /// The entry of an API id.

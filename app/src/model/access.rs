@@ -116,6 +116,7 @@ pub const KEY_SCOPES: &[&str] = &[
     "events",
     "marketing",
     "feedback",
+    "workflows",
     "read",
     "alerts",
     "lexicon",

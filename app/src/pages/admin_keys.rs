@@ -75,6 +75,7 @@ pub fn AdminKeysPage() -> impl IntoView {
                                                 <option value="partners">"Ingest partners, partner activity and inventory"</option>
                                                 <option value="events">"Track events (Segment write key)"</option>
                                                 <option value="marketing">"Ingest marketing spend"</option>
+                                                <option value="workflows">"Ingest workflows, tasks and automation runs"</option>
                                                 <option value="lexicon">"Edit the domain lexicon"</option>
                                                 <option value="read">"Read metrics"</option>
                                                 <option value="alerts,read">"Manage alert rules and alerts + read"</option>

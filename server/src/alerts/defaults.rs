@@ -113,6 +113,7 @@ pub fn default_rules() -> Vec<RuleSpec> {
         },
     ];
     rules.extend(partner_rules());
+    rules.extend(workflow_rules());
     // Off-target defaults for the experience figures a team answers for day to day;
     // commerce, journey, incident and programme targets (retention, training, social tone) are
     // business goals a team sets rules on itself (a fresh store's CAC rarely meets 150).
@@ -238,6 +239,52 @@ fn partner_rules() -> Vec<RuleSpec> {
     ]
 }
 
+/// Workflow defaults: work done late, overdue tasks and failing automations. Their samples
+/// are workflows, tasks or runs, so a handful is enough to judge.
+fn workflow_rules() -> Vec<RuleSpec> {
+    let small = |r: RuleSpec, min_sample: i64| RuleSpec { min_sample, ..r };
+    vec![
+        small(
+            rule(
+                "Workflow efficiency below target",
+                "efficiency_ratio",
+                Condition::Below {
+                    threshold: default_target("efficiency_ratio").unwrap_or(0.0),
+                },
+                Severity::Warning,
+                30,
+                3_600,
+                "CX Operations",
+            ),
+            10,
+        ),
+        small(
+            rule(
+                "Overdue tasks above 25",
+                "tasks_overdue",
+                Condition::Above { threshold: 25.0 },
+                Severity::Warning,
+                1,
+                900,
+                "CX Operations",
+            ),
+            1,
+        ),
+        small(
+            rule(
+                "Automation runs failing",
+                "automation_failed",
+                Condition::Above { threshold: 0.0 },
+                Severity::Critical,
+                1,
+                0,
+                "Automation",
+            ),
+            1,
+        ),
+    ]
+}
+
 /// Seeds the default rules the first time a store starts; returns how many were added. A
 /// store seeded before the sentiment metrics existed gets their defaults once, on its first
 /// start with them.
@@ -250,6 +297,8 @@ pub async fn seed_once(store: &Store, now_ms: i64) -> Result<usize, StoreError> 
         settings::get_or_init(store, "alerts.defaults_seeded.partners", || token.clone()).await?;
     let journey =
         settings::get_or_init(store, "alerts.defaults_seeded.journey", || token.clone()).await?;
+    let workflows =
+        settings::get_or_init(store, "alerts.defaults_seeded.workflows", || token.clone()).await?;
     // Families added after a store was first seeded get their defaults once.
     let newer = |f: Family| {
         default_rules()
@@ -270,6 +319,9 @@ pub async fn seed_once(store: &Store, now_ms: i64) -> Result<usize, StoreError> 
             for f in [Family::Journey, Family::Incidents] {
                 rules.extend(newer(f));
             }
+        }
+        if workflows == token {
+            rules.extend(newer(Family::Workflows));
         }
         rules
     };

@@ -122,7 +122,7 @@ fn mover_dimensions(def: &MetricDef) -> Vec<Dimension> {
         Family::Partners => vec![Dimension::Partner],
         // Each value is a pass over the event index.
         Family::Journey => vec![Dimension::Channel, Dimension::Segment],
-        Family::Incidents | Family::Commerce => Vec::new(),
+        Family::Incidents | Family::Commerce | Family::Workflows => Vec::new(),
     }
 }
 

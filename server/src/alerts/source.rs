@@ -5,7 +5,7 @@ use crate::clock::now_ms;
 use crate::journey::{CommerceFacts, Journey, JourneyError};
 use crate::partners::Watched;
 use crate::store::feedback::{self as voice_store, DailySentiment, FeedbackFilter};
-use crate::store::{incidents, surveys, tickets, Store, StoreError};
+use crate::store::{incidents, surveys, tickets, workflows, Store, StoreError};
 use app::domain::alert::catalogue::{self, Family, MetricDef};
 use app::domain::alert::evaluate::Sample;
 use app::domain::date::Day;
@@ -79,6 +79,8 @@ pub struct Memo {
     commerce_windows: HashMap<(Filters, Day, Day), Vec<(CommerceMetric, Sample)>>,
     /// Incidents active since the span's first day.
     incidents: Option<Vec<IncidentRecord>>,
+    /// Workflow figures per window (every workflow metric of a window is one read).
+    workflow_windows: HashMap<(Day, Day), Vec<(&'static str, Sample)>>,
 }
 
 /// Whether `change` can move `family` as far as partner figures go (any other family: yes).
@@ -136,6 +138,7 @@ impl Memo {
                     self.commerce_facts = None;
                     self.commerce_windows.clear();
                 }
+                Family::Workflows => self.workflow_windows.clear(),
             }
             if matches!(family, Family::Surveys | Family::Tickets | Family::Feedback) {
                 let (from, to) = (notice.from.min(notice.to), notice.from.max(notice.to));
@@ -346,6 +349,36 @@ impl<'a> Samples<'a> {
         Ok(app::domain::incident::window_samples(list, a, b, now_ms()))
     }
 
+    /// The workflow figures of one window over every workflow
+    /// (`app/src/domain/workflow/figures.rs`), read once per window until a notice moves them.
+    async fn workflow_window(
+        &mut self,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(&'static str, Sample)>, StoreError> {
+        if let Some(s) = self.m.workflow_windows.get(&(from, to)) {
+            return Ok(s.clone());
+        }
+        use app::domain::workflow::figures::{self as wf, Period};
+        let p = Period {
+            from_ms: from.start_ms(),
+            to_ms: to.plus_days(1).start_ms(),
+            now_ms: now_ms(),
+        };
+        let all = Default::default();
+        let (a, b) = (p.from_ms, p.at());
+        let list = workflows::in_period(self.store, &all, a, b).await?;
+        let tasks = workflows::tasks_in_period(self.store, &all, a, b).await?;
+        let runs = workflows::runs_started(self.store, &all, a, b).await?;
+        let s = wf::samples(
+            &wf::workflow_figures(&list, &p),
+            &wf::task_figures(&tasks, &p),
+            &wf::run_figures(&runs, &p),
+        );
+        self.m.workflow_windows.insert((from, to), s.clone());
+        Ok(s)
+    }
+
     /// Uses `w` for the partner performance index.
     pub fn weights(mut self, w: IndexWeights) -> Self {
         if w != self.weights {
@@ -492,6 +525,8 @@ impl<'a> Samples<'a> {
                 })
             }
             // Incidents carry no dimension: a filter leaves nothing to count.
+            Family::Workflows if !filters.is_empty() => Ok(Sample::default()),
+            Family::Workflows => Ok(pick(&self.workflow_window(from, to).await?, def.id)),
             Family::Incidents if !filters.is_empty() => Ok(Sample::default()),
             Family::Incidents => Ok(pick(&self.incident_window(from, to).await?, def.id)),
             Family::Journey => Ok(pick(self.journey_window(filters, from, to).await?, def.id)),
@@ -669,7 +704,7 @@ impl<'a> Samples<'a> {
                 Ok(out)
             }
             // No dimensions to group by.
-            Family::Incidents => Ok(Vec::new()),
+            Family::Incidents | Family::Workflows => Ok(Vec::new()),
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::auth::require_key;
 use crate::error::ApiError;
 use crate::ingest::body::Format;
-use crate::ingest::{incidents, surveys, tickets, IngestReport};
+use crate::ingest::{incidents, surveys, tickets, workflows, IngestReport};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::State;
@@ -45,7 +45,8 @@ pub async fn post_incidents(
     answer(incidents::ingest(&state, format, &bytes).await?)
 }
 
-/// Largest webhook delivery accepted. PagerDuty's V3 events are a few KiB; a signature check
+/// Largest webhook delivery accepted. PagerDuty's V3 events are a few KiB, Jira's and
+/// Linear's issue events tens; a signature check
 /// must hash the whole body, so the limit also bounds what an unauthenticated caller costs.
 pub const WEBHOOK_MAX_BODY: usize = 256 * 1024;
 
@@ -60,6 +61,81 @@ pub async fn post_pagerduty(
         .get("x-pagerduty-signature")
         .and_then(|v| v.to_str().ok());
     Ok(Json(incidents::pagerduty(&state, signature, &bytes).await?))
+}
+
+/// Upserts a batch of workflows (key scope `workflows`; by id, newest `updated_at` wins, each
+/// status change kept as a transition).
+pub async fn post_workflows(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
+    require_key(&state, &headers, "workflows").await?;
+    let (format, bytes) = read_batch(&state, &headers, body).await?;
+    answer(workflows::ingest_workflows(&state, format, &bytes).await?)
+}
+
+/// Upserts a batch of tasks (key scope `workflows`).
+pub async fn post_tasks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
+    require_key(&state, &headers, "workflows").await?;
+    let (format, bytes) = read_batch(&state, &headers, body).await?;
+    answer(workflows::ingest_tasks(&state, format, &bytes).await?)
+}
+
+/// Upserts a batch of automation runs (key scope `workflows`).
+pub async fn post_automation_runs(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<IngestReport>), ApiError> {
+    require_key(&state, &headers, "workflows").await?;
+    let (format, bytes) = read_batch(&state, &headers, body).await?;
+    answer(workflows::ingest_runs(&state, format, &bytes).await?)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Jira issue webhook: authenticated by `X-Hub-Signature`, deduplicated on
+/// `X-Atlassian-Webhook-Identifier`.
+pub async fn post_jira(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let bytes = read_limited(body, &headers, WEBHOOK_MAX_BODY).await?;
+    Ok(Json(
+        workflows::jira(
+            &state,
+            header(&headers, "x-hub-signature"),
+            header(&headers, "x-atlassian-webhook-identifier"),
+            &bytes,
+        )
+        .await?,
+    ))
+}
+
+/// Linear webhook: authenticated by `Linear-Signature`, deduplicated on `Linear-Delivery`.
+pub async fn post_linear(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let bytes = read_limited(body, &headers, WEBHOOK_MAX_BODY).await?;
+    Ok(Json(
+        workflows::linear(
+            &state,
+            header(&headers, "linear-signature"),
+            header(&headers, "linear-delivery"),
+            &bytes,
+        )
+        .await?,
+    ))
 }
 
 pub(super) async fn read_batch(

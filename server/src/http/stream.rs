@@ -24,6 +24,7 @@ pub fn view_families(path: &str) -> &'static [&'static str] {
         "/support" | "/support/tickets" => &["tickets", "incidents"],
         "/voice" => &["feedback", "surveys"],
         "/journey" => &["events"],
+        p if p == "/workflows" || p.starts_with("/workflows/") => &["workflows"],
         "/sales" => &["orders", "events", "marketing_spend"],
         p if p == "/partners" || p.starts_with("/partners/") => {
             &["partners", "orders", "surveys", "tickets", "feedback"]

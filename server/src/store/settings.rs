@@ -51,7 +51,7 @@ pub async fn set(store: &Store, name: &str, value: &str) -> Result<(), StoreErro
 
 /// Tables whose rows are data someone put in the store (facts, accounts, keys, alerts), as
 /// opposed to what every start creates by itself (settings, the default alert rules).
-const DATA_TABLES: [&str; 15] = [
+const DATA_TABLES: [&str; 19] = [
     "survey_responses",
     "feedback",
     "tickets",
@@ -63,6 +63,10 @@ const DATA_TABLES: [&str; 15] = [
     "partner_deals",
     "inventory_snapshots",
     "events",
+    "workflows",
+    "workflow_tasks",
+    "automation_runs",
+    "workflow_types",
     "users",
     "api_keys",
     "alerts",

@@ -21,3 +21,4 @@ mod stream;
 mod targets;
 mod tickets;
 mod voice;
+mod workflows;

@@ -26,11 +26,13 @@ pub enum Family {
     Journey,
     /// Orders, carts and marketing spend (`orders`, `events`, `marketing_spend`).
     Commerce,
+    /// Workflows, tasks and automation runs (`workflows`, `workflow_tasks`, `automation_runs`).
+    Workflows,
 }
 
 impl Family {
     /// Every family.
-    pub const ALL: [Family; 7] = [
+    pub const ALL: [Family; 8] = [
         Self::Surveys,
         Self::Tickets,
         Self::Feedback,
@@ -38,6 +40,7 @@ impl Family {
         Self::Incidents,
         Self::Journey,
         Self::Commerce,
+        Self::Workflows,
     ];
 
     /// The change-bus name of the family.
@@ -50,6 +53,7 @@ impl Family {
             Self::Incidents => "incidents",
             Self::Journey => "events",
             Self::Commerce => "orders",
+            Self::Workflows => "workflows",
         }
     }
 
@@ -190,6 +194,10 @@ const fn commerce(id: &'static str) -> MetricDef {
     def(id, Family::Commerce, Audience::Customer, false)
 }
 
+const fn workflow(id: &'static str) -> MetricDef {
+    def(id, Family::Workflows, Audience::Customer, false)
+}
+
 /// Every alertable metric. CES is watched on the 7-point scale (higher is easier), the scale
 /// the demo and most tools use.
 pub const CATALOGUE: &[MetricDef] = &[
@@ -259,6 +267,28 @@ pub const CATALOGUE: &[MetricDef] = &[
     commerce("clv"),
     commerce("cac"),
     commerce("clv_cac_ratio"),
+    workflow("active_workflows"),
+    workflow("workflows_completed"),
+    workflow("workflows_completed_pct"),
+    workflow("workflows_in_progress"),
+    workflow("workflows_in_progress_pct"),
+    workflow("workflows_delayed"),
+    workflow("workflows_delayed_pct"),
+    workflow("upcoming_deadlines"),
+    workflow("time_to_completion"),
+    workflow("workflow_delay"),
+    workflow("efficiency_ratio"),
+    workflow("cycle_time_p50"),
+    workflow("cycle_time_p85"),
+    workflow("workflow_throughput"),
+    workflow("tasks_pending"),
+    workflow("tasks_completed"),
+    workflow("tasks_overdue"),
+    workflow("automation_running"),
+    workflow("automation_pending"),
+    workflow("automation_completed"),
+    workflow("automation_failed"),
+    workflow("automation_success_rate"),
 ];
 
 /// The catalogue entry of an API id.
