@@ -5,6 +5,7 @@
 pub mod journey;
 pub mod partners;
 pub mod startup;
+pub mod workflows;
 
 use crate::auth::accounts::Auth;
 use crate::store::surveys::insert_batch;

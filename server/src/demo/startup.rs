@@ -93,12 +93,14 @@ async fn seed(state: &AppState, now_ms: i64, out: &mut DemoOutcome) -> Result<()
     let tickets = super::seed_support_if_empty(store, now_ms).await?;
     let partners = super::partners::seed_if_empty(store, now_ms).await? as i64;
     let events = super::journey::seed_if_empty(store, now_ms).await? as i64;
+    let workflows = super::workflows::seed_if_empty(store, now_ms).await?;
     let alerts = super::seed_alert_history(store, &state.alerts, now_ms).await?;
     out.seeded = [
         ("surveys", surveys),
         ("tickets", tickets),
         ("partners", partners),
         ("events", events),
+        ("workflows", workflows),
         ("alerts", alerts),
     ]
     .into_iter()
