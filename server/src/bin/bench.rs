@@ -20,12 +20,16 @@
 //!
 //! 7. Bundle: first-load bytes of every page from the built site (`bench/bundle.rs`);
 //!    `--only bundle --check` is `make test`'s size check.
+//! 8. Workflows: work-item updates (transitions) over HTTP and the workflows report's p95
+//!    (`bench/workflows.rs`), 100,000 workflows by default (`--workflows N`).
 //!
-//! Usage: signalroom-bench [--rows N] [--only voice|partners|journey|metrics|alerts|bundle]
-//! [--events N] [--check]
+//! Usage: signalroom-bench [--rows N] [--only voice|partners|journey|metrics|alerts|bundle|
+//! workflows] [--events N] [--workflows N] [--check]
 
 #[path = "bench/bundle.rs"]
 mod bundle;
+#[path = "bench/workflows.rs"]
+mod workflows;
 
 use anyhow::{bail, Context};
 use app::domain::access::Role;
@@ -321,6 +325,23 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    let workflows_n: usize = match args.iter().position(|a| a == "--workflows") {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .context("--workflows needs a number")?,
+        None => 100_000,
+    };
+    if args
+        .windows(2)
+        .any(|w| w[0] == "--only" && w[1] == "workflows")
+    {
+        let app = serve_fresh(&dir, "workflows.db", now).await?;
+        workflows::run(&app.client, app.addr, workflows_n, now).await?;
+        app.state.store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        return Ok(());
+    }
     if args.windows(2).any(|w| w[0] == "--only" && w[1] == "voice") {
         let app = serve_fresh(&dir, "voice.db", now).await?;
         let store = app.state.store.clone();
@@ -566,6 +587,11 @@ async fn main() -> anyhow::Result<()> {
     metric_api_bench(&client, addr, &cookie, rows_n).await?;
     partner_bench(&store, &client, addr, now).await?;
     bundle_bench(&app).await?;
+    {
+        let wf = serve_fresh(&dir, "workflows.db", now).await?;
+        workflows::run(&wf.client, wf.addr, workflows_n, now).await?;
+        wf.state.store.close().await;
+    }
     journey_bench(&dir, now, events_n).await?;
     let stored = server::store::surveys::count(&store).await?;
     println!();

@@ -121,26 +121,57 @@ pub async fn upsert(
                 return Ok(out);
             }
         }
-        for mut r in records {
+        // One workflow's versions fold in memory: its row is written once per batch, each
+        // step still leaves its transition.
+        let mut rest = records.as_slice();
+        while let Some(first) = rest.first() {
+            let n = rest
+                .iter()
+                .take_while(|r| r.external_id == first.external_id)
+                .count();
+            let (versions, tail) = rest.split_at(n);
+            rest = tail;
             let stored: Option<StoredVersion> = sqlx::query_as(
                 "SELECT status, stage, updated_at, started_at FROM workflows WHERE external_id = $1",
             )
-            .bind(r.external_id.as_str())
+            .bind(first.external_id.as_str())
             .fetch_optional(&mut *tx)
             .await?;
-            if stored.as_ref().is_some_and(|s| !r.supersedes(s.updated_at)) {
-                out.upserted.unchanged += 1;
-                continue;
+            let mut current = stored.as_ref().map(|s| {
+                (
+                    s.status.clone(),
+                    Stage::parse(&s.stage).unwrap_or(Stage::Initiation),
+                    s.updated_at,
+                    s.started_at,
+                )
+            });
+            let existed = stored.is_some();
+            let mut last: Option<WorkflowRecord> = None;
+            let mut transitions = Vec::new();
+            for v in versions {
+                if current.as_ref().is_some_and(|c| !v.supersedes(c.2)) {
+                    out.upserted.unchanged += 1;
+                    continue;
+                }
+                let mut r = v.clone();
+                // The first move into progress is the start when the source does not say.
+                r.started_at_ms = r
+                    .started_at_ms
+                    .or(current.as_ref().and_then(|c| c.3))
+                    .or((r.category == Category::InProgress).then_some(r.updated_at_ms));
+                let before = current.as_ref().map(|c| (c.0.as_str(), c.1));
+                transitions.extend(Transition::between(before, &r));
+                if current.is_some() {
+                    out.upserted.updated += 1;
+                } else {
+                    out.upserted.created += 1;
+                }
+                let partner = r.partner_id.clone().unwrap_or_default();
+                out.upserted.touch(Day::from_epoch_ms(r.updated_at_ms).0, &partner);
+                current = Some((r.status.clone(), r.stage, r.updated_at_ms, r.started_at_ms));
+                last = Some(r);
             }
-            // The first move into progress is the start when the source does not say.
-            r.started_at_ms = r
-                .started_at_ms
-                .or(stored.as_ref().and_then(|s| s.started_at))
-                .or((r.category == Category::InProgress).then_some(r.updated_at_ms));
-            let before = stored
-                .as_ref()
-                .map(|s| (s.status.as_str(), Stage::parse(&s.stage).unwrap_or(Stage::Initiation)));
-            let transition = Transition::between(before, &r);
+            let Some(r) = last else { continue };
             let partner = r.partner_id.clone().unwrap_or_default();
             sqlx::query(&format!(
                 "INSERT INTO workflows ({WORKFLOW_COLUMNS}) VALUES \
@@ -176,7 +207,7 @@ pub async fn upsert(
             .bind(r.comment.as_deref())
             .execute(&mut *tx)
             .await?;
-            if kinds::built_in(&r.kind).is_none() {
+            if !existed && kinds::built_in(&r.kind).is_none() {
                 sqlx::query(
                     "INSERT INTO workflow_types (id, name, description, audience, created_at) \
                      VALUES ($1, $2, '', $3, $4) ON CONFLICT (id) DO NOTHING",
@@ -188,7 +219,7 @@ pub async fn upsert(
                 .execute(&mut *tx)
                 .await?;
             }
-            if let Some(t) = transition {
+            for t in transitions {
                 sqlx::query(
                     "INSERT INTO workflow_transitions (workflow_id, partner_id, at, from_status, \
                      to_status, from_stage, to_stage, to_category, changed_by, comment) \
@@ -208,12 +239,6 @@ pub async fn upsert(
                 .await?;
                 out.transitions.push(t);
             }
-            if stored.is_some() {
-                out.upserted.updated += 1;
-            } else {
-                out.upserted.created += 1;
-            }
-            out.upserted.touch(Day::from_epoch_ms(r.updated_at_ms).0, &partner);
         }
         tx.commit().await?;
     });
