@@ -352,7 +352,9 @@ pub async fn seed_if_empty(store: &Store, now_ms: i64) -> Result<i64, StoreError
     let days = 180;
     for n in 0..1_400 {
         let kind_index = (rng.next_u64() % BUILT_IN.len() as u64) as usize;
-        let created = today.plus_days(-((rng.next_u64() % days) as i64)).start_ms()
+        let created = today
+            .plus_days(-((rng.next_u64() % days) as i64))
+            .start_ms()
             + (rng.f64() * 10.0 * HOUR_MS as f64) as i64
             + 7 * HOUR_MS;
         if created > now_ms {
