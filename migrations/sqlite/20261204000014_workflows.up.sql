@@ -24,6 +24,8 @@ CREATE TABLE workflows (
     comment       TEXT
 );
 CREATE INDEX workflows_created ON workflows (created_at);
+-- For period reads by closing time (closed since the period began, or still open).
+CREATE INDEX workflows_closed ON workflows (closed_at, created_at);
 CREATE INDEX workflows_partner ON workflows (partner_id, created_at);
 
 -- Every status or stage change, with who and an optional comment.
@@ -66,6 +68,7 @@ CREATE TABLE workflow_tasks (
 );
 CREATE INDEX workflow_tasks_workflow ON workflow_tasks (workflow_id);
 CREATE INDEX workflow_tasks_created ON workflow_tasks (created_at);
+CREATE INDEX workflow_tasks_closed ON workflow_tasks (closed_at, created_at);
 
 CREATE TABLE automation_runs (
     external_id  TEXT PRIMARY KEY,
